@@ -1,0 +1,59 @@
+// Typed server configuration. Sources, lowest precedence first: built-in defaults, the TOML
+// file (--config), `--set section.key=value` overrides, then the dedicated flags (--port,
+// --bind, --threads, --dir).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "strata/status.h"
+
+namespace strata {
+
+struct ServerConfig {
+  std::string bind = "127.0.0.1";
+  int port = 6379;
+  int threads = 0;  // 0 = one per core
+  std::string requirepass;
+  int maxclients = 10000;
+  int timeout = 0;  // idle seconds before a client is closed; 0 = never
+  int databases = 16;
+};
+
+struct LimitsConfig {
+  std::int64_t proto_max_bulk_len = 512ll << 20;
+  std::int64_t client_query_buffer_limit = 1ll << 30;
+};
+
+struct StorageConfig {
+  std::string engine = "memory";
+  std::string dir = "./data";
+};
+
+struct Config {
+  std::string file;  // the TOML file it was read from, "" for built-in defaults
+  ServerConfig server;
+  LimitsConfig limits;
+  StorageConfig storage;
+};
+
+// One `--set section.key=value` override.
+struct ConfigOverride {
+  std::string path;   // "section.key"
+  std::string value;  // read as a TOML value when it parses as one, else as a string
+};
+
+// Reads `file` (may be empty: defaults only) and applies `overrides`. Every error names the
+// file (or "--set"), the key and the reason.
+StatusOr<Config> LoadConfig(const std::string& file, const std::vector<ConfigOverride>& overrides);
+
+// Parses a size: a plain non-negative integer or a number with a unit (B, KB, MB, GB, TB;
+// K, M, G, T; KiB ... also; powers of 1024, case-insensitive). Redis's "1gb" works too.
+StatusOr<std::int64_t> ParseSize(const std::string& text);
+
+// The number of network threads `config` asks for, resolving 0 to the number of cores.
+int ResolveThreads(const ServerConfig& config);
+
+}  // namespace strata

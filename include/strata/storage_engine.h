@@ -1,0 +1,186 @@
+// The storage engine seam: every command family reaches data only through this interface,
+// so a command is written once and runs on the memory, hybridlog and cloud engines alike.
+//
+// Model
+// -----
+// * A keyspace of `num_databases()` numbered databases (Redis's SELECT index). Keys are
+//   binary-safe byte strings; values are typed (see value.h).
+// * Atomicity comes from key locks. A command names the keys it touches (or asks for the
+//   whole keyspace); `Execute` locks them all in a fixed global order, then runs the
+//   caller's function with a `Keyspace` view through which those keys may be read and
+//   written. Nothing else can observe or modify those keys meanwhile, on any thread. A key
+//   lock covers that key in *every* database, so MOVE, COPY ... DB and SWAPDB stay atomic.
+//   Multi-key commands and MULTI/EXEC lock the union of their keys once.
+// * I/O never blocks a network thread. Before `Execute`, the caller asks `Prefetch` to make
+//   the keys resident. The memory engine always answers "resident" synchronously; engines
+//   whose data may live on disk or in S3 start the reads, answer "pending", and call the
+//   waker once the keys can be served from RAM. The connection then runs the command;
+//   every other connection on the thread keeps being served meanwhile.
+// * Expiry is part of the engine: a key past its expiry time is never returned (lazy
+//   expiry), and the engine reclaims keys nobody touches again in the background.
+//
+// Thread safety: all methods of StorageEngine may be called concurrently from any thread.
+// A Keyspace is valid only inside the Execute call that produced it, on that thread.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "strata/status.h"
+#include "strata/value.h"
+
+namespace strata {
+
+// A non-owning reference to a callable; cheap to pass, never allocates. The callable must
+// outlive the call it is passed to.
+template <typename Fn>
+class FunctionRef;
+
+template <typename R, typename... Args>
+class FunctionRef<R(Args...)> {
+ public:
+  template <typename F>
+    requires(!std::is_same_v<std::remove_cvref_t<F>, FunctionRef>)
+  FunctionRef(F&& f)  // NOLINT: implicit by design
+      : obj_(const_cast<void*>(static_cast<const void*>(&f))),
+        call_([](void* obj, Args... args) -> R {
+          return (*static_cast<std::remove_reference_t<F>*>(obj))(std::forward<Args>(args)...);
+        }) {}
+  R operator()(Args... args) const { return call_(obj_, std::forward<Args>(args)...); }
+
+ private:
+  void* obj_;
+  R (*call_)(void*, Args...);
+};
+
+// What a lookup returns: a read view of one key's value. Valid until the next write
+// through the same Keyspace.
+struct ValueRef {
+  ValueType type = ValueType::kNone;
+  std::string_view str;            // the bytes, when type == kString
+  Object* obj = nullptr;           // the collection, otherwise (mutable while locked)
+  std::int64_t expire_at_ms = kNoExpire;
+
+  explicit operator bool() const { return type != ValueType::kNone; }
+};
+
+// Access to the locked keys during Execute. Every method takes the database index and the
+// key; touching a key that was not locked is a programming error (checked in debug builds).
+class Keyspace {
+ public:
+  virtual ~Keyspace() = default;
+
+  // The live value of `key`, or a ValueRef of type kNone. An expired key is deleted here
+  // and reported as absent. Counts as an access (OBJECT IDLETIME).
+  virtual ValueRef Find(int db, std::string_view key) = 0;
+  // Like Find, but does not count as an access (for TYPE-less inspection, OBJECT IDLETIME).
+  virtual ValueRef Peek(int db, std::string_view key) = 0;
+  // Seconds since the key was last accessed, or -1 if absent.
+  virtual std::int64_t IdleSeconds(int db, std::string_view key) = 0;
+
+  // Stores a string value, replacing any value of any type, with the given expiry
+  // (kKeepExpire keeps the key's current expiry).
+  virtual void SetString(int db, std::string_view key, std::string_view value,
+                         std::int64_t expire_at_ms) = 0;
+  // Resizes the string at `key` to `len` bytes and returns a writable pointer to them,
+  // valid until the next call on this Keyspace. An existing string keeps its prefix and its
+  // expiry; a new key is created zero-filled and persistent. Growth is amortized (APPEND in
+  // a loop is linear). Precondition: the key is absent or holds a string.
+  virtual char* ResizeString(int db, std::string_view key, std::size_t len) = 0;
+  // Stores a collection, replacing any value, with the given expiry (or kKeepExpire).
+  virtual void SetObject(int db, std::string_view key, std::unique_ptr<Object> obj,
+                         std::int64_t expire_at_ms) = 0;
+  // Tells the engine that the object at `key` was mutated in place through ValueRef::obj
+  // (engines that serialize values persist the new version). No-op for the memory engine.
+  virtual void ObjectChanged(int db, std::string_view key) = 0;
+
+  // Removes the key. Returns whether it existed (and had not expired).
+  virtual bool Delete(int db, std::string_view key) = 0;
+  // Sets or clears (kNoExpire) the expiry of an existing key. Returns whether it existed.
+  // An expiry in the past deletes the key.
+  virtual bool SetExpire(int db, std::string_view key, std::int64_t expire_at_ms) = 0;
+  // Moves the value and expiry of (src_db, src) to (dst_db, dst), replacing whatever was
+  // there. Returns false if src does not exist. src == dst in the same db is a no-op.
+  virtual bool Rename(int src_db, std::string_view src, int dst_db, std::string_view dst) = 0;
+};
+
+// Which keys a command locks.
+struct LockRequest {
+  std::span<const std::string_view> keys;
+  // Lock the whole keyspace (FLUSHDB, SWAPDB, KEYS, MULTI/EXEC containing such commands).
+  bool all = false;
+};
+
+struct ScanOptions {
+  std::size_t count = 10;  // a hint, as in Redis: work per call, not an exact result size
+};
+
+struct DbStats {
+  std::uint64_t keys = 0;
+  std::uint64_t expires = 0;  // keys with an expiry
+  std::int64_t avg_ttl_ms = 0;
+};
+
+struct EngineStats {
+  std::uint64_t expired_keys = 0;  // keys removed because their time passed
+  std::uint64_t evicted_keys = 0;
+  std::uint64_t keyspace_hits = 0;
+  std::uint64_t keyspace_misses = 0;
+  std::uint64_t dataset_bytes = 0;  // approximate bytes used by keys and values
+};
+
+class StorageEngine {
+ public:
+  virtual ~StorageEngine() = default;
+
+  // "memory", "hybridlog" or "cloud".
+  virtual std::string_view name() const = 0;
+  virtual int num_databases() const = 0;
+
+  // Starts making `keys` of `db` resident. Returns true if they already are (the caller may
+  // Execute at once). Otherwise returns false and calls `ready` exactly once, from any
+  // thread, when they are — or with the I/O error that prevented it.
+  virtual bool Prefetch(int db, std::span<const std::string_view> keys,
+                        std::function<void(Status)> ready) {
+    (void)db;
+    (void)keys;
+    (void)ready;
+    return true;
+  }
+
+  // Locks the requested keys, runs `fn`, unlocks. `fn` must not call Execute again.
+  virtual void Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) = 0;
+
+  // Number of live keys in `db` (keys awaiting active expiry may be counted).
+  virtual std::uint64_t DbSize(int db) = 0;
+  // Incremental iteration with Redis's guarantees: a key present for the whole scan is
+  // returned at least once. Cursor 0 starts; the returned cursor is 0 when done. `emit` is
+  // called for each live key with its value.
+  virtual std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
+                             FunctionRef<void(std::string_view key, const ValueRef&)> emit) = 0;
+  // A uniformly-ish random live key, or false if the database is empty.
+  virtual bool RandomKey(int db, std::string* key) = 0;
+  // Empties `db` (or every database for db < 0). With `async`, memory is released in the
+  // background; the keys are gone before this returns either way.
+  virtual void Flush(int db, bool async) = 0;
+  // Exchanges the contents of two databases atomically.
+  virtual void SwapDb(int a, int b) = 0;
+
+  virtual DbStats GetDbStats(int db) = 0;
+  virtual EngineStats GetStats() = 0;
+  virtual void ResetStats() = 0;
+  // Bytes MEMORY USAGE reports for `key` (0 if absent).
+  virtual std::size_t KeyMemoryUsage(int db, std::string_view key) = 0;
+
+  // Stops background work; called once before destruction.
+  virtual void Shutdown() {}
+};
+
+}  // namespace strata

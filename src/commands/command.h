@@ -1,0 +1,145 @@
+// The declarative command table: name, arity (Redis's sign convention), flags, key positions
+// and handler. Arity and unknown commands are checked once, centrally, by the dispatcher —
+// never in a handler.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "protocol/reply_builder.h"
+#include "strata/storage_engine.h"
+
+namespace strata {
+
+class ServerState;
+struct ClientState;
+
+enum CommandFlag : std::uint32_t {
+  kCmdWrite = 1u << 0,
+  kCmdReadOnly = 1u << 1,
+  kCmdFast = 1u << 2,
+  kCmdAdmin = 1u << 3,
+  kCmdNoAuth = 1u << 4,      // allowed before AUTH
+  kCmdLoading = 1u << 5,     // allowed while loading a checkpoint
+  kCmdStale = 1u << 6,
+  kCmdNoScript = 1u << 7,
+  kCmdLockAll = 1u << 8,     // the dispatcher locks the whole keyspace (FLUSHDB inside EXEC...)
+  kCmdNoMulti = 1u << 9,     // executed at once even inside MULTI (EXEC, DISCARD, WATCH...)
+  kCmdDenyOom = 1u << 10,
+  kCmdPubSub = 1u << 11,
+  kCmdBlocking = 1u << 12,
+  kCmdAllowBusy = 1u << 13,
+  kCmdSkipMonitor = 1u << 14,
+  kCmdRandom = 1u << 15,     // reply may differ between identical calls (doc hint)
+};
+
+// Everything a handler may use. Built by the dispatcher for one command.
+struct CommandContext {
+  std::span<const std::string_view> args;  // args[0] is the command name as sent
+  ReplyBuilder& reply;
+  ClientState& client;
+  ServerState& server;
+  StorageEngine& engine;
+  // The locked keys' view; null for commands without keys (they call `engine` directly).
+  Keyspace* ks = nullptr;
+  // The selected database.
+  int db = 0;
+};
+
+using CommandHandler = void (*)(CommandContext& ctx);
+// Extracts key argument indexes for commands whose keys are not first/last/step regular.
+using KeysFinder = void (*)(std::span<const std::string_view> args, std::vector<int>* out);
+
+// Documentation for COMMAND DOCS (redis-cli builds its hints from it).
+struct CommandDoc {
+  std::string_view summary;
+  std::string_view since = "1.0.0";
+  std::string_view group = "generic";
+  std::string_view complexity;
+  // The argument synopsis as Redis documents it, e.g.
+  // "key value [NX | XX] [GET] [EX seconds | PX milliseconds | KEEPTTL]".
+  std::string_view arguments;
+};
+
+struct CommandStats {
+  std::atomic<std::uint64_t> calls{0};
+  std::atomic<std::uint64_t> usec{0};
+  std::atomic<std::uint64_t> rejected_calls{0};
+  std::atomic<std::uint64_t> failed_calls{0};
+};
+
+struct CommandSpec {
+  std::string name;  // lower case; "parent|sub" for subcommands
+  int arity = 0;     // > 0 exact argc, < 0 at least -arity
+  std::uint32_t flags = 0;
+  int first_key = 0;  // 0: no keys
+  int last_key = 0;   // negative counts from the end (-1 = last argument)
+  int step = 0;
+  CommandHandler handler = nullptr;
+  CommandDoc doc;
+  KeysFinder keys_finder = nullptr;
+  std::vector<std::unique_ptr<CommandSpec>> subcommands;
+  CommandSpec* parent = nullptr;
+  // ACL categories reported by COMMAND INFO (e.g. "@string", "@fast").
+  std::vector<std::string_view> categories;
+  mutable CommandStats stats;
+
+  // Fluent set-up, used by the family Register functions.
+  CommandSpec& Keys(int first, int last, int key_step) {
+    first_key = first;
+    last_key = last;
+    step = key_step;
+    return *this;
+  }
+  CommandSpec& KeysBy(KeysFinder finder) {
+    keys_finder = finder;
+    return *this;
+  }
+  // Adds the subcommand "<name>|<sub>" and returns it.
+  CommandSpec& Sub(std::string_view sub, int sub_arity, std::uint32_t sub_flags,
+                   CommandHandler sub_handler);
+
+  bool has_flag(CommandFlag f) const { return (flags & f) != 0; }
+  bool ArityOk(std::size_t argc) const {
+    return arity >= 0 ? argc == static_cast<std::size_t>(arity)
+                      : argc >= static_cast<std::size_t>(-arity);
+  }
+  // Appends the indexes of key arguments in `args` to `out`.
+  void KeyPositions(std::span<const std::string_view> args, std::vector<int>* out) const;
+  // "get", or "config|get" for subcommands.
+  const std::string& full_name() const { return name; }
+};
+
+class CommandTable {
+ public:
+  // The process-wide table with every command registered.
+  static const CommandTable& Get();
+
+  // Adds a top-level command (name in lower case); returns it for further set-up.
+  CommandSpec& Add(std::string_view name, int arity, std::uint32_t flags, CommandHandler handler);
+
+  // Case-insensitive lookup of a top-level command; nullptr if unknown.
+  const CommandSpec* Find(std::string_view name) const;
+  // Case-insensitive lookup of a subcommand of `parent`.
+  static const CommandSpec* FindSub(const CommandSpec* parent, std::string_view name);
+  const std::vector<std::unique_ptr<CommandSpec>>& commands() const { return commands_; }
+
+ private:
+  std::vector<std::unique_ptr<CommandSpec>> commands_;
+  std::vector<std::pair<std::string_view, CommandSpec*>> sorted_;  // for lookup
+  void Index();
+  friend const CommandTable& BuildCommandTable();
+};
+
+// Each family file defines its Register function; command_table.cc calls them all.
+void RegisterStringCommands(CommandTable* table);
+void RegisterKeyspaceCommands(CommandTable* table);
+void RegisterServerCommands(CommandTable* table);
+void RegisterConnectionCommands(CommandTable* table);
+
+}  // namespace strata

@@ -1,0 +1,98 @@
+#include <algorithm>
+#include <cstring>
+
+#include "commands/command.h"
+
+namespace strata {
+namespace {
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+bool EqualsLower(std::string_view lower, std::string_view any) {
+  if (lower.size() != any.size()) return false;
+  for (std::size_t i = 0; i < any.size(); ++i) {
+    if (lower[i] != Lower(any[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+void CommandSpec::KeyPositions(std::span<const std::string_view> args,
+                               std::vector<int>* out) const {
+  if (keys_finder != nullptr) {
+    keys_finder(args, out);
+    return;
+  }
+  if (first_key <= 0) return;
+  int argc = static_cast<int>(args.size());
+  int last = last_key >= 0 ? last_key : argc + last_key;
+  int stride = step > 0 ? step : 1;
+  for (int i = first_key; i <= last && i < argc; i += stride) out->push_back(i);
+}
+
+CommandSpec& CommandTable::Add(std::string_view name, int arity, std::uint32_t flags,
+                              CommandHandler handler) {
+  auto spec = std::make_unique<CommandSpec>();
+  spec->name = std::string(name);
+  spec->arity = arity;
+  spec->flags = flags;
+  spec->handler = handler;
+  commands_.push_back(std::move(spec));
+  return *commands_.back();
+}
+
+CommandSpec& CommandSpec::Sub(std::string_view sub_name, int sub_arity, std::uint32_t sub_flags,
+                              CommandHandler sub_handler) {
+  auto sub = std::make_unique<CommandSpec>();
+  sub->name = name + "|" + std::string(sub_name);
+  sub->arity = sub_arity;
+  sub->flags = sub_flags;
+  sub->handler = sub_handler;
+  sub->parent = this;
+  subcommands.push_back(std::move(sub));
+  return *subcommands.back();
+}
+
+void CommandTable::Index() {
+  sorted_.clear();
+  for (auto& c : commands_) sorted_.emplace_back(c->name, c.get());
+  std::sort(sorted_.begin(), sorted_.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  if (name.size() > 64) return nullptr;
+  char buf[64];
+  for (std::size_t i = 0; i < name.size(); ++i) buf[i] = Lower(name[i]);
+  std::string_view lower(buf, name.size());
+  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), lower,
+                             [](const auto& a, std::string_view b) { return a.first < b; });
+  if (it == sorted_.end() || it->first != lower) return nullptr;
+  return it->second;
+}
+
+const CommandSpec* CommandTable::FindSub(const CommandSpec* parent, std::string_view name) {
+  for (const auto& sub : parent->subcommands) {
+    std::string_view short_name = std::string_view(sub->name).substr(parent->name.size() + 1);
+    if (EqualsLower(short_name, name)) return sub.get();
+  }
+  return nullptr;
+}
+
+const CommandTable& BuildCommandTable() {
+  auto* table = new CommandTable();  // lives for the whole process
+  RegisterStringCommands(table);
+  RegisterKeyspaceCommands(table);
+  RegisterServerCommands(table);
+  RegisterConnectionCommands(table);
+  table->Index();
+  return *table;
+}
+
+const CommandTable& CommandTable::Get() {
+  static const CommandTable& table = BuildCommandTable();
+  return table;
+}
+
+}  // namespace strata

@@ -1,0 +1,41 @@
+// Helpers shared by command families: Redis's error texts and argument parsing with
+// Redis's exact rules.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace strata {
+
+inline constexpr std::string_view kErrWrongType =
+    "WRONGTYPE Operation against a key holding the wrong kind of value";
+inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
+inline constexpr std::string_view kErrSyntax = "ERR syntax error";
+inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
+inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
+inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
+inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
+
+// Redis's string2ll: optional '-', no '+', no leading zeros (except "0"), no spaces,
+// must fit in int64.
+bool ParseInt64(std::string_view s, std::int64_t* out);
+// Redis's string2ld/strtold rules for INCRBYFLOAT and friends: no spaces, finite (unless
+// allow_inf), the whole string consumed.
+bool ParseLongDouble(std::string_view s, long double* out);
+// Redis's getDoubleFromObject: strtod, whole string, not NaN; "inf"/"-inf" accepted.
+bool ParseDouble(std::string_view s, double* out);
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+std::string ToLower(std::string_view s);
+std::string ToUpper(std::string_view s);
+
+// Redis's stringmatchlen glob matching (*, ?, [...], \ escapes), optionally nocase.
+bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
+
+// Formats an integer into `buf` (at least 21 bytes); returns the length.
+std::size_t FormatInt64(std::int64_t v, char* buf);
+
+}  // namespace strata

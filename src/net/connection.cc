@@ -1,0 +1,203 @@
+#include "net/connection.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "net/worker.h"
+
+namespace strata::net {
+namespace {
+
+constexpr std::size_t kReadChunk = 16 * 1024;
+
+std::string Endpoint(const asio::ip::tcp::endpoint& ep) {
+  std::string addr = ep.address().to_string();
+  if (ep.address().is_v6()) addr = "[" + addr + "]";
+  return addr + ":" + std::to_string(ep.port());
+}
+
+ParserLimits LimitsFrom(ServerState* state) {
+  ParserLimits limits;
+  limits.max_bulk_len = state->runtime().proto_max_bulk_len.load();
+  return limits;
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, Worker* worker, ServerState* state)
+    : socket_(std::move(socket)),
+      worker_(worker),
+      state_(state),
+      parser_(LimitsFrom(state)),
+      reply_(&out_),
+      retry_timer_(socket_.get_executor()) {
+  asio::error_code ec;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) peer_ = Endpoint(remote);
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) local_ = Endpoint(local);
+  fd_ = socket_.native_handle();
+  last_activity_ms_ = UnixTimeMs();
+}
+
+Connection::~Connection() = default;
+
+void Connection::Start(std::unique_ptr<Session> session) {
+  session_ = std::move(session);
+  parser_.set_authenticated(session_->client().authenticated.load());
+  DoRead();
+}
+
+void Connection::RequestClose() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  asio::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  retry_timer_.cancel();
+  if (session_) session_->OnClose();
+  worker_->Remove(this);  // may drop the last owning reference after handlers finish
+}
+
+bool Connection::ReserveInput() {
+  std::size_t used = in_end_ - in_begin_;
+  // Compact: the parser's offsets are relative to in_begin_, so moving is safe.
+  if (in_begin_ > 0 && (in_end_ == in_cap_ || in_begin_ >= in_cap_ / 2)) {
+    std::memmove(in_.get(), in_.get() + in_begin_, used);
+    in_begin_ = 0;
+    in_end_ = used;
+  }
+  std::size_t need = in_end_ + kReadChunk;
+  std::size_t wanted = parser_.bytes_wanted();
+  if (wanted > 0 && in_begin_ + wanted > need) need = in_begin_ + wanted;
+  if (need <= in_cap_) return true;
+  auto limit = static_cast<std::size_t>(state_->runtime().client_query_buffer_limit.load());
+  if (used >= limit) return false;
+  std::size_t cap = std::max(need, std::min(in_cap_ * 2, limit + kReadChunk));
+  if (cap < need) cap = need;
+  std::unique_ptr<char[]> bigger(new char[cap]);
+  if (used > 0) std::memcpy(bigger.get(), in_.get() + in_begin_, used);
+  in_ = std::move(bigger);
+  in_cap_ = cap;
+  in_end_ = used;
+  in_begin_ = 0;
+  return true;
+}
+
+void Connection::DoRead() {
+  if (closed_ || reading_ || paused_ || writing_active_ || close_after_reply_) return;
+  if (!ReserveInput()) {
+    // Redis closes a client whose query buffer passes client-query-buffer-limit.
+    Close();
+    return;
+  }
+  reading_ = true;
+  socket_.async_read_some(
+      asio::buffer(in_.get() + in_end_, in_cap_ - in_end_),
+      [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+        self->OnRead(ec, n);
+      });
+}
+
+void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
+  reading_ = false;
+  if (closed_) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  in_end_ += n;
+  state_->stats().net_input_bytes.fetch_add(n, std::memory_order_relaxed);
+  last_activity_ms_ = UnixTimeMs();
+  ProcessInput();
+  Flush();
+  DoRead();
+}
+
+void Connection::ProcessInput() {
+  while (!closed_ && !paused_ && !close_after_reply_) {
+    std::size_t consumed = 0;
+    auto result = parser_.Parse(in_.get() + in_begin_, in_end_ - in_begin_, &consumed);
+    if (result == RespParser::Result::kNeedMore) break;
+    if (result == RespParser::Result::kError) {
+      reply_.Error("ERR " + parser_.error());
+      close_after_reply_ = true;
+      break;
+    }
+    if (result == RespParser::Result::kEmpty) {
+      in_begin_ += consumed;
+      continue;
+    }
+    SessionAction action = session_->OnCommand(parser_.args(), reply_);
+    if (action.kind == SessionAction::kRetryLater) {
+      // Leave the command in the buffer; it is parsed and run again after the delay.
+      paused_ = true;
+      retry_timer_.expires_after(std::chrono::milliseconds(std::max<std::int64_t>(1, action.delay_ms)));
+      retry_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+        self->paused_ = false;
+        if (ec || self->closed_) return;
+        self->ProcessInput();
+        self->Flush();
+        self->DoRead();
+      });
+      break;
+    }
+    in_begin_ += consumed;
+  }
+  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+}
+
+void Connection::Flush() {
+  if (closed_ || writing_active_) return;
+  if (out_.empty()) {
+    if (close_after_reply_) Close();
+    return;
+  }
+  writing_.swap(out_);
+  out_.clear();
+  writing_active_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
+                      self->OnWritten(ec, n);
+                    });
+}
+
+void Connection::OnWritten(const asio::error_code& ec, std::size_t n) {
+  writing_active_ = false;
+  state_->stats().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  // Keep a modest buffer for reuse; release a large one.
+  if (writing_.capacity() > (1u << 20)) {
+    std::string().swap(writing_);
+  } else {
+    writing_.clear();
+  }
+  if (closed_) return;
+  if (ec) {
+    Close();
+    return;
+  }
+  if (!out_.empty()) {
+    Flush();
+    return;
+  }
+  if (close_after_reply_) {
+    Close();
+    return;
+  }
+  // Input that arrived with the last read but was not processed yet (after a retry).
+  if (!paused_ && in_end_ > in_begin_) {
+    ProcessInput();
+    if (!out_.empty()) {
+      Flush();
+      return;
+    }
+  }
+  DoRead();
+}
+
+}  // namespace strata::net

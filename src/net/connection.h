@@ -1,0 +1,74 @@
+// One client connection: reads requests, parses them incrementally, hands each to its
+// Session and writes the replies of everything one read produced in one write.
+#pragma once
+
+#include <asio.hpp>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "net/session.h"
+#include "protocol/resp_parser.h"
+
+namespace strata::net {
+
+class Worker;
+
+class Connection final : public ConnectionControl, public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(asio::ip::tcp::socket socket, Worker* worker, ServerState* state);
+  ~Connection() override;
+
+  void Start(std::unique_ptr<Session> session);
+  // Closes the socket now (connection thread only).
+  void Close();
+  std::int64_t last_activity_ms() const { return last_activity_ms_; }
+  Session* session() { return session_.get(); }
+
+  // ConnectionControl
+  void CloseAfterReply() override { close_after_reply_ = true; }
+  void RequestClose() override;
+  void SetAuthenticated(bool authenticated) override { parser_.set_authenticated(authenticated); }
+  std::string PeerAddress() const override { return peer_; }
+  std::string LocalAddress() const override { return local_; }
+  int Fd() const override { return fd_; }
+  std::size_t QueryBufferBytes() const override { return in_end_ - in_begin_; }
+  std::size_t OutputBufferBytes() const override { return out_.size(); }
+
+ private:
+  void DoRead();
+  void OnRead(const asio::error_code& ec, std::size_t n);
+  // Parses and executes every complete command in the input buffer.
+  void ProcessInput();
+  void Flush();
+  void OnWritten(const asio::error_code& ec, std::size_t n);
+  // Makes room for more input; false if the query buffer limit would be exceeded.
+  bool ReserveInput();
+
+  asio::ip::tcp::socket socket_;
+  Worker* worker_;
+  ServerState* state_;
+  std::unique_ptr<Session> session_;
+  RespParser parser_;
+
+  std::unique_ptr<char[]> in_;
+  std::size_t in_cap_ = 0;
+  std::size_t in_begin_ = 0;  // first unconsumed byte
+  std::size_t in_end_ = 0;    // end of valid data
+
+  std::string out_;      // replies being built
+  std::string writing_;  // replies being written
+  ReplyBuilder reply_;
+
+  bool reading_ = false;
+  bool writing_active_ = false;
+  bool close_after_reply_ = false;
+  bool closed_ = false;
+  bool paused_ = false;  // waiting on a retry timer
+  asio::steady_timer retry_timer_;
+  std::int64_t last_activity_ms_ = 0;
+  std::string peer_, local_;
+  int fd_ = -1;
+};
+
+}  // namespace strata::net

@@ -1,0 +1,149 @@
+#include "net/net_server.h"
+
+#include <asio.hpp>
+#include <cstdio>
+
+#include "net/worker.h"
+
+namespace strata::net {
+
+Worker::Worker(ServerState* state) : ctx_(1), state_(state), sweep_timer_(ctx_) {}
+
+void Worker::Add(std::shared_ptr<Connection> conn) { conns_[conn.get()] = std::move(conn); }
+
+void Worker::Remove(Connection* conn) {
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return;
+  // Destroy after the current handler returns: the connection may be on the call stack.
+  auto keep = std::move(it->second);
+  conns_.erase(it);
+  asio::post(ctx_, [keep = std::move(keep)] {});
+}
+
+void Worker::StartTimers() {
+  sweep_timer_.expires_after(std::chrono::seconds(1));
+  sweep_timer_.async_wait([this](const asio::error_code& ec) {
+    if (ec) return;
+    SweepIdle();
+    StartTimers();
+  });
+}
+
+void Worker::SweepIdle() {
+  int timeout = state_->runtime().timeout.load();
+  if (timeout <= 0) return;
+  std::int64_t now = UnixTimeMs();
+  std::vector<Connection*> idle;
+  for (auto& [raw, conn] : conns_) {
+    if (now - conn->last_activity_ms() > static_cast<std::int64_t>(timeout) * 1000) {
+      idle.push_back(raw);
+    }
+  }
+  for (Connection* c : idle) c->Close();
+}
+
+void Worker::CloseAll() {
+  std::vector<Connection*> all;
+  for (auto& [raw, conn] : conns_) all.push_back(raw);
+  for (Connection* c : all) c->Close();
+}
+
+struct NetServer::Impl {
+  ServerState* state;
+  SessionFactory* sessions;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
+  std::size_t next_worker = 0;
+  std::vector<std::thread> threads;
+  std::atomic<bool> stopping{false};
+
+  void Accept() {
+    Worker* target = workers[next_worker].get();
+    next_worker = (next_worker + 1) % workers.size();
+    acceptor->async_accept(target->context(), [this, target](const asio::error_code& ec,
+                                                             asio::ip::tcp::socket socket) {
+      if (ec == asio::error::operation_aborted || stopping) return;
+      if (!ec) OnAccept(target, std::move(socket));
+      Accept();
+    });
+  }
+
+  void OnAccept(Worker* target, asio::ip::tcp::socket socket) {
+    state->stats().total_connections_received.fetch_add(1, std::memory_order_relaxed);
+    if (static_cast<int>(state->ClientCount()) >= state->runtime().maxclients.load()) {
+      state->stats().rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      static const char kMsg[] = "-ERR max number of clients reached\r\n";
+      asio::error_code ignored;
+      socket.non_blocking(false, ignored);
+      asio::write(socket, asio::buffer(kMsg, sizeof(kMsg) - 1), ignored);
+      socket.close(ignored);
+      return;
+    }
+    // The socket belongs to the target worker's context: start it there.
+    asio::post(target->context(), [this, target, s = std::move(socket)]() mutable {
+      auto conn = std::make_shared<Connection>(std::move(s), target, state);
+      target->Add(conn);
+      conn->Start(sessions->NewSession(conn.get()));
+    });
+  }
+};
+
+NetServer::NetServer(const NetOptions& options, ServerState* state, SessionFactory* sessions)
+    : impl_(std::make_unique<Impl>()), options_(options) {
+  impl_->state = state;
+  impl_->sessions = sessions;
+  int n = options.threads > 0 ? options.threads : 1;
+  for (int i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>(state));
+}
+
+NetServer::~NetServer() { Stop(); }
+
+Status NetServer::Listen() {
+  asio::error_code ec;
+  auto address = asio::ip::make_address(options_.bind, ec);
+  if (ec) return Status::InvalidArgument("bad bind address \"" + options_.bind + "\": " + ec.message());
+  asio::ip::tcp::endpoint endpoint(address, static_cast<unsigned short>(options_.port));
+  auto acceptor = std::make_unique<asio::ip::tcp::acceptor>(impl_->workers[0]->context());
+  acceptor->open(endpoint.protocol(), ec);
+  if (!ec) acceptor->set_option(asio::ip::tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor->bind(endpoint, ec);
+  if (!ec) acceptor->listen(511, ec);
+  if (ec) {
+    return Status::IOError("cannot listen on " + options_.bind + ":" +
+                           std::to_string(options_.port) + ": " + ec.message());
+  }
+  port_ = acceptor->local_endpoint().port();
+  impl_->acceptor = std::move(acceptor);
+  return Status::OK();
+}
+
+void NetServer::Run() {
+  impl_->Accept();
+  for (auto& w : impl_->workers) {
+    Worker* worker = w.get();
+    worker->StartTimers();
+    impl_->threads.emplace_back([worker] {
+      auto guard = asio::make_work_guard(worker->context());
+      worker->context().run();
+    });
+  }
+  for (auto& t : impl_->threads) t.join();
+  impl_->threads.clear();
+}
+
+void NetServer::Stop() {
+  if (!impl_ || impl_->stopping.exchange(true)) return;
+  for (auto& w : impl_->workers) {
+    Worker* worker = w.get();
+    asio::post(worker->context(), [this, worker] {
+      if (worker == impl_->workers[0].get() && impl_->acceptor) {
+        asio::error_code ec;
+        impl_->acceptor->close(ec);
+      }
+      worker->CloseAll();
+      worker->context().stop();
+    });
+  }
+}
+
+}  // namespace strata::net

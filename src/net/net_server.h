@@ -1,0 +1,48 @@
+// Accepts TCP connections and runs them on N network threads, each with its own
+// asio::io_context. A connection stays on the thread it was given for its whole life.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "net/session.h"
+#include "strata/status.h"
+
+namespace asio {
+class io_context;
+}
+
+namespace strata::net {
+
+class Worker;
+
+struct NetOptions {
+  std::string bind = "127.0.0.1";
+  int port = 6379;
+  int threads = 1;
+};
+
+class NetServer {
+ public:
+  NetServer(const NetOptions& options, ServerState* state, SessionFactory* sessions);
+  ~NetServer();
+
+  // Binds and listens. On success, port() is the bound port (useful with port 0).
+  Status Listen();
+  int port() const { return port_; }
+  // Runs the network threads until Stop(); returns after they have all finished.
+  void Run();
+  // Thread-safe; may be called from a handler.
+  void Stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  NetOptions options_;
+  int port_ = 0;
+};
+
+}  // namespace strata::net

@@ -1,0 +1,39 @@
+// The network layer's view of whoever handles commands. net/ knows nothing of commands or
+// storage: a Connection parses requests and hands each one to its Session.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string_view>
+
+#include "protocol/reply_builder.h"
+#include "server/server_state.h"
+
+namespace strata::net {
+
+struct SessionAction {
+  enum Kind : std::uint8_t {
+    kDone,        // the command ran; its reply (if any) is in the builder
+    kRetryLater,  // the command did not run (e.g. CLIENT PAUSE); call again after delay_ms
+  };
+  Kind kind = kDone;
+  std::int64_t delay_ms = 0;
+};
+
+class Session {
+ public:
+  virtual ~Session() = default;
+  virtual SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) = 0;
+  // The connection is closing; called once, on the connection's thread.
+  virtual void OnClose() = 0;
+  virtual ClientState& client() = 0;
+};
+
+class SessionFactory {
+ public:
+  virtual ~SessionFactory() = default;
+  virtual std::unique_ptr<Session> NewSession(ConnectionControl* conn) = 0;
+};
+
+}  // namespace strata::net

@@ -1,0 +1,33 @@
+// One network thread: an io_context and the connections that live on it.
+#pragma once
+
+#include <asio.hpp>
+#include <memory>
+#include <thread>
+#include <unordered_map>
+
+#include "net/connection.h"
+
+namespace strata::net {
+
+class Worker {
+ public:
+  explicit Worker(ServerState* state);
+  asio::io_context& context() { return ctx_; }
+
+  void Add(std::shared_ptr<Connection> conn);
+  void Remove(Connection* conn);
+  // Starts the idle-timeout sweep; runs until the context stops.
+  void StartTimers();
+  void CloseAll();
+
+ private:
+  void SweepIdle();
+
+  asio::io_context ctx_;
+  ServerState* state_;
+  std::unordered_map<Connection*, std::shared_ptr<Connection>> conns_;
+  asio::steady_timer sweep_timer_;
+};
+
+}  // namespace strata::net

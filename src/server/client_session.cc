@@ -1,0 +1,149 @@
+#include "server/client_session.h"
+
+#include <chrono>
+
+#include "commands/util.h"
+
+namespace strata {
+namespace {
+
+std::uint64_t MonotonicUs() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
+// Redis's text: the name and up to 128 bytes of arguments, each quoted.
+std::string UnknownCommandError(std::span<const std::string_view> args) {
+  std::string msg = "ERR unknown command '";
+  msg.append(args[0].substr(0, 128));
+  msg += "', with args beginning with: ";
+  std::string list;
+  for (std::size_t i = 1; i < args.size() && list.size() < 128; ++i) {
+    std::size_t room = 128 - list.size();
+    list += '\'';
+    list.append(args[i].substr(0, room));
+    list += "' ";
+  }
+  return msg + list;
+}
+
+}  // namespace
+
+ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
+    : server_(server), client_(std::make_shared<ClientState>()), table_(CommandTable::Get()) {
+  client_->id = server->NextClientId();
+  client_->conn = conn;
+  client_->created_ms = UnixTimeMs();
+  client_->last_interaction_ms = client_->created_ms;
+  client_->authenticated = server->runtime().GetRequirePass().empty();
+  server->AddClient(client_);
+}
+
+ClientSession::~ClientSession() = default;
+
+void ClientSession::OnClose() {
+  server_->RemoveClient(client_->id);
+  client_->conn = nullptr;
+}
+
+net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> args,
+                                            ReplyBuilder& reply) {
+  reply.set_resp3(client_->resp3.load(std::memory_order_relaxed));
+  const CommandSpec* spec = table_.Find(args[0]);
+  if (spec == nullptr) {
+    reply.Error(UnknownCommandError(args));
+    server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+    return {};
+  }
+  if (!spec->subcommands.empty() && spec->ArityOk(args.size()) && args.size() >= 2) {
+    const CommandSpec* sub = CommandTable::FindSub(spec, args[1]);
+    if (sub == nullptr) {
+      reply.Error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+                  ToUpper(spec->name) + " HELP.");
+      server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+      return {};
+    }
+    spec = sub;
+  }
+  if (!spec->ArityOk(args.size())) {
+    reply.Error("ERR wrong number of arguments for '" + spec->name + "' command");
+    spec->stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+    server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+    return {};
+  }
+  if (!client_->authenticated.load(std::memory_order_relaxed) && !spec->has_flag(kCmdNoAuth)) {
+    if (!server_->runtime().GetRequirePass().empty()) {
+      reply.Error("NOAUTH Authentication required.");
+      spec->stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
+      server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+      return {};
+    }
+    client_->authenticated = true;  // the password was removed at run time
+  }
+  if (std::int64_t wait = server_->PauseRemainingMs(spec->has_flag(kCmdWrite)); wait > 0) {
+    if (!spec->has_flag(kCmdNoAuth) || spec->has_flag(kCmdWrite)) {
+      return {net::SessionAction::kRetryLater, wait < 50 ? wait : 50};
+    }
+  }
+
+  std::string* out = reply.buffer();
+  std::size_t out_before = out->size();
+  ReplyMode mode = client_->reply_mode;
+  std::uint64_t errors_before = reply.errors();
+  std::uint64_t start = MonotonicUs();
+
+  Execute(spec, args, reply);
+
+  std::uint64_t elapsed = MonotonicUs() - start;
+  spec->stats.calls.fetch_add(1, std::memory_order_relaxed);
+  spec->stats.usec.fetch_add(elapsed, std::memory_order_relaxed);
+  std::uint64_t errors = reply.errors() - errors_before;
+  if (errors > 0) {
+    spec->stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
+    server_->stats().total_error_replies.fetch_add(errors, std::memory_order_relaxed);
+  }
+  server_->stats().total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  client_->last_command.store(spec, std::memory_order_relaxed);
+  client_->last_interaction_ms.store(UnixTimeMs(), std::memory_order_relaxed);
+
+  // CLIENT REPLY OFF / SKIP: drop what this command wrote. The mode in force when the
+  // command started decides (CLIENT REPLY ON itself replies OK).
+  if (mode != ReplyMode::kOn) {
+    out->resize(out_before);
+    if (mode == ReplyMode::kSkip && client_->reply_mode == ReplyMode::kSkip) {
+      client_->reply_mode = ReplyMode::kOn;
+    }
+  }
+  return {};
+}
+
+void ClientSession::Execute(const CommandSpec* spec, std::span<const std::string_view> args,
+                            ReplyBuilder& reply) {
+  StorageEngine& engine = server_->engine();
+  CommandContext ctx{args, reply, *client_, *server_, engine, nullptr,
+                     client_->db.load(std::memory_order_relaxed)};
+  if (spec->has_flag(kCmdLockAll)) {
+    engine.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
+      ctx.ks = &ks;
+      spec->handler(ctx);
+    });
+    return;
+  }
+  // Engines whose data can leave RAM will need StorageEngine::Prefetch here, suspending the
+  // command until its keys are resident; the memory engine is always resident.
+  key_positions_.clear();
+  spec->KeyPositions(args, &key_positions_);
+  if (key_positions_.empty()) {
+    spec->handler(ctx);
+    return;
+  }
+  keys_.clear();
+  for (int pos : key_positions_) keys_.push_back(args[static_cast<std::size_t>(pos)]);
+  engine.Execute(LockRequest{keys_, false}, [&](Keyspace& ks) {
+    ctx.ks = &ks;
+    spec->handler(ctx);
+  });
+}
+
+}  // namespace strata

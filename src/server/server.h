@@ -1,0 +1,27 @@
+// Wires configuration, the storage engine, shared state and the network layer together.
+#pragma once
+
+#include <memory>
+
+#include "strata/config.h"
+#include "strata/status.h"
+
+namespace strata {
+
+class Server {
+ public:
+  // Opens the engine and binds the listening socket. Errors name what failed.
+  static StatusOr<std::unique_ptr<Server>> Create(const Config& config);
+  ~Server();
+
+  int port() const;
+  // Serves until SHUTDOWN or a SIGINT/SIGTERM; returns the process exit code.
+  int Run();
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace strata

@@ -1,0 +1,66 @@
+#include "server/server_state.h"
+
+#include <chrono>
+#include <random>
+
+namespace strata {
+
+std::int64_t UnixTimeMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+ServerState::ServerState(const Config& config, StorageEngine* engine)
+    : config_(config), engine_(engine), start_time_ms_(UnixTimeMs()) {
+  last_save_time_ = start_time_ms_ / 1000;
+  runtime_.maxclients = config.server.maxclients;
+  runtime_.timeout = config.server.timeout;
+  runtime_.proto_max_bulk_len = config.limits.proto_max_bulk_len;
+  runtime_.client_query_buffer_limit = config.limits.client_query_buffer_limit;
+  runtime_.requirepass = config.server.requirepass;
+  std::random_device rd;
+  std::mt19937_64 rng(rd());
+  static const char kHex[] = "0123456789abcdef";
+  for (int i = 0; i < 40; ++i) run_id_ += kHex[rng() % 16];
+}
+
+void ServerState::AddClient(std::shared_ptr<ClientState> client) {
+  std::lock_guard<std::mutex> l(clients_mu_);
+  clients_[client->id] = std::move(client);
+}
+
+void ServerState::RemoveClient(std::uint64_t id) {
+  std::lock_guard<std::mutex> l(clients_mu_);
+  clients_.erase(id);
+}
+
+std::vector<std::shared_ptr<ClientState>> ServerState::Clients() const {
+  std::lock_guard<std::mutex> l(clients_mu_);
+  std::vector<std::shared_ptr<ClientState>> out;
+  out.reserve(clients_.size());
+  for (const auto& [id, c] : clients_) out.push_back(c);
+  return out;
+}
+
+std::size_t ServerState::ClientCount() const {
+  std::lock_guard<std::mutex> l(clients_mu_);
+  return clients_.size();
+}
+
+void ServerState::Pause(std::int64_t until_ms, bool writes_only) {
+  pause_writes_only_ = writes_only;
+  pause_until_ms_ = until_ms;
+}
+
+void ServerState::Unpause() { pause_until_ms_ = 0; }
+
+std::int64_t ServerState::PauseRemainingMs(bool is_write) const {
+  std::int64_t until = pause_until_ms_.load(std::memory_order_relaxed);
+  if (until == 0) return 0;
+  if (pause_writes_only_ && !is_write) return 0;
+  std::int64_t left = until - UnixTimeMs();
+  return left > 0 ? left : 0;
+}
+
+}  // namespace strata

@@ -1,0 +1,152 @@
+// State shared by command handlers: per-client state (ClientState) and process-wide state
+// (ServerState: runtime configuration, client registry, statistics).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "strata/config.h"
+#include "strata/storage_engine.h"
+
+namespace strata {
+
+struct CommandSpec;
+
+// What a command can ask of the connection it arrived on. Implemented by the network
+// layer; every method is called on the connection's own thread unless noted.
+class ConnectionControl {
+ public:
+  virtual ~ConnectionControl() = default;
+  // Close once the pending replies are written (QUIT).
+  virtual void CloseAfterReply() = 0;
+  // Thread-safe: closes the connection from any thread (CLIENT KILL).
+  virtual void RequestClose() = 0;
+  // Raises or lowers the protocol limits once the client authenticates.
+  virtual void SetAuthenticated(bool authenticated) = 0;
+  virtual std::string PeerAddress() const = 0;   // "ip:port"
+  virtual std::string LocalAddress() const = 0;  // "ip:port"
+  virtual int Fd() const = 0;
+  // Bytes buffered for input / output right now (CLIENT LIST qbuf, omem).
+  virtual std::size_t QueryBufferBytes() const = 0;
+  virtual std::size_t OutputBufferBytes() const = 0;
+};
+
+enum class ReplyMode : std::uint8_t { kOn, kOff, kSkip };
+
+// One client's state. Fields read by other threads (CLIENT LIST, CLIENT KILL) are atomic
+// or guarded by `mu`.
+struct ClientState {
+  std::uint64_t id = 0;
+  ConnectionControl* conn = nullptr;
+  std::int64_t created_ms = 0;
+
+  std::atomic<int> db{0};
+  std::atomic<bool> resp3{false};
+  std::atomic<bool> authenticated{false};
+  std::atomic<std::int64_t> last_interaction_ms{0};
+  std::atomic<const CommandSpec*> last_command{nullptr};
+  std::atomic<bool> no_evict{false};
+
+  ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
+
+  mutable std::mutex mu;
+  std::string name;      // GUARDED_BY(mu)
+  std::string lib_name;  // GUARDED_BY(mu)
+  std::string lib_ver;   // GUARDED_BY(mu)
+
+  std::string GetName() const {
+    std::lock_guard<std::mutex> l(mu);
+    return name;
+  }
+};
+
+// Runtime-settable parameters (CONFIG GET/SET). Numeric ones are atomics read on hot paths.
+struct RuntimeConfig {
+  std::atomic<int> maxclients{10000};
+  std::atomic<int> timeout{0};
+  std::atomic<std::int64_t> proto_max_bulk_len{512ll << 20};
+  std::atomic<std::int64_t> client_query_buffer_limit{1ll << 30};
+
+  mutable std::mutex mu;
+  std::string requirepass;                    // GUARDED_BY(mu)
+  // Parameters accepted and stored for compatibility (encoding knobs, save, appendonly...).
+  std::map<std::string, std::string> extra;  // GUARDED_BY(mu)
+
+  std::string GetRequirePass() const {
+    std::lock_guard<std::mutex> l(mu);
+    return requirepass;
+  }
+};
+
+struct ServerStats {
+  std::atomic<std::uint64_t> total_connections_received{0};
+  std::atomic<std::uint64_t> total_commands_processed{0};
+  std::atomic<std::uint64_t> rejected_connections{0};
+  std::atomic<std::uint64_t> total_error_replies{0};
+  std::atomic<std::uint64_t> net_input_bytes{0};
+  std::atomic<std::uint64_t> net_output_bytes{0};
+  std::atomic<std::uint64_t> unexpected_error_replies{0};
+};
+
+class ServerState {
+ public:
+  ServerState(const Config& config, StorageEngine* engine);
+
+  const Config& initial_config() const { return config_; }
+  StorageEngine& engine() { return *engine_; }
+  RuntimeConfig& runtime() { return runtime_; }
+  ServerStats& stats() { return stats_; }
+  std::int64_t start_time_ms() const { return start_time_ms_; }
+  const std::string& run_id() const { return run_id_; }
+  int port() const { return port_; }
+  void set_port(int port) { port_ = port; }
+  int threads() const { return threads_; }
+  void set_threads(int n) { threads_ = n; }
+
+  // Client registry.
+  std::uint64_t NextClientId() { return next_client_id_.fetch_add(1) + 1; }
+  void AddClient(std::shared_ptr<ClientState> client);
+  void RemoveClient(std::uint64_t id);
+  std::vector<std::shared_ptr<ClientState>> Clients() const;
+  std::size_t ClientCount() const;
+
+  // CLIENT PAUSE: until `until_ms`, commands (all, or only writes) wait.
+  void Pause(std::int64_t until_ms, bool writes_only);
+  void Unpause();
+  // Milliseconds the given command must still wait because of CLIENT PAUSE (0: none).
+  std::int64_t PauseRemainingMs(bool is_write) const;
+
+  // Asks the server to shut down (SHUTDOWN). Set by the server at start-up.
+  std::function<void()> request_shutdown;
+
+  std::int64_t last_save_time() const { return last_save_time_; }
+
+ private:
+  Config config_;
+  StorageEngine* engine_;
+  RuntimeConfig runtime_;
+  ServerStats stats_;
+  std::int64_t start_time_ms_;
+  std::int64_t last_save_time_;
+  std::string run_id_;
+  int port_ = 0;
+  int threads_ = 1;
+
+  std::atomic<std::uint64_t> next_client_id_{0};
+  mutable std::mutex clients_mu_;
+  std::map<std::uint64_t, std::shared_ptr<ClientState>> clients_;  // GUARDED_BY(clients_mu_)
+
+  std::atomic<std::int64_t> pause_until_ms_{0};
+  std::atomic<bool> pause_writes_only_{false};
+};
+
+// Wall-clock milliseconds since the Unix epoch.
+std::int64_t UnixTimeMs();
+
+}  // namespace strata

@@ -1,0 +1,505 @@
+#include "storage/memory/memory_engine.h"
+
+#include <algorithm>
+#include <bitset>
+#include <cassert>
+#include <chrono>
+#include <random>
+
+namespace strata::memory {
+namespace {
+
+std::int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::uint32_t LruClock(std::int64_t now_ms) { return static_cast<std::uint32_t>(now_ms / 1000); }
+
+bool Expired(const Entry* e, std::int64_t now_ms) {
+  return e->has_expire() && e->expire() <= now_ms;
+}
+
+ValueRef RefOf(const Entry* e) {
+  ValueRef ref;
+  ref.type = e->type();
+  if (ref.type == ValueType::kString) {
+    ref.str = e->str();
+  } else {
+    ref.obj = e->obj();
+  }
+  ref.expire_at_ms = e->expire();
+  return ref;
+}
+
+// Copies `e` under a new key and/or expiry; objects are moved, strings copied.
+Entry* Rebuild(Entry* e, std::string_view key, std::int64_t expire) {
+  Entry* n;
+  if (e->type() == ValueType::kString) {
+    bool slack = e->flags() & Entry::kSlack;
+    n = Entry::NewString(key, e->str(), expire, e->str_capacity(), slack);
+  } else {
+    n = Entry::NewObject(key, e->TakeObject(), expire);
+  }
+  n->set_lru(e->lru());
+  return n;
+}
+
+std::uint64_t RandomU64() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng();
+}
+
+}  // namespace
+
+// The Keyspace view handed to Execute's callback. Lives on the caller's stack.
+class MemoryKeyspace final : public Keyspace {
+ public:
+  explicit MemoryKeyspace(MemoryEngine* engine) : engine_(engine) {}
+
+  ValueRef Find(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = Live(loc, key);
+    if (e == nullptr) {
+      ++loc.shard->misses;
+      return {};
+    }
+    ++loc.shard->hits;
+    e->set_lru(LruClock(now()));
+    return RefOf(e);
+  }
+
+  ValueRef Peek(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = loc.table->Find(loc.hash, key);
+    if (e == nullptr || Expired(e, now())) return {};
+    return RefOf(e);
+  }
+
+  std::int64_t IdleSeconds(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = loc.table->Find(loc.hash, key);
+    if (e == nullptr || Expired(e, now())) return -1;
+    std::int64_t idle = static_cast<std::int64_t>(LruClock(now())) - e->lru();
+    return idle < 0 ? 0 : idle;
+  }
+
+  void SetString(int db, std::string_view key, std::string_view value,
+                 std::int64_t expire) override {
+    Loc loc = Locate(db, key);
+    Entry* old = Live(loc, key);
+    if (expire == kKeepExpire) expire = old ? old->expire() : kNoExpire;
+    // Overwrite in place when the layout is unchanged (SET of an equal-length value).
+    if (old != nullptr && old->type() == ValueType::kString && !(old->flags() & Entry::kSlack) &&
+        old->str().size() == value.size() && old->has_expire() == (expire != kNoExpire)) {
+      std::memcpy(old->mutable_str(), value.data(), value.size());
+      if (expire != kNoExpire) old->set_expire_in_place(expire);
+      old->set_lru(LruClock(now()));
+      return;
+    }
+    Entry* e = Entry::NewString(key, value, expire, 0, false);
+    Put(loc, old, e);
+  }
+
+  char* ResizeString(int db, std::string_view key, std::size_t len) override {
+    Loc loc = Locate(db, key);
+    Entry* old = Live(loc, key);
+    if (old == nullptr) {
+      Entry* e = Entry::NewString(key, std::string(len, '\0'), kNoExpire, 0, false);
+      Put(loc, nullptr, e);
+      return e->mutable_str();
+    }
+    assert(old->type() == ValueType::kString);
+    old->set_lru(LruClock(now()));
+    std::string_view cur = old->str();
+    if ((old->flags() & Entry::kSlack) && len <= old->str_capacity()) {
+      if (len > cur.size()) std::memset(old->mutable_str() + cur.size(), 0, len - cur.size());
+      old->set_str_len(len);
+      return old->mutable_str();
+    }
+    if (len == cur.size()) return old->mutable_str();
+    // Grow geometrically below 1 MiB, then by 1 MiB, as Redis's sds does.
+    std::size_t cap = len < (1u << 20) ? len * 2 : len + (1u << 20);
+    std::string_view prefix = cur.substr(0, std::min(cur.size(), len));
+    Entry* e = Entry::NewString(key, prefix, old->expire(), cap, true);
+    if (len > prefix.size()) std::memset(e->mutable_str() + prefix.size(), 0, len - prefix.size());
+    e->set_str_len(len);
+    e->set_lru(LruClock(now()));
+    Put(loc, old, e);
+    return e->mutable_str();
+  }
+
+  void SetObject(int db, std::string_view key, std::unique_ptr<Object> obj,
+                 std::int64_t expire) override {
+    Loc loc = Locate(db, key);
+    Entry* old = Live(loc, key);
+    if (expire == kKeepExpire) expire = old ? old->expire() : kNoExpire;
+    Put(loc, old, Entry::NewObject(key, std::move(obj), expire));
+  }
+
+  void ObjectChanged(int, std::string_view) override {}
+
+  bool Delete(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = Live(loc, key);
+    if (e == nullptr) return false;
+    Unlink(loc, key);
+    return true;
+  }
+
+  bool SetExpire(int db, std::string_view key, std::int64_t expire) override {
+    Loc loc = Locate(db, key);
+    Entry* e = Live(loc, key);
+    if (e == nullptr) return false;
+    if (expire != kNoExpire && expire <= now()) {
+      Unlink(loc, key);
+      return true;
+    }
+    if (expire != kNoExpire && e->has_expire()) {
+      e->set_expire_in_place(expire);
+      return true;
+    }
+    if (expire == kNoExpire && !e->has_expire()) return true;
+    Put(loc, e, Rebuild(e, key, expire));
+    return true;
+  }
+
+  bool Rename(int src_db, std::string_view src, int dst_db, std::string_view dst) override {
+    Loc from = Locate(src_db, src);
+    Entry* e = Live(from, src);
+    if (e == nullptr) return false;
+    if (src_db == dst_db && src == dst) return true;
+    Entry* moved = Rebuild(e, dst, e->expire());
+    Unlink(from, src);
+    Loc to = Locate(dst_db, dst);
+    Put(to, Live(to, dst), moved);
+    return true;
+  }
+
+  void MarkLocked(int shard) { locked_.set(static_cast<std::size_t>(shard)); }
+  void MarkAllLocked() { locked_.set(); }
+
+ private:
+  struct Loc {
+    std::uint64_t hash;
+    MemoryEngine::Shard* shard;
+    Table* table;
+  };
+
+  std::int64_t now() {
+    if (now_ms_ == 0) now_ms_ = NowMs();
+    return now_ms_;
+  }
+
+  Loc Locate(int db, std::string_view key) {
+    std::uint64_t h = Table::Hash(key);
+    int s = MemoryEngine::ShardOf(h);
+    assert(locked_.test(static_cast<std::size_t>(s)) && "key was not locked by Execute");
+    assert(db >= 0 && db < engine_->num_databases_);
+    MemoryEngine::Shard* shard = &engine_->shards_[static_cast<std::size_t>(s)];
+    return {h, shard, &shard->dbs[static_cast<std::size_t>(db)]};
+  }
+
+  // The entry for key if present and not expired; an expired one is deleted.
+  Entry* Live(const Loc& loc, std::string_view key) {
+    Entry* e = loc.table->Find(loc.hash, key);
+    if (e != nullptr && Expired(e, now())) {
+      Unlink(loc, key);
+      ++loc.shard->expired;
+      return nullptr;
+    }
+    return e;
+  }
+
+  void Unlink(const Loc& loc, std::string_view key) {
+    Entry* e = loc.table->Remove(loc.hash, key);
+    if (e != nullptr) {
+      loc.table->bytes_used -= static_cast<std::int64_t>(e->AllocatedBytes());
+      Entry::Free(e);
+    }
+  }
+
+  // Stores `e` in place of `old` (nullptr: a new key).
+  void Put(const Loc& loc, Entry* old, Entry* e) {
+    if (e->lru() == 0) e->set_lru(LruClock(now()));
+    loc.table->bytes_used += static_cast<std::int64_t>(e->AllocatedBytes());
+    if (old != nullptr) {
+      loc.table->Replace(loc.hash, old, e);
+      loc.table->bytes_used -= static_cast<std::int64_t>(old->AllocatedBytes());
+      Entry::Free(old);
+    } else {
+      loc.table->Insert(loc.hash, e);
+    }
+  }
+
+  MemoryEngine* engine_;
+  std::int64_t now_ms_ = 0;
+  std::bitset<MemoryEngine::kNumShards> locked_;
+};
+
+MemoryEngine::MemoryEngine(int num_databases)
+    : num_databases_(num_databases), shards_(new Shard[kNumShards]) {
+  for (int i = 0; i < kNumShards; ++i) {
+    shards_[i].dbs.resize(static_cast<std::size_t>(num_databases));
+    shards_[i].expire_cursor.assign(static_cast<std::size_t>(num_databases), 0);
+  }
+  avg_ttl_.reset(new std::atomic<std::int64_t>[static_cast<std::size_t>(num_databases)]);
+  for (int i = 0; i < num_databases; ++i) avg_ttl_[static_cast<std::size_t>(i)] = 0;
+  bg_ = std::thread([this] { BackgroundLoop(); });
+}
+
+MemoryEngine::~MemoryEngine() { Shutdown(); }
+
+void MemoryEngine::Shutdown() {
+  {
+    std::lock_guard<std::mutex> l(bg_mu_);
+    if (stop_) return;
+    stop_ = true;
+  }
+  bg_cv_.notify_all();
+  if (bg_.joinable()) bg_.join();
+}
+
+void MemoryEngine::Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) {
+  MemoryKeyspace ks(this);
+  if (request.all) {
+    for (int i = 0; i < kNumShards; ++i) shards_[i].mu.lock();
+    ks.MarkAllLocked();
+    fn(ks);
+    for (int i = kNumShards - 1; i >= 0; --i) shards_[i].mu.unlock();
+    return;
+  }
+  // Lock the distinct shards of the keys in ascending order (deadlock-free).
+  std::uint16_t local[16];
+  std::vector<std::uint16_t> heap;
+  std::uint16_t* ids = local;
+  std::size_t n = request.keys.size();
+  if (n > 16) {
+    heap.resize(n);
+    ids = heap.data();
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    ids[i] = static_cast<std::uint16_t>(ShardOf(Table::Hash(request.keys[i])));
+  }
+  if (n > 1) {
+    std::sort(ids, ids + n);
+    n = static_cast<std::size_t>(std::unique(ids, ids + n) - ids);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    shards_[ids[i]].mu.lock();
+    ks.MarkLocked(ids[i]);
+  }
+  fn(ks);
+  for (std::size_t i = n; i-- > 0;) shards_[ids[i]].mu.unlock();
+}
+
+std::uint64_t MemoryEngine::DbSize(int db) {
+  std::uint64_t total = 0;
+  for (int i = 0; i < kNumShards; ++i) {
+    std::lock_guard<std::mutex> l(shards_[i].mu);
+    total += shards_[i].dbs[static_cast<std::size_t>(db)].size();
+  }
+  return total;
+}
+
+std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions& options,
+                                 FunctionRef<void(std::string_view, const ValueRef&)> emit) {
+  // Cursor: low kShardBits bits pick the shard, the rest is that table's bucket cursor.
+  int shard = static_cast<int>(cursor & (kNumShards - 1));
+  std::uint64_t tc = cursor >> kShardBits;
+  std::size_t budget = options.count == 0 ? 1 : options.count;
+  std::size_t visited = 0;
+  const std::int64_t now = NowMs();
+  while (shard < kNumShards) {
+    Shard& s = shards_[shard];
+    {
+      std::lock_guard<std::mutex> l(s.mu);
+      Table& t = s.dbs[static_cast<std::size_t>(db)];
+      do {
+        tc = t.ScanBucket(tc, [&](Entry* e) {
+          ++visited;
+          if (Expired(e, now)) {
+            std::string key(e->key());
+            Entry* dead = t.Remove(Table::Hash(key), key);
+            t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
+            Entry::Free(dead);
+            ++s.expired;
+            return;
+          }
+          emit(e->key(), RefOf(e));
+        });
+        // Bound the work per call like Redis: at most ~10x count buckets.
+      } while (tc != 0 && visited < budget);
+    }
+    if (tc == 0) ++shard;
+    if (visited >= budget) break;
+  }
+  if (shard >= kNumShards) return 0;
+  return (tc << kShardBits) | static_cast<std::uint64_t>(shard);
+}
+
+bool MemoryEngine::RandomKey(int db, std::string* key) {
+  const std::int64_t now = NowMs();
+  for (int attempt = 0; attempt < 4 * kNumShards; ++attempt) {
+    std::uint64_t r = RandomU64();
+    int start = static_cast<int>(r % kNumShards);
+    for (int i = 0; i < kNumShards; ++i) {
+      Shard& s = shards_[(start + i) % kNumShards];
+      std::lock_guard<std::mutex> l(s.mu);
+      Table& t = s.dbs[static_cast<std::size_t>(db)];
+      if (t.size() == 0) continue;
+      Entry* e = t.RandomEntry(RandomU64());
+      if (e == nullptr) continue;
+      if (Expired(e, now)) {
+        std::string k(e->key());
+        Entry* dead = t.Remove(Table::Hash(k), k);
+        t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
+        Entry::Free(dead);
+        ++s.expired;
+        break;  // try again from another random place
+      }
+      key->assign(e->key());
+      return true;
+    }
+  }
+  return false;
+}
+
+void MemoryEngine::Flush(int db, bool async) {
+  std::vector<Table> dead;
+  for (int i = 0; i < kNumShards; ++i) {
+    Shard& s = shards_[i];
+    std::lock_guard<std::mutex> l(s.mu);
+    for (int d = 0; d < num_databases_; ++d) {
+      if (db >= 0 && d != db) continue;
+      Table& t = s.dbs[static_cast<std::size_t>(d)];
+      if (t.size() == 0) continue;
+      dead.push_back(std::move(t));
+      t = Table();
+    }
+  }
+  if (async) {
+    std::lock_guard<std::mutex> l(bg_mu_);
+    for (auto& t : dead) to_free_.push_back(std::move(t));
+    bg_cv_.notify_all();
+  }
+  // Otherwise `dead` frees everything as it goes out of scope.
+}
+
+void MemoryEngine::SwapDb(int a, int b) {
+  for (int i = 0; i < kNumShards; ++i) shards_[i].mu.lock();
+  for (int i = 0; i < kNumShards; ++i) {
+    std::swap(shards_[i].dbs[static_cast<std::size_t>(a)], shards_[i].dbs[static_cast<std::size_t>(b)]);
+    std::swap(shards_[i].expire_cursor[static_cast<std::size_t>(a)],
+              shards_[i].expire_cursor[static_cast<std::size_t>(b)]);
+  }
+  for (int i = kNumShards - 1; i >= 0; --i) shards_[i].mu.unlock();
+  std::int64_t ta = avg_ttl_[static_cast<std::size_t>(a)];
+  avg_ttl_[static_cast<std::size_t>(a)] = avg_ttl_[static_cast<std::size_t>(b)].load();
+  avg_ttl_[static_cast<std::size_t>(b)] = ta;
+}
+
+DbStats MemoryEngine::GetDbStats(int db) {
+  DbStats st;
+  for (int i = 0; i < kNumShards; ++i) {
+    std::lock_guard<std::mutex> l(shards_[i].mu);
+    const Table& t = shards_[i].dbs[static_cast<std::size_t>(db)];
+    st.keys += t.size();
+    st.expires += t.expires();
+  }
+  st.avg_ttl_ms = st.expires ? avg_ttl_[static_cast<std::size_t>(db)].load() : 0;
+  return st;
+}
+
+EngineStats MemoryEngine::GetStats() {
+  EngineStats st;
+  std::int64_t bytes = 0;
+  for (int i = 0; i < kNumShards; ++i) {
+    std::lock_guard<std::mutex> l(shards_[i].mu);
+    st.expired_keys += shards_[i].expired;
+    st.keyspace_hits += shards_[i].hits;
+    st.keyspace_misses += shards_[i].misses;
+    for (const Table& t : shards_[i].dbs) {
+      bytes += static_cast<std::int64_t>(t.bucket_count() * 8) + t.bytes_used;
+    }
+  }
+  st.dataset_bytes = bytes > 0 ? static_cast<std::uint64_t>(bytes) : 0;
+  return st;
+}
+
+void MemoryEngine::ResetStats() {
+  for (int i = 0; i < kNumShards; ++i) {
+    std::lock_guard<std::mutex> l(shards_[i].mu);
+    shards_[i].expired = shards_[i].hits = shards_[i].misses = 0;
+  }
+}
+
+std::size_t MemoryEngine::KeyMemoryUsage(int db, std::string_view key) {
+  std::uint64_t h = Table::Hash(key);
+  Shard& s = shards_[static_cast<std::size_t>(ShardOf(h))];
+  std::lock_guard<std::mutex> l(s.mu);
+  Entry* e = s.dbs[static_cast<std::size_t>(db)].Find(h, key);
+  if (e == nullptr || Expired(e, NowMs())) return 0;
+  std::size_t bytes = e->AllocatedBytes() + sizeof(Entry*);
+  if (e->type() != ValueType::kString && e->obj() != nullptr) bytes += e->obj()->MemoryUsage();
+  return bytes;
+}
+
+std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
+  const std::int64_t now = NowMs();
+  std::uint64_t removed = 0;
+  std::vector<std::int64_t> ttl_sum(static_cast<std::size_t>(num_databases_), 0);
+  std::vector<std::int64_t> ttl_n(static_cast<std::size_t>(num_databases_), 0);
+  for (int i = 0; i < kNumShards; ++i) {
+    Shard& s = shards_[i];
+    std::lock_guard<std::mutex> l(s.mu);
+    for (int d = 0; d < num_databases_; ++d) {
+      Table& t = s.dbs[static_cast<std::size_t>(d)];
+      if (t.expires() == 0) continue;
+      std::uint64_t& cur = s.expire_cursor[static_cast<std::size_t>(d)];
+      // A tenth of the table per cycle: every key is looked at about once a second.
+      std::size_t budget = std::max(min_buckets, t.bucket_count() / 10 + 1);
+      for (std::size_t b = 0; b < budget && t.expires() > 0; ++b) {
+        cur = t.ScanBucket(cur, [&](Entry* e) {
+          if (!e->has_expire()) return;
+          if (e->expire() <= now) {
+            std::string key(e->key());
+            Entry* dead = t.Remove(Table::Hash(key), key);
+            t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
+            Entry::Free(dead);
+            ++s.expired;
+            ++removed;
+          } else {
+            ttl_sum[static_cast<std::size_t>(d)] += e->expire() - now;
+            ++ttl_n[static_cast<std::size_t>(d)];
+          }
+        });
+        if (cur == 0) break;
+      }
+    }
+  }
+  for (int d = 0; d < num_databases_; ++d) {
+    auto n = ttl_n[static_cast<std::size_t>(d)];
+    if (n > 0) avg_ttl_[static_cast<std::size_t>(d)] = ttl_sum[static_cast<std::size_t>(d)] / n;
+  }
+  return removed;
+}
+
+void MemoryEngine::TEST_ActiveExpireAll() { ActiveExpireCycle(SIZE_MAX / 2); }
+
+void MemoryEngine::BackgroundLoop() {
+  std::unique_lock<std::mutex> l(bg_mu_);
+  while (!stop_) {
+    bg_cv_.wait_for(l, std::chrono::milliseconds(100));
+    if (stop_) break;
+    std::vector<Table> to_free = std::move(to_free_);
+    to_free_.clear();
+    l.unlock();
+    to_free.clear();  // frees the entries of asynchronously flushed databases
+    if (active_expire_.load()) ActiveExpireCycle(16);
+    l.lock();
+  }
+}
+
+}  // namespace strata::memory

@@ -1,0 +1,352 @@
+#include "harness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace strata::test {
+
+std::string StrataBinary() {
+  if (const char* env = std::getenv("STRATA_SERVER_BINARY")) return env;
+  return STRATA_SERVER_BINARY;
+}
+
+int FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+  socklen_t len = sizeof(addr);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  int port = ntohs(addr.sin_port);
+  ::close(fd);
+  return port;
+}
+
+namespace {
+
+std::string MakeTempDir() {
+  char tmpl[] = "/tmp/strata-test-XXXXXX";
+  char* d = ::mkdtemp(tmpl);
+  return d ? d : "/tmp";
+}
+
+bool CanConnect(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  ::close(fd);
+  return ok;
+}
+
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+  pid_t pid = ::fork();
+  if (pid != 0) return pid;
+  int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  if (fd >= 0) {
+    ::dup2(fd, STDOUT_FILENO);
+    ::dup2(fd, STDERR_FILENO);
+    ::close(fd);
+  }
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  ::execvp(args[0], args.data());
+  ::_exit(127);
+}
+
+}  // namespace
+
+std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std::string>& extra,
+                                                          std::string* error) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto proc = std::unique_ptr<ServerProcess>(new ServerProcess());
+    proc->port_ = FreePort();
+    proc->dir_ = MakeTempDir();
+    proc->log_path_ = proc->dir_ + "/server.log";
+    std::vector<std::string> argv = {StrataBinary(), "--bind", "127.0.0.1", "--port",
+                                     std::to_string(proc->port_), "--dir", proc->dir_ + "/data"};
+    for (const auto& e : extra) argv.push_back(e);
+    proc->pid_ = Spawn(argv, proc->log_path_);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (CanConnect(proc->port_)) return proc;
+      int status = 0;
+      if (::waitpid(proc->pid_, &status, WNOHANG) == proc->pid_) {
+        proc->pid_ = -1;
+        break;  // exited: maybe the port was taken; try another
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (error) *error = proc->Log();
+  }
+  return nullptr;
+}
+
+std::unique_ptr<ServerProcess> ServerProcess::StartRedis(const std::vector<std::string>& extra,
+                                                         std::string* error) {
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    auto proc = std::unique_ptr<ServerProcess>(new ServerProcess());
+    proc->port_ = FreePort();
+    proc->dir_ = MakeTempDir();
+    proc->log_path_ = proc->dir_ + "/server.log";
+    std::vector<std::string> argv = {"redis-server", "--bind",     "127.0.0.1",
+                                     "--port",       std::to_string(proc->port_),
+                                     "--save",       "",           "--appendonly", "no",
+                                     "--dir",        proc->dir_,   "--daemonize", "no"};
+    for (const auto& e : extra) argv.push_back(e);
+    proc->pid_ = Spawn(argv, proc->log_path_);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (CanConnect(proc->port_)) return proc;
+      int status = 0;
+      if (::waitpid(proc->pid_, &status, WNOHANG) == proc->pid_) {
+        proc->pid_ = -1;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (error) *error = proc->Log();
+  }
+  return nullptr;
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  ::kill(pid_, SIGTERM);
+  int status = 0;
+  for (int i = 0; i < 500; ++i) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
+  return -1;
+}
+
+ServerProcess::~ServerProcess() {
+  Stop();
+  if (!dir_.empty() && dir_.rfind("/tmp/strata-test-", 0) == 0 && !std::getenv("STRATA_KEEP_TEST_DIRS")) {
+    std::string cmd = "rm -rf '" + dir_ + "'";
+    int rc = std::system(cmd.c_str());
+    (void)rc;
+  }
+}
+
+std::string ServerProcess::Log() const {
+  std::ifstream in(log_path_);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::int64_t ServerProcess::RssBytes() const {
+  std::ifstream in("/proc/" + std::to_string(pid_) + "/statm");
+  std::int64_t size = 0, resident = 0;
+  in >> size >> resident;
+  return resident * ::sysconf(_SC_PAGESIZE);
+}
+
+bool ServerProcess::Alive() const {
+  if (pid_ <= 0) return false;
+  int status = 0;
+  return ::waitpid(pid_, &status, WNOHANG) == 0;
+}
+
+// ---- Reply ----
+
+static Reply Convert(const redisReply* r) {
+  Reply out;
+  if (r == nullptr) {
+    out.type = REDIS_REPLY_ERROR;
+    out.str = "<connection error>";
+    return out;
+  }
+  out.type = r->type;
+  switch (r->type) {
+    case REDIS_REPLY_STRING:
+    case REDIS_REPLY_STATUS:
+    case REDIS_REPLY_ERROR:
+      out.str.assign(r->str, r->len);
+      break;
+    case REDIS_REPLY_INTEGER:
+      out.integer = r->integer;
+      break;
+    case REDIS_REPLY_ARRAY:
+      for (size_t i = 0; i < r->elements; ++i) out.elements.push_back(Convert(r->element[i]));
+      break;
+    default:
+      break;
+  }
+  return out;
+}
+
+std::string Reply::ToString() const {
+  switch (type) {
+    case REDIS_REPLY_STRING: {
+      std::string s = "\"";
+      for (unsigned char c : str) {
+        if (c >= 32 && c < 127 && c != '"' && c != '\\') {
+          s += static_cast<char>(c);
+        } else {
+          char buf[8];
+          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+          s += buf;
+        }
+      }
+      return s + "\"";
+    }
+    case REDIS_REPLY_STATUS: return str;
+    case REDIS_REPLY_ERROR: return "(error) " + str;
+    case REDIS_REPLY_INTEGER: return "(integer) " + std::to_string(integer);
+    case REDIS_REPLY_NIL: return "(nil)";
+    case REDIS_REPLY_ARRAY: {
+      std::string s = "[";
+      for (size_t i = 0; i < elements.size(); ++i) {
+        if (i) s += ", ";
+        s += elements[i].ToString();
+      }
+      return s + "]";
+    }
+  }
+  return "(type " + std::to_string(type) + ")";
+}
+
+bool Reply::operator==(const Reply& o) const {
+  return type == o.type && str == o.str && integer == o.integer && elements == o.elements;
+}
+
+// ---- Client ----
+
+Client::Client(int port, double timeout_s) {
+  timeval tv{static_cast<time_t>(timeout_s), static_cast<suseconds_t>((timeout_s - static_cast<long>(timeout_s)) * 1e6)};
+  ctx_ = redisConnectWithTimeout("127.0.0.1", port, tv);
+  if (ctx_ != nullptr) redisSetTimeout(ctx_, tv);
+}
+
+Client::~Client() {
+  if (ctx_) redisFree(ctx_);
+}
+
+void Client::Append(const std::vector<std::string>& args) {
+  std::vector<const char*> argv;
+  std::vector<size_t> lens;
+  for (const auto& a : args) {
+    argv.push_back(a.data());
+    lens.push_back(a.size());
+  }
+  redisAppendCommandArgv(ctx_, static_cast<int>(args.size()), argv.data(), lens.data());
+}
+
+Reply Client::Read() {
+  void* raw = nullptr;
+  if (redisGetReply(ctx_, &raw) != REDIS_OK) return Convert(nullptr);
+  Reply r = Convert(static_cast<redisReply*>(raw));
+  freeReplyObject(raw);
+  return r;
+}
+
+Reply Client::Cmd(const std::vector<std::string>& args) {
+  if (!connected()) return Convert(nullptr);
+  Append(args);
+  return Read();
+}
+
+Reply Client::Cmd(const std::string& line) {
+  std::vector<std::string> args;
+  std::istringstream in(line);
+  std::string word;
+  while (in >> word) args.push_back(word);
+  return Cmd(args);
+}
+
+// ---- RawConnection ----
+
+RawConnection::RawConnection(int port) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+RawConnection::~RawConnection() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool RawConnection::Send(const std::string& data) {
+  size_t off = 0;
+  while (off < data.size()) {
+    ssize_t n = ::send(fd_, data.data() + off, data.size() - off, MSG_NOSIGNAL);
+    if (n <= 0) return false;
+    off += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+std::string RawConnection::Read(std::size_t n, int timeout_ms) {
+  std::string out;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  char buf[65536];
+  while (out.size() < n) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    ssize_t r = ::recv(fd_, buf, sizeof(buf), 0);
+    if (r <= 0) break;
+    out.append(buf, static_cast<size_t>(r));
+  }
+  return out;
+}
+
+std::string RawConnection::ReadFor(int timeout_ms, bool* closed) {
+  std::string out;
+  if (closed) *closed = false;
+  char buf[65536];
+  while (true) {
+    pollfd p{fd_, POLLIN, 0};
+    if (::poll(&p, 1, timeout_ms) <= 0) break;
+    ssize_t r = ::recv(fd_, buf, sizeof(buf), 0);
+    if (r <= 0) {
+      if (closed) *closed = true;
+      break;
+    }
+    out.append(buf, static_cast<size_t>(r));
+  }
+  return out;
+}
+
+bool RawConnection::WaitClosed(int timeout_ms) {
+  bool closed = false;
+  ReadFor(timeout_ms, &closed);
+  return closed;
+}
+
+}  // namespace strata::test
