@@ -128,6 +128,7 @@ class CommandTable {
   // Case-insensitive lookup of a subcommand of `parent`.
   static const CommandSpec* FindSub(const CommandSpec* parent, std::string_view name);
   const std::vector<std::unique_ptr<CommandSpec>>& commands() const { return commands_; }
+  std::vector<std::unique_ptr<CommandSpec>>& mutable_commands() { return commands_; }
 
  private:
   std::vector<std::unique_ptr<CommandSpec>> commands_;
@@ -141,5 +142,9 @@ void RegisterStringCommands(CommandTable* table);
 void RegisterKeyspaceCommands(CommandTable* table);
 void RegisterServerCommands(CommandTable* table);
 void RegisterConnectionCommands(CommandTable* table);
+void RegisterCommandCommands(CommandTable* table);  // COMMAND and its subcommands
+// Attaches documentation (summary, since, group, complexity, arguments) and ACL categories
+// to every registered command; runs after all Register functions.
+void ApplyCommandDocs(CommandTable* table);
 
 }  // namespace strata

@@ -86,6 +86,8 @@ const CommandTable& BuildCommandTable() {
   RegisterKeyspaceCommands(table);
   RegisterServerCommands(table);
   RegisterConnectionCommands(table);
+  RegisterCommandCommands(table);
+  ApplyCommandDocs(table);
   table->Index();
   return *table;
 }

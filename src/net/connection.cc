@@ -120,6 +120,8 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
 }
 
 void Connection::ProcessInput() {
+  // CONFIG SET proto-max-bulk-len applies to connections already open, as in Redis.
+  parser_.set_max_bulk_len(state_->runtime().proto_max_bulk_len.load(std::memory_order_relaxed));
   while (!closed_ && !paused_ && !close_after_reply_) {
     std::size_t consumed = 0;
     auto result = parser_.Parse(in_.get() + in_begin_, in_end_ - in_begin_, &consumed);
