@@ -1,5 +1,6 @@
 // strata-server: command line → Config → Server.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -46,6 +47,9 @@ int main(int argc, char** argv) {
   if (threads >= 0) config.server.threads = threads;
   if (!dir.empty()) config.storage.dir = dir;
 
+  // Block the shutdown signals before any thread starts, so every thread inherits the mask
+  // and only Server::Run's signal thread receives them (a clean shutdown, not a kill).
+  BlockShutdownSignals();
   auto server = Server::Create(config);
   if (!server.ok()) {
     std::cerr << "strata-server: cannot start: " << server.status().message() << "\n";

@@ -53,14 +53,28 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config) {
 
 int Server::port() const { return impl_->net->port(); }
 
-int Server::Run() {
-  // Signals are waited for on a dedicated thread so that no handler runs async-unsafe code.
+namespace {
+sigset_t ShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGINT);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGUSR1);  // internal: wakes the signal thread at shutdown
+  return set;
+}
+}  // namespace
+
+void BlockShutdownSignals() {
+  sigset_t set = ShutdownSignals();
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+int Server::Run() {
+  // Signals are waited for on a dedicated thread so that no handler runs async-unsafe code.
+  // They are already blocked in every thread (BlockShutdownSignals); block again in case
+  // the caller did not.
+  BlockShutdownSignals();
+  sigset_t set = ShutdownSignals();
   std::signal(SIGPIPE, SIG_IGN);
 
   net::NetServer* net = impl_->net.get();

@@ -8,6 +8,10 @@
 
 namespace strata {
 
+// Blocks SIGINT, SIGTERM and SIGUSR1 in the calling thread. Call before creating any thread
+// (Server::Create starts engine threads) so that Server::Run can wait for them.
+void BlockShutdownSignals();
+
 class Server {
  public:
   // Opens the engine and binds the listening socket. Errors name what failed.
