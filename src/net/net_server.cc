@@ -25,6 +25,7 @@ void Worker::StartTimers() {
   sweep_timer_.async_wait([this](const asio::error_code& ec) {
     if (ec) return;
     SweepIdle();
+    state_->SampleMetrics();  // INFO instantaneous_ops_per_sec
     StartTimers();
   });
 }

@@ -13,16 +13,18 @@ std::uint64_t MonotonicUs() {
                                         .count());
 }
 
-// Redis's text: the name and up to 128 bytes of arguments, each quoted.
+// Redis's text: the name and up to 128 bytes of arguments, each quoted. Redis formats
+// them as C strings, so each is cut at its first NUL byte before the limits apply.
 std::string UnknownCommandError(std::span<const std::string_view> args) {
+  auto c_string = [](std::string_view s) { return s.substr(0, s.find('\0')); };
   std::string msg = "ERR unknown command '";
-  msg.append(args[0].substr(0, 128));
+  msg.append(c_string(args[0]).substr(0, 128));
   msg += "', with args beginning with: ";
   std::string list;
   for (std::size_t i = 1; i < args.size() && list.size() < 128; ++i) {
     std::size_t room = 128 - list.size();
     list += '\'';
-    list.append(args[i].substr(0, room));
+    list.append(c_string(args[i]).substr(0, room));
     list += "' ";
   }
   return msg + list;
@@ -44,6 +46,9 @@ ClientSession::~ClientSession() = default;
 
 void ClientSession::OnClose() {
   server_->RemoveClient(client_->id);
+  // Other threads (CLIENT KILL, CLIENT LIST) use `conn` only while holding `mu`; once it is
+  // null under the lock they leave the connection alone, so it may be destroyed.
+  std::lock_guard<std::mutex> l(client_->mu);
   client_->conn = nullptr;
 }
 
@@ -59,7 +64,8 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   if (!spec->subcommands.empty() && spec->ArityOk(args.size()) && args.size() >= 2) {
     const CommandSpec* sub = CommandTable::FindSub(spec, args[1]);
     if (sub == nullptr) {
-      reply.Error("ERR unknown subcommand '" + std::string(args[1].substr(0, 128)) + "'. Try " +
+      std::string_view sub_name = args[1].substr(0, args[1].find('\0'));  // C-string, as Redis
+      reply.Error("ERR unknown subcommand '" + std::string(sub_name.substr(0, 128)) + "'. Try " +
                   ToUpper(spec->name) + " HELP.");
       server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
       return {};
@@ -107,13 +113,12 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   client_->last_command.store(spec, std::memory_order_relaxed);
   client_->last_interaction_ms.store(UnixTimeMs(), std::memory_order_relaxed);
 
-  // CLIENT REPLY OFF / SKIP: drop what this command wrote. The mode in force when the
-  // command started decides (CLIENT REPLY ON itself replies OK).
-  if (mode != ReplyMode::kOn) {
+  // CLIENT REPLY OFF / SKIP: drop what this command wrote. A command that turned replies
+  // back on (CLIENT REPLY ON, RESET) keeps its own reply, as in Redis.
+  ReplyMode after = client_->reply_mode;
+  if (after == ReplyMode::kOff || (mode == ReplyMode::kSkip && after == ReplyMode::kSkip)) {
     out->resize(out_before);
-    if (mode == ReplyMode::kSkip && client_->reply_mode == ReplyMode::kSkip) {
-      client_->reply_mode = ReplyMode::kOn;
-    }
+    if (after == ReplyMode::kSkip) client_->reply_mode = ReplyMode::kOn;
   }
   return {};
 }

@@ -63,4 +63,52 @@ std::int64_t ServerState::PauseRemainingMs(bool is_write) const {
   return left > 0 ? left : 0;
 }
 
+void ServerState::SampleMetrics() {
+  std::int64_t now = UnixTimeMs();
+  std::lock_guard<std::mutex> l(metrics_mu_);
+  const MetricSample& last = samples_[(next_sample_ + kMetricSamples - 1) % kMetricSamples];
+  if (last.ms != 0 && now - last.ms < 100) return;
+  MetricSample& s = samples_[next_sample_];
+  s.ms = now;
+  s.commands = stats_.total_commands_processed.load(std::memory_order_relaxed);
+  s.input_bytes = stats_.net_input_bytes.load(std::memory_order_relaxed);
+  s.output_bytes = stats_.net_output_bytes.load(std::memory_order_relaxed);
+  next_sample_ = (next_sample_ + 1) % kMetricSamples;
+}
+
+ServerState::Rates ServerState::InstantaneousRates() const {
+  std::int64_t now = UnixTimeMs();
+  // Measure from the newest sample at least a second old (else the oldest recent one) up to
+  // now, so the figure follows the load within a second or two.
+  MetricSample base;
+  {
+    std::lock_guard<std::mutex> l(metrics_mu_);
+    for (const MetricSample& s : samples_) {
+      if (s.ms == 0 || now - s.ms < 100) continue;
+      bool base_old = base.ms != 0 && now - base.ms >= 1000;
+      bool s_old = now - s.ms >= 1000;
+      if (base.ms == 0 || (s_old && (!base_old || s.ms > base.ms)) ||
+          (!s_old && !base_old && s.ms < base.ms)) {
+        base = s;
+      }
+    }
+  }
+  Rates r;
+  if (base.ms == 0) return r;
+  // Counters may have been reset (CONFIG RESETSTAT) since the sample.
+  auto delta = [](std::uint64_t from, std::uint64_t to) {
+    return to >= from ? static_cast<double>(to - from) : 0.0;
+  };
+  double secs = static_cast<double>(now - base.ms) / 1000.0;
+  r.ops_per_sec =
+      delta(base.commands, stats_.total_commands_processed.load(std::memory_order_relaxed)) / secs;
+  r.input_kbps =
+      delta(base.input_bytes, stats_.net_input_bytes.load(std::memory_order_relaxed)) / 1024.0 /
+      secs;
+  r.output_kbps =
+      delta(base.output_bytes, stats_.net_output_bytes.load(std::memory_order_relaxed)) / 1024.0 /
+      secs;
+  return r;
+}
+
 }  // namespace strata

@@ -121,6 +121,20 @@ class ServerState {
   void Unpause();
   // Milliseconds the given command must still wait because of CLIENT PAUSE (0: none).
   std::int64_t PauseRemainingMs(bool is_write) const;
+  // The pause in force (CLIENT PAUSE extends, never shortens, a running pause).
+  std::int64_t pause_until_ms() const { return pause_until_ms_.load(); }
+  bool pause_writes_only() const { return pause_writes_only_.load(); }
+
+  // INFO's instantaneous_* figures. The network threads call SampleMetrics about once a
+  // second; samples closer together than 100 ms are ignored.
+  void SampleMetrics();
+  struct Rates {
+    double ops_per_sec = 0;
+    double input_kbps = 0;
+    double output_kbps = 0;
+  };
+  // Rates from the newest sample at least a second old up to now.
+  Rates InstantaneousRates() const;
 
   // Asks the server to shut down (SHUTDOWN). Set by the server at start-up.
   std::function<void()> request_shutdown;
@@ -144,6 +158,15 @@ class ServerState {
 
   std::atomic<std::int64_t> pause_until_ms_{0};
   std::atomic<bool> pause_writes_only_{false};
+
+  struct MetricSample {
+    std::int64_t ms = 0;
+    std::uint64_t commands = 0, input_bytes = 0, output_bytes = 0;
+  };
+  static constexpr int kMetricSamples = 4;
+  mutable std::mutex metrics_mu_;
+  MetricSample samples_[kMetricSamples];  // GUARDED_BY(metrics_mu_): a ring
+  int next_sample_ = 0;                   // GUARDED_BY(metrics_mu_)
 };
 
 // Wall-clock milliseconds since the Unix epoch.
