@@ -9,6 +9,7 @@ namespace strata::net {
 namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
+constexpr std::size_t kKeepInputCap = 1 << 20;
 
 std::string Endpoint(const asio::ip::tcp::endpoint& ep) {
   std::string addr = ep.address().to_string();
@@ -66,20 +67,27 @@ void Connection::Close() {
 
 bool Connection::ReserveInput() {
   std::size_t used = in_end_ - in_begin_;
+  // Redis closes (without a reply) a client whose pending query passes
+  // client-query-buffer-limit.
+  auto limit = static_cast<std::size_t>(state_->runtime().client_query_buffer_limit.load());
+  if (used > limit) return false;
   // Compact: the parser's offsets are relative to in_begin_, so moving is safe.
-  if (in_begin_ > 0 && (in_end_ == in_cap_ || in_begin_ >= in_cap_ / 2)) {
+  if (in_begin_ > 0 && (in_end_ + kReadChunk > in_cap_ || in_begin_ >= in_cap_ / 2)) {
     std::memmove(in_.get(), in_.get() + in_begin_, used);
     in_begin_ = 0;
     in_end_ = used;
   }
-  std::size_t need = in_end_ + kReadChunk;
+  if (in_end_ + kReadChunk <= in_cap_) return true;
+  // Grow geometrically with what actually arrived, never straight to the size a bulk header
+  // announces: `$536870912` followed by a trickle must not cost 512 MB up-front. Doubling
+  // keeps the copying linear; the announced size only caps the step, so a big value does
+  // not leave a buffer twice its size behind.
+  const std::size_t need = used + kReadChunk;
+  std::size_t cap = std::max(need, in_cap_ * 2);
   std::size_t wanted = parser_.bytes_wanted();
-  if (wanted > 0 && in_begin_ + wanted > need) need = in_begin_ + wanted;
-  if (need <= in_cap_) return true;
-  auto limit = static_cast<std::size_t>(state_->runtime().client_query_buffer_limit.load());
-  if (used >= limit) return false;
-  std::size_t cap = std::max(need, std::min(in_cap_ * 2, limit + kReadChunk));
-  if (cap < need) cap = need;
+  if (wanted > 0) cap = std::min(cap, std::max(need, wanted));
+  // One read past the limit is enough to notice that it was exceeded.
+  cap = std::min(cap, std::max(need, limit + kReadChunk));
   std::unique_ptr<char[]> bigger(new char[cap]);
   if (used > 0) std::memcpy(bigger.get(), in_.get() + in_begin_, used);
   in_ = std::move(bigger);
@@ -151,7 +159,14 @@ void Connection::ProcessInput() {
     }
     in_begin_ += consumed;
   }
-  if (in_begin_ == in_end_) in_begin_ = in_end_ = 0;
+  if (in_begin_ == in_end_) {
+    in_begin_ = in_end_ = 0;
+    // Give back a buffer that one big request grew; idle clients keep a small one.
+    if (in_cap_ > kKeepInputCap) {
+      in_.reset();
+      in_cap_ = 0;
+    }
+  }
 }
 
 void Connection::Flush() {

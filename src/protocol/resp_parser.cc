@@ -5,23 +5,27 @@
 namespace strata {
 namespace {
 
-// Parses a signed decimal integer occupying all of [p, p+len). Redis rejects empty
-// strings, leading '+', and overflow.
+// Parses a signed decimal integer occupying all of [p, p+len) with Redis's string2ll
+// rules: no empty string, no '+', no leading zeros ("0" alone is fine, "-0" is not), no
+// overflow. `*01` and `$04` are protocol errors in Redis, so they must be here too.
 bool ParseLength(const char* p, std::size_t len, std::int64_t* out) {
   if (len == 0 || len > 20) return false;
+  if (len == 1 && p[0] == '0') {
+    *out = 0;
+    return true;
+  }
   bool negative = false;
   std::size_t i = 0;
   if (p[0] == '-') {
     negative = true;
     i = 1;
-    if (len == 1) return false;
   }
+  if (i >= len || p[i] < '1' || p[i] > '9') return false;
   std::uint64_t v = 0;
   for (; i < len; ++i) {
     if (p[i] < '0' || p[i] > '9') return false;
-    std::uint64_t next = v * 10 + static_cast<std::uint64_t>(p[i] - '0');
-    if (next / 10 != v) return false;
-    v = next;
+    if (v > (UINT64_MAX - 9) / 10) return false;
+    v = v * 10 + static_cast<std::uint64_t>(p[i] - '0');
   }
   if (negative) {
     if (v > static_cast<std::uint64_t>(INT64_MAX) + 1) return false;
@@ -33,6 +37,23 @@ bool ParseLength(const char* p, std::size_t len, std::int64_t* out) {
   return true;
 }
 
+// Finds the '\r' that ends a length line starting at `p`. Returns its offset, or
+// `avail` when the line is not complete yet (no '\r', or the '\r' is the last byte and its
+// '\n' has not arrived). `*too_long` is set when the line is, or is bound to become, longer
+// than `max`: the answer does not depend on how the bytes were split across reads.
+std::size_t FindLengthLine(const char* p, std::size_t avail, std::size_t max, bool* too_long) {
+  // Never scan further than a legal line could reach.
+  std::size_t scan = avail < max + 1 ? avail : max + 1;
+  const char* cr = static_cast<const char*>(std::memchr(p, '\r', scan));
+  if (cr == nullptr) {
+    *too_long = avail > max;
+    return avail;
+  }
+  auto len = static_cast<std::size_t>(cr - p);
+  *too_long = len > max;
+  return len + 1 < avail ? len : avail;
+}
+
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
@@ -40,7 +61,12 @@ int HexValue(char c) {
   return -1;
 }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
+// isspace(): what is skipped between arguments and what must follow a closing quote.
+bool IsSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+// Inside an unquoted argument only these end it, so "a\vb" is one argument, as in Redis.
+bool EndsBareArg(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 }  // namespace
 
@@ -71,13 +97,10 @@ RespParser::Result RespParser::Parse(const char* data, std::size_t size, std::si
 RespParser::Result RespParser::ParseMultibulk(const char* data, std::size_t size,
                                               std::size_t* consumed) {
   if (!in_multibulk_) {
-    const char* nl = static_cast<const char*>(std::memchr(data, '\r', size));
-    if (nl == nullptr || nl + 1 >= data + size) {
-      if (size > limits_.max_inline_len) return Fail("Protocol error: too big mbulk count string");
-      return Result::kNeedMore;
-    }
-    std::size_t line_len = static_cast<std::size_t>(nl - data);
-    if (line_len > limits_.max_inline_len) return Fail("Protocol error: too big mbulk count string");
+    bool too_long = false;
+    std::size_t line_len = FindLengthLine(data, size, limits_.max_inline_len, &too_long);
+    if (too_long) return Fail("Protocol error: too big mbulk count string");
+    if (line_len == size) return Result::kNeedMore;
     std::int64_t count = 0;
     if (!ParseLength(data + 1, line_len - 1, &count) || count > INT32_MAX) {
       return Fail("Protocol error: invalid multibulk length");
@@ -104,13 +127,10 @@ RespParser::Result RespParser::ParseMultibulk(const char* data, std::size_t size
       if (pos_ >= size) return Result::kNeedMore;
       const char* start = data + pos_;
       std::size_t avail = size - pos_;
-      const char* nl = static_cast<const char*>(std::memchr(start, '\r', avail));
-      if (nl == nullptr || nl + 1 >= data + size) {
-        if (avail > limits_.max_inline_len) return Fail("Protocol error: too big bulk count string");
-        return Result::kNeedMore;
-      }
-      std::size_t line_len = static_cast<std::size_t>(nl - start);
-      if (line_len > limits_.max_inline_len) return Fail("Protocol error: too big bulk count string");
+      bool too_long = false;
+      std::size_t line_len = FindLengthLine(start, avail, limits_.max_inline_len, &too_long);
+      if (too_long) return Fail("Protocol error: too big bulk count string");
+      if (line_len == avail) return Result::kNeedMore;
       if (start[0] != '$') {
         return Fail(std::string("Protocol error: expected '$', got '") + start[0] + "'");
       }
@@ -216,7 +236,7 @@ bool SplitInlineArgs(std::string_view line, std::vector<std::string>* out) {
       } else {
         if (i >= n) break;
         char c = line[i];
-        if (IsSpace(c)) {
+        if (EndsBareArg(c)) {
           done = true;
         } else if (c == '"') {
           in_double = true;
