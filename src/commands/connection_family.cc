@@ -88,6 +88,11 @@ void CmdSelect(CommandContext& ctx) {
     ctx.reply.Error(kErrNotInteger);
     return;
   }
+  // Redis reads the index as a C int first, with its own range message.
+  if (db < INT32_MIN || db > INT32_MAX) {
+    ctx.reply.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return;
+  }
   if (db < 0 || db >= ctx.engine.num_databases()) {
     ctx.reply.Error(kErrDbIndex);
     return;
@@ -619,7 +624,7 @@ void RegisterConnectionCommands(CommandTable* table) {
   constexpr std::uint32_t kAnyState = kCmdStale | kCmdLoading;
   constexpr std::uint32_t kPreAuth =
       kCmdNoAuth | kCmdFast | kCmdNoScript | kCmdAllowBusy | kAnyState;
-  table->Add("ping", -1, kCmdFast | kAnyState, CmdPing);
+  table->Add("ping", -1, kCmdFast, CmdPing);
   table->Add("echo", 2, kCmdFast | kAnyState, CmdEcho);
   table->Add("quit", -1, kPreAuth, CmdQuit);
   table->Add("select", 2, kCmdFast | kAnyState, CmdSelect);

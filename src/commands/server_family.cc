@@ -1166,7 +1166,8 @@ void RegisterServerCommands(CommandTable* table) {
   function.Sub("flush", -2, kCmdWrite | kCmdNoScript, CmdFunctionFlush);
   function.Sub("list", -2, kCmdNoScript, CmdFunctionList);
   function.Sub("help", 2, kAnyState, CmdFunctionHelp);
-  table->Add("shutdown", -1, kCmdAdmin | kCmdNoScript | kAnyState, CmdShutdown);
+  table->Add("shutdown", -1,
+             kCmdAdmin | kCmdNoScript | kAnyState | kCmdNoMulti | kCmdAllowBusy, CmdShutdown);
 }
 
 }  // namespace strata
