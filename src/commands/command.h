@@ -13,6 +13,7 @@
 
 #include "protocol/reply_builder.h"
 #include "strata/storage_engine.h"
+#include "util/striped_counter.h"
 
 namespace strata {
 
@@ -66,11 +67,25 @@ struct CommandDoc {
   std::string_view arguments;
 };
 
-struct CommandStats {
-  std::atomic<std::uint64_t> calls{0};
-  std::atomic<std::uint64_t> usec{0};
-  std::atomic<std::uint64_t> rejected_calls{0};
-  std::atomic<std::uint64_t> failed_calls{0};
+// Per-command counters for INFO commandstats, striped per network thread (see
+// util/striped_counter.h): every command updates them.
+class CommandStats {
+ public:
+  void RecordCall(std::uint64_t usec, bool failed) {
+    c_.Add(kCalls, 1);
+    c_.Add(kUsec, usec);
+    if (failed) c_.Add(kFailed, 1);
+  }
+  void RecordRejected() { c_.Add(kRejected, 1); }
+  std::uint64_t calls() const { return c_.Sum(kCalls); }
+  std::uint64_t usec() const { return c_.Sum(kUsec); }
+  std::uint64_t rejected_calls() const { return c_.Sum(kRejected); }
+  std::uint64_t failed_calls() const { return c_.Sum(kFailed); }
+  void Reset() { c_.Reset(); }
+
+ private:
+  enum : std::size_t { kCalls, kUsec, kRejected, kFailed };
+  StripedCounters<4> c_;
 };
 
 struct CommandSpec {

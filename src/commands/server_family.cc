@@ -274,7 +274,7 @@ std::string InfoMemory(ServerState& s) {
 std::uint64_t ChangesSinceSave() {
   std::uint64_t n = 0;
   auto count = [&n](const CommandSpec& spec) {
-    if (spec.has_flag(kCmdWrite)) n += spec.stats.calls.load() - spec.stats.failed_calls.load();
+    if (spec.has_flag(kCmdWrite)) n += spec.stats.calls() - spec.stats.failed_calls();
   };
   for (const auto& c : CommandTable::Get().commands()) {
     count(*c);
@@ -324,10 +324,10 @@ std::string InfoStats(ServerState& s) {
   ServerState::Rates rates = s.InstantaneousRates();
   Section sec("Stats");
   sec.Add("total_connections_received", st.total_connections_received.load())
-      .Add("total_commands_processed", st.total_commands_processed.load())
+      .Add("total_commands_processed", st.total_commands_processed.Sum())
       .Add("instantaneous_ops_per_sec", static_cast<std::int64_t>(rates.ops_per_sec + 0.5))
-      .Add("total_net_input_bytes", st.net_input_bytes.load())
-      .Add("total_net_output_bytes", st.net_output_bytes.load())
+      .Add("total_net_input_bytes", st.net_input_bytes.Sum())
+      .Add("total_net_output_bytes", st.net_output_bytes.Sum())
       .Add("total_net_repl_input_bytes", 0)
       .Add("total_net_repl_output_bytes", 0)
       .Add("instantaneous_input_kbps", Fixed(rates.input_kbps, 2))
@@ -365,7 +365,7 @@ std::string InfoStats(ServerState& s) {
       .Add("tracking_total_items", 0)
       .Add("tracking_total_prefixes", 0)
       .Add("unexpected_error_replies", st.unexpected_error_replies.load())
-      .Add("total_error_replies", st.total_error_replies.load())
+      .Add("total_error_replies", st.total_error_replies.Sum())
       .Add("dump_payload_sanitizations", 0)
       .Add("total_reads_processed", 0)
       .Add("total_writes_processed", 0)
@@ -433,8 +433,8 @@ std::string InfoCommandStats(ServerState&) {
   Section sec("Commandstats");
   for (const CommandSpec* spec : AllSpecs()) {
     const CommandStats& st = spec->stats;
-    std::uint64_t calls = st.calls.load(), rejected = st.rejected_calls.load(),
-                  failed = st.failed_calls.load(), usec = st.usec.load();
+    std::uint64_t calls = st.calls(), rejected = st.rejected_calls(), failed = st.failed_calls(),
+                  usec = st.usec();
     if (calls == 0 && rejected == 0 && failed == 0) continue;
     double per_call = calls == 0 ? 0.0 : static_cast<double>(usec) / static_cast<double>(calls);
     sec.Add("cmdstat_" + spec->name,
@@ -866,18 +866,15 @@ void CmdConfigSet(CommandContext& ctx) {
 
 void CmdConfigResetStat(CommandContext& ctx) {
   for (const CommandSpec* spec : AllSpecs()) {
-    spec->stats.calls = 0;
-    spec->stats.usec = 0;
-    spec->stats.rejected_calls = 0;
-    spec->stats.failed_calls = 0;
+    spec->stats.Reset();
   }
   ServerStats& st = ctx.server.stats();
   st.total_connections_received = 0;
-  st.total_commands_processed = 0;
+  st.total_commands_processed.Reset();
   st.rejected_connections = 0;
-  st.total_error_replies = 0;
-  st.net_input_bytes = 0;
-  st.net_output_bytes = 0;
+  st.total_error_replies.Reset();
+  st.net_input_bytes.Reset();
+  st.net_output_bytes.Reset();
   st.unexpected_error_replies = 0;
   ctx.engine.ResetStats();
   g_peak_memory = ReadMemory().allocated;

@@ -120,8 +120,8 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
     return;
   }
   in_end_ += n;
-  state_->stats().net_input_bytes.fetch_add(n, std::memory_order_relaxed);
-  last_activity_ms_ = UnixTimeMs();
+  state_->stats().net_input_bytes.Add(n);
+  last_activity_ms_ = CoarseUnixTimeMs();
   ProcessInput();
   Flush();
   DoRead();
@@ -186,7 +186,7 @@ void Connection::Flush() {
 
 void Connection::OnWritten(const asio::error_code& ec, std::size_t n) {
   writing_active_ = false;
-  state_->stats().net_output_bytes.fetch_add(n, std::memory_order_relaxed);
+  state_->stats().net_output_bytes.Add(n);
   // Keep a modest buffer for reuse; release a large one.
   if (writing_.capacity() > (1u << 20)) {
     std::string().swap(writing_);

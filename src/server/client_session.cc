@@ -58,7 +58,7 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   const CommandSpec* spec = table_.Find(args[0]);
   if (spec == nullptr) {
     reply.Error(UnknownCommandError(args));
-    server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+    server_->stats().total_error_replies.Add(1);
     return {};
   }
   if (!spec->subcommands.empty() && spec->ArityOk(args.size()) && args.size() >= 2) {
@@ -67,22 +67,22 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
       std::string_view sub_name = args[1].substr(0, args[1].find('\0'));  // C-string, as Redis
       reply.Error("ERR unknown subcommand '" + std::string(sub_name.substr(0, 128)) + "'. Try " +
                   ToUpper(spec->name) + " HELP.");
-      server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+      server_->stats().total_error_replies.Add(1);
       return {};
     }
     spec = sub;
   }
   if (!spec->ArityOk(args.size())) {
     reply.Error("ERR wrong number of arguments for '" + spec->name + "' command");
-    spec->stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
-    server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+    spec->stats.RecordRejected();
+    server_->stats().total_error_replies.Add(1);
     return {};
   }
   if (!client_->authenticated.load(std::memory_order_relaxed) && !spec->has_flag(kCmdNoAuth)) {
     if (!server_->runtime().GetRequirePass().empty()) {
       reply.Error("NOAUTH Authentication required.");
-      spec->stats.rejected_calls.fetch_add(1, std::memory_order_relaxed);
-      server_->stats().total_error_replies.fetch_add(1, std::memory_order_relaxed);
+      spec->stats.RecordRejected();
+      server_->stats().total_error_replies.Add(1);
       return {};
     }
     client_->authenticated = true;  // the password was removed at run time
@@ -102,16 +102,12 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   Execute(spec, args, reply);
 
   std::uint64_t elapsed = MonotonicUs() - start;
-  spec->stats.calls.fetch_add(1, std::memory_order_relaxed);
-  spec->stats.usec.fetch_add(elapsed, std::memory_order_relaxed);
   std::uint64_t errors = reply.errors() - errors_before;
-  if (errors > 0) {
-    spec->stats.failed_calls.fetch_add(1, std::memory_order_relaxed);
-    server_->stats().total_error_replies.fetch_add(errors, std::memory_order_relaxed);
-  }
-  server_->stats().total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  spec->stats.RecordCall(elapsed, errors > 0);
+  if (errors > 0) server_->stats().total_error_replies.Add(errors);
+  server_->stats().total_commands_processed.Add(1);
   client_->last_command.store(spec, std::memory_order_relaxed);
-  client_->last_interaction_ms.store(UnixTimeMs(), std::memory_order_relaxed);
+  client_->last_interaction_ms.store(CoarseUnixTimeMs(), std::memory_order_relaxed);
 
   // CLIENT REPLY OFF / SKIP: drop what this command wrote. A command that turned replies
   // back on (CLIENT REPLY ON, RESET) keeps its own reply, as in Redis.

@@ -1,5 +1,7 @@
 #include "server/server_state.h"
 
+#include <time.h>
+
 #include <chrono>
 #include <random>
 
@@ -9,6 +11,12 @@ std::int64_t UnixTimeMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
+}
+
+std::int64_t CoarseUnixTimeMs() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME_COARSE, &ts);
+  return static_cast<std::int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
 }
 
 ServerState::ServerState(const Config& config, StorageEngine* engine)
@@ -70,9 +78,9 @@ void ServerState::SampleMetrics() {
   if (last.ms != 0 && now - last.ms < 100) return;
   MetricSample& s = samples_[next_sample_];
   s.ms = now;
-  s.commands = stats_.total_commands_processed.load(std::memory_order_relaxed);
-  s.input_bytes = stats_.net_input_bytes.load(std::memory_order_relaxed);
-  s.output_bytes = stats_.net_output_bytes.load(std::memory_order_relaxed);
+  s.commands = stats_.total_commands_processed.Sum();
+  s.input_bytes = stats_.net_input_bytes.Sum();
+  s.output_bytes = stats_.net_output_bytes.Sum();
   next_sample_ = (next_sample_ + 1) % kMetricSamples;
 }
 
@@ -101,12 +109,12 @@ ServerState::Rates ServerState::InstantaneousRates() const {
   };
   double secs = static_cast<double>(now - base.ms) / 1000.0;
   r.ops_per_sec =
-      delta(base.commands, stats_.total_commands_processed.load(std::memory_order_relaxed)) / secs;
+      delta(base.commands, stats_.total_commands_processed.Sum()) / secs;
   r.input_kbps =
-      delta(base.input_bytes, stats_.net_input_bytes.load(std::memory_order_relaxed)) / 1024.0 /
+      delta(base.input_bytes, stats_.net_input_bytes.Sum()) / 1024.0 /
       secs;
   r.output_kbps =
-      delta(base.output_bytes, stats_.net_output_bytes.load(std::memory_order_relaxed)) / 1024.0 /
+      delta(base.output_bytes, stats_.net_output_bytes.Sum()) / 1024.0 /
       secs;
   return r;
 }

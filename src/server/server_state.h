@@ -13,6 +13,7 @@
 
 #include "strata/config.h"
 #include "strata/storage_engine.h"
+#include "util/striped_counter.h"
 
 namespace strata {
 
@@ -86,11 +87,12 @@ struct RuntimeConfig {
 
 struct ServerStats {
   std::atomic<std::uint64_t> total_connections_received{0};
-  std::atomic<std::uint64_t> total_commands_processed{0};
   std::atomic<std::uint64_t> rejected_connections{0};
-  std::atomic<std::uint64_t> total_error_replies{0};
-  std::atomic<std::uint64_t> net_input_bytes{0};
-  std::atomic<std::uint64_t> net_output_bytes{0};
+  // Updated on every command or read/write: striped per thread.
+  StripedCounter total_commands_processed;
+  StripedCounter total_error_replies;
+  StripedCounter net_input_bytes;
+  StripedCounter net_output_bytes;
   std::atomic<std::uint64_t> unexpected_error_replies{0};
 };
 
@@ -171,5 +173,8 @@ class ServerState {
 
 // Wall-clock milliseconds since the Unix epoch.
 std::int64_t UnixTimeMs();
+// The same from the kernel's coarse clock (a few ms resolution, much cheaper): for idle and
+// last-interaction stamps taken on every command.
+std::int64_t CoarseUnixTimeMs();
 
 }  // namespace strata
