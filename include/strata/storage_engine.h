@@ -67,6 +67,12 @@ struct ValueRef {
   std::string_view str;            // the bytes, when type == kString
   Object* obj = nullptr;           // the collection, otherwise (mutable while locked)
   std::int64_t expire_at_ms = kNoExpire;
+  // kString only: the string was grown or edited in place (APPEND, SETRANGE), which Redis
+  // reports as OBJECT ENCODING "raw" whatever its length or content.
+  bool str_raw = false;
+  // kString only: the value reads as an integer but Redis would not hold it as one
+  // (INCRBYFLOAT's result), so OBJECT ENCODING says "embstr" rather than "int".
+  bool str_not_int = false;
 
   explicit operator bool() const { return type != ValueType::kNone; }
 };
@@ -109,6 +115,23 @@ class Keyspace {
   // Moves the value and expiry of (src_db, src) to (dst_db, dst), replacing whatever was
   // there. Returns false if src does not exist. src == dst in the same db is a no-op.
   virtual bool Rename(int src_db, std::string_view src, int dst_db, std::string_view dst) = 0;
+
+  // Records that the string at `key` must not be reported as integer-encoded (see
+  // ValueRef::str_not_int); cleared by the next SetString. Engines may ignore it.
+  virtual void MarkStringNotInteger(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
+
+  // Bytes MEMORY USAGE reports for a locked key (0 if absent). Engines that know their
+  // exact layout override this; the default estimates from the value.
+  virtual std::size_t KeyMemoryUsage(int db, std::string_view key) {
+    ValueRef v = Peek(db, key);
+    if (!v) return 0;
+    std::size_t bytes = key.size() + 16;  // per-key header and index share
+    bytes += v.type == ValueType::kString ? v.str.size() : v.obj->MemoryUsage();
+    return bytes;
+  }
 };
 
 // Which keys a command locks.

@@ -1,10 +1,137 @@
-// Keyspace and expiry commands: DEL EXISTS TYPE RENAME SCAN EXPIRE TTL ... (Redis's db.c,
-// expire.c).
+// Keyspace and expiry commands: DEL EXISTS TYPE RENAME COPY MOVE SCAN KEYS FLUSHDB SWAPDB
+// OBJECT MEMORY EXPIRE TTL PERSIST ... with Redis 7.0's replies (its db.c, expire.c,
+// object.c).
+//
+// Commands that name keys run under the dispatcher's key locks and use `ctx.ks`; commands
+// over a whole database (KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*, SWAPDB) have no key
+// positions and call the engine's database-level methods, which lock shard by shard.
+#include <malloc.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <initializer_list>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#ifdef STRATA_HAVE_JEMALLOC
+#include <jemalloc/jemalloc.h>
+#endif
+
 #include "commands/command.h"
 #include "commands/util.h"
+#include "server/server_state.h"
 
 namespace strata {
 namespace {
+
+// ---------------------------------------------------------------------------------------
+// Shared helpers
+
+constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
+constexpr std::string_view kErrIntRange =
+    "ERR value is out of range, value must between -2147483648 and 2147483647";
+// Redis shares the integer objects 0..9999; OBJECT REFCOUNT reports them as INT_MAX.
+constexpr std::int64_t kSharedIntegers = 10000;
+constexpr std::int64_t kSharedRefcount = INT_MAX;
+// Longest string Redis stores as "embstr".
+constexpr std::size_t kEmbstrLimit = 44;
+
+// Redis's getIntFromObjectOrReply: an integer that must fit an int. `err`, when given,
+// replaces both error texts (SWAPDB's "invalid first DB index").
+bool ParseIntArg(CommandContext& ctx, std::string_view arg, int* out, std::string_view err = {}) {
+  std::int64_t v = 0;
+  if (!ParseInt64(arg, &v)) {
+    ctx.reply.Error(err.empty() ? kErrNotInteger : err);
+    return false;
+  }
+  if (v < INT_MIN || v > INT_MAX) {
+    ctx.reply.Error(err.empty() ? kErrIntRange : err);
+    return false;
+  }
+  *out = static_cast<int>(v);
+  return true;
+}
+
+bool ValidDb(const CommandContext& ctx, int db) {
+  return db >= 0 && db < ctx.engine.num_databases();
+}
+
+// Parses a target database index as MOVE and COPY ... DB do.
+bool ParseDbArg(CommandContext& ctx, std::string_view arg, int* db) {
+  if (!ParseIntArg(ctx, arg, db)) return false;
+  if (!ValidDb(ctx, *db)) {
+    ctx.reply.Error(kErrDbIndex);
+    return false;
+  }
+  return true;
+}
+
+std::string ConfigValue(CommandContext& ctx, const char* name, const char* fallback) {
+  RuntimeConfig& rt = ctx.server.runtime();
+  std::lock_guard<std::mutex> l(rt.mu);
+  auto it = rt.extra.find(name);
+  return it == rt.extra.end() ? std::string(fallback) : ToLower(it->second);
+}
+
+// The eviction policy as CONFIG SET stored it; "noeviction" by default.
+std::string MaxmemoryPolicy(CommandContext& ctx) {
+  return ConfigValue(ctx, "maxmemory-policy", "noeviction");
+}
+
+bool LfuPolicy(CommandContext& ctx) {
+  return MaxmemoryPolicy(ctx).find("lfu") != std::string::npos;
+}
+
+// Redis stops sharing small integers when a maxmemory limit uses an LRU/LFU policy (each key
+// then needs its own access clock).
+bool SharedIntegersEnabled(CommandContext& ctx) {
+  std::string maxmemory = ConfigValue(ctx, "maxmemory", "0");
+  if (maxmemory.empty() || maxmemory == "0") return true;
+  std::string policy = MaxmemoryPolicy(ctx);
+  return policy.find("lru") == std::string::npos && policy.find("lfu") == std::string::npos;
+}
+
+// Writes Redis's HELP reply: a title line, then the subcommand descriptions, then HELP.
+void ReplyHelp(CommandContext& ctx, std::string_view command,
+               std::initializer_list<std::string_view> lines) {
+  ctx.reply.ArrayHeader(lines.size() + 3);
+  ctx.reply.SimpleString(std::string(command) +
+                         " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  for (std::string_view line : lines) ctx.reply.SimpleString(line);
+  ctx.reply.SimpleString("HELP");
+  ctx.reply.SimpleString("    Prints this help.");
+}
+
+// OBJECT ENCODING for a string: what Redis's tryObjectEncoding would have chosen, unless
+// the value was edited in place (always "raw" then).
+std::string_view StringEncoding(const ValueRef& v) {
+  if (v.str_raw) return "raw";
+  std::int64_t n = 0;
+  if (!v.str_not_int && v.str.size() <= 20 && ParseInt64(v.str, &n)) return "int";
+  return v.str.size() <= kEmbstrLimit ? "embstr" : "raw";
+}
+
+// Redis's lookup without "touch" (EXISTS, TYPE, TTL, OBJECT...): a live key's access time
+// is left alone, but a key found expired is reclaimed right away, as every Redis lookup does
+// (Find on an absent key does exactly that, and counts the miss).
+ValueRef LookupNoTouch(CommandContext& ctx, int db, std::string_view key) {
+  ValueRef v = ctx.ks->Peek(db, key);
+  if (!v) ctx.ks->Find(db, key);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------
+// DEL UNLINK EXISTS TOUCH TYPE
 
 void CmdDel(CommandContext& ctx) {
   std::int64_t n = 0;
@@ -12,10 +139,726 @@ void CmdDel(CommandContext& ctx) {
   ctx.reply.Integer(n);
 }
 
+// Counts every argument that names a live key; duplicates count again, as in Redis.
+void CmdExists(CommandContext& ctx) {
+  std::int64_t n = 0;
+  for (std::size_t i = 1; i < ctx.args.size(); ++i) {
+    if (LookupNoTouch(ctx, ctx.db, ctx.args[i])) ++n;
+  }
+  ctx.reply.Integer(n);
+}
+
+// Like EXISTS, but each lookup counts as an access (resets OBJECT IDLETIME).
+void CmdTouch(CommandContext& ctx) {
+  std::int64_t n = 0;
+  for (std::size_t i = 1; i < ctx.args.size(); ++i) {
+    if (ctx.ks->Find(ctx.db, ctx.args[i])) ++n;
+  }
+  ctx.reply.Integer(n);
+}
+
+void CmdType(CommandContext& ctx) {
+  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[1]);
+  ctx.reply.SimpleString(ValueTypeName(v.type));
+}
+
+// ---------------------------------------------------------------------------------------
+// RENAME RENAMENX COPY MOVE
+
+void RenameGeneric(CommandContext& ctx, bool nx) {
+  std::string_view src = ctx.args[1];
+  std::string_view dst = ctx.args[2];
+  if (!ctx.ks->Find(ctx.db, src)) {
+    ctx.reply.Error(kErrNoSuchKey);
+    return;
+  }
+  // Renaming a key onto itself succeeds without doing anything (RENAMENX: "not renamed").
+  if (src == dst) {
+    nx ? ctx.reply.Integer(0) : ctx.reply.Ok();
+    return;
+  }
+  if (nx && LookupNoTouch(ctx, ctx.db, dst)) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ctx.ks->Rename(ctx.db, src, ctx.db, dst);
+  nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
+}
+
+void CmdRename(CommandContext& ctx) { RenameGeneric(ctx, false); }
+void CmdRenameNx(CommandContext& ctx) { RenameGeneric(ctx, true); }
+
+// Writes a copy of `v` (read from another key) at (db, key), expiry included.
+void StoreCopy(CommandContext& ctx, int db, std::string_view key, const ValueRef& v) {
+  if (v.type != ValueType::kString) {
+    ctx.ks->SetObject(db, key, v.obj->Clone(), v.expire_at_ms);
+    return;
+  }
+  // The view is only valid until the next write: take the bytes first.
+  std::string bytes(v.str);
+  std::int64_t expire = v.expire_at_ms;
+  if (!v.str_raw) {
+    ctx.ks->SetString(db, key, bytes, expire);
+    if (v.str_not_int) ctx.ks->MarkStringNotInteger(db, key);
+    return;
+  }
+  // Keep the "raw" encoding, as Redis's dupStringObject does.
+  ctx.ks->Delete(db, key);
+  char* p = ctx.ks->ResizeString(db, key, bytes.size());
+  if (!bytes.empty()) std::memcpy(p, bytes.data(), bytes.size());
+  if (expire != kNoExpire) ctx.ks->SetExpire(db, key, expire);
+}
+
+void CmdCopy(CommandContext& ctx) {
+  std::string_view src = ctx.args[1];
+  std::string_view dst = ctx.args[2];
+  int dst_db = ctx.db;
+  bool replace = false;
+  for (std::size_t j = 3; j < ctx.args.size(); ++j) {
+    if (EqualsIgnoreCase(ctx.args[j], "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(ctx.args[j], "db") && j + 1 < ctx.args.size()) {
+      if (!ParseDbArg(ctx, ctx.args[j + 1], &dst_db)) return;
+      ++j;
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return;
+    }
+  }
+  if (dst_db == ctx.db && src == dst) {
+    ctx.reply.Error(kErrSameObject);
+    return;
+  }
+  ValueRef v = ctx.ks->Find(ctx.db, src);
+  if (!v) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  if (LookupNoTouch(ctx, dst_db, dst) && !replace) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  StoreCopy(ctx, dst_db, dst, v);
+  ctx.reply.Integer(1);
+}
+
+void CmdMove(CommandContext& ctx) {
+  std::string_view key = ctx.args[1];
+  int dst_db = 0;
+  if (!ParseDbArg(ctx, ctx.args[2], &dst_db)) return;
+  if (dst_db == ctx.db) {
+    ctx.reply.Error(kErrSameObject);
+    return;
+  }
+  // Nothing to move, or the target database already has the key: Redis answers 0 to both.
+  if (!ctx.ks->Find(ctx.db, key) || LookupNoTouch(ctx, dst_db, key)) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ctx.ks->Rename(ctx.db, key, dst_db, key);
+  ctx.reply.Integer(1);
+}
+
+// ---------------------------------------------------------------------------------------
+// KEYS SCAN RANDOMKEY DBSIZE FLUSHDB FLUSHALL SWAPDB
+
+// Redis's SCAN cursor parsing (strtoul): optional sign, decimal digits up to the first NUL,
+// no leading space; a negative number wraps around as unsigned.
+bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor) {
+  std::string text(arg);
+  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return false;
+  *cursor = v;
+  return true;
+}
+
+void CmdKeys(CommandContext& ctx) {
+  std::string_view pattern = ctx.args[1];
+  // A lone "*" matches every key, the empty one included (GlobMatch("*", "") is false).
+  bool all = pattern == "*";
+  std::vector<std::string> keys;
+  ScanOptions options;
+  options.count = SIZE_MAX;  // one call walks every table exactly once
+  std::uint64_t cursor = 0;
+  do {
+    cursor = ctx.engine.Scan(ctx.db, cursor, options, [&](std::string_view key, const ValueRef&) {
+      if (all || GlobMatch(pattern, key)) keys.emplace_back(key);
+    });
+  } while (cursor != 0);
+  ctx.reply.ArrayHeader(keys.size());
+  for (const std::string& k : keys) ctx.reply.Bulk(k);
+}
+
+void CmdScan(CommandContext& ctx) {
+  std::uint64_t cursor = 0;
+  if (!ParseScanCursor(ctx.args[1], &cursor)) {
+    ctx.reply.Error("ERR invalid cursor");
+    return;
+  }
+  std::int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::string_view type;
+  bool use_type = false;
+  for (std::size_t j = 2; j < ctx.args.size(); j += 2) {
+    bool has_value = j + 1 < ctx.args.size();
+    std::string_view opt = ctx.args[j];
+    if (EqualsIgnoreCase(opt, "count") && has_value) {
+      if (!ParseInt64(ctx.args[j + 1], &count)) {
+        ctx.reply.Error(kErrNotInteger);
+        return;
+      }
+      if (count < 1) {
+        ctx.reply.Error(kErrSyntax);
+        return;
+      }
+    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
+      pattern = ctx.args[j + 1];
+      use_pattern = pattern != "*";
+    } else if (EqualsIgnoreCase(opt, "type") && has_value) {
+      type = ctx.args[j + 1];
+      use_type = true;
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return;
+    }
+  }
+  std::vector<std::string> keys;
+  ScanOptions options;
+  options.count = static_cast<std::size_t>(count);
+  std::uint64_t next =
+      ctx.engine.Scan(ctx.db, cursor, options, [&](std::string_view key, const ValueRef& v) {
+        if (use_type && !EqualsIgnoreCase(ValueTypeName(v.type), type)) return;
+        if (use_pattern && !GlobMatch(pattern, key)) return;
+        keys.emplace_back(key);
+      });
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(std::to_string(next));
+  ctx.reply.ArrayHeader(keys.size());
+  for (const std::string& k : keys) ctx.reply.Bulk(k);
+}
+
+void CmdRandomKey(CommandContext& ctx) {
+  std::string key;
+  if (ctx.engine.RandomKey(ctx.db, &key)) {
+    ctx.reply.Bulk(key);
+  } else {
+    ctx.reply.Null();
+  }
+}
+
+void CmdDbSize(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<std::int64_t>(ctx.engine.DbSize(ctx.db)));
+}
+
+// FLUSHDB / FLUSHALL [ASYNC | SYNC]; false (with the error sent) on bad arguments.
+bool ParseFlushMode(CommandContext& ctx, bool* async) {
+  *async = false;  // Redis's default (lazyfree-lazy-user-flush no)
+  if (ctx.args.size() > 2) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
+  if (ctx.args.size() == 2) {
+    if (EqualsIgnoreCase(ctx.args[1], "async")) {
+      *async = true;
+    } else if (!EqualsIgnoreCase(ctx.args[1], "sync")) {
+      ctx.reply.Error(kErrSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+void CmdFlushDb(CommandContext& ctx) {
+  bool async = false;
+  if (!ParseFlushMode(ctx, &async)) return;
+  ctx.engine.Flush(ctx.db, async);
+  ctx.reply.Ok();
+}
+
+void CmdFlushAll(CommandContext& ctx) {
+  bool async = false;
+  if (!ParseFlushMode(ctx, &async)) return;
+  ctx.engine.Flush(-1, async);
+  ctx.reply.Ok();
+}
+
+void CmdSwapDb(CommandContext& ctx) {
+  int a = 0, b = 0;
+  if (!ParseIntArg(ctx, ctx.args[1], &a, "ERR invalid first DB index")) return;
+  if (!ParseIntArg(ctx, ctx.args[2], &b, "ERR invalid second DB index")) return;
+  if (!ValidDb(ctx, a) || !ValidDb(ctx, b)) {
+    ctx.reply.Error(kErrDbIndex);
+    return;
+  }
+  if (a != b) ctx.engine.SwapDb(a, b);
+  ctx.reply.Ok();
+}
+
+// ---------------------------------------------------------------------------------------
+// EXPIRE PEXPIRE EXPIREAT PEXPIREAT TTL PTTL EXPIRETIME PEXPIRETIME PERSIST
+
+enum ExpireFlag : unsigned { kExpireNx = 1, kExpireXx = 2, kExpireGt = 4, kExpireLt = 8 };
+
+// Parses the NX / XX / GT / LT options after the time argument.
+bool ParseExpireFlags(CommandContext& ctx, unsigned* flags) {
+  *flags = 0;
+  for (std::size_t j = 3; j < ctx.args.size(); ++j) {
+    std::string_view opt = ctx.args[j];
+    if (EqualsIgnoreCase(opt, "nx")) {
+      *flags |= kExpireNx;
+    } else if (EqualsIgnoreCase(opt, "xx")) {
+      *flags |= kExpireXx;
+    } else if (EqualsIgnoreCase(opt, "gt")) {
+      *flags |= kExpireGt;
+    } else if (EqualsIgnoreCase(opt, "lt")) {
+      *flags |= kExpireLt;
+    } else {
+      ctx.reply.Error("ERR Unsupported option " + std::string(opt));
+      return false;
+    }
+  }
+  if ((*flags & kExpireNx) && (*flags & (kExpireXx | kExpireGt | kExpireLt))) {
+    ctx.reply.Error("ERR NX and XX, GT or LT options at the same time are not compatible");
+    return false;
+  }
+  if ((*flags & kExpireGt) && (*flags & kExpireLt)) {
+    ctx.reply.Error("ERR GT and LT options at the same time are not compatible");
+    return false;
+  }
+  return true;
+}
+
+// Whether the NX/XX/GT/LT conditions allow replacing `current` (kNoExpire: persistent,
+// which GT treats as an infinite TTL) by `when`.
+bool ExpireConditionsHold(unsigned flags, std::int64_t current, std::int64_t when) {
+  bool persistent = current == kNoExpire;
+  if ((flags & kExpireNx) && !persistent) return false;
+  if ((flags & kExpireXx) && persistent) return false;
+  if ((flags & kExpireGt) && (persistent || when <= current)) return false;
+  if ((flags & kExpireLt) && !persistent && when >= current) return false;
+  return true;
+}
+
+// `basetime_ms` is added to the argument (now for relative forms, 0 for absolute ones);
+// `seconds` scales it by 1000 first. `name` goes into the overflow error.
+void ExpireGeneric(CommandContext& ctx, std::int64_t basetime_ms, bool seconds,
+                   std::string_view name) {
+  unsigned flags = 0;
+  if (!ParseExpireFlags(ctx, &flags)) return;
+  std::int64_t when = 0;
+  if (!ParseInt64(ctx.args[2], &when)) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  const std::string overflow = "ERR invalid expire time in '" + std::string(name) + "' command";
+  if (seconds) {
+    if (when > INT64_MAX / 1000 || when < INT64_MIN / 1000) {
+      ctx.reply.Error(overflow);
+      return;
+    }
+    when *= 1000;
+  }
+  if (when > INT64_MAX - basetime_ms) {
+    ctx.reply.Error(overflow);
+    return;
+  }
+  when += basetime_ms;
+
+  std::string_view key = ctx.args[1];
+  ValueRef v = ctx.ks->Find(ctx.db, key);
+  if (!v) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  if (flags != 0 && !ExpireConditionsHold(flags, v.expire_at_ms, when)) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  // A time already past deletes the key (this also keeps the engine's sentinel values,
+  // which are negative, out of SetExpire).
+  if (when <= UnixTimeMs()) {
+    ctx.ks->Delete(ctx.db, key);
+  } else {
+    ctx.ks->SetExpire(ctx.db, key, when);
+  }
+  ctx.reply.Integer(1);
+}
+
+void CmdExpire(CommandContext& ctx) { ExpireGeneric(ctx, UnixTimeMs(), true, "expire"); }
+void CmdPExpire(CommandContext& ctx) { ExpireGeneric(ctx, UnixTimeMs(), false, "pexpire"); }
+void CmdExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, 0, true, "expireat"); }
+void CmdPExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, 0, false, "pexpireat"); }
+
+// TTL family: -2 for a missing key, -1 for a persistent one; otherwise the remaining time
+// (or the absolute expiry) in ms or rounded seconds.
+void TtlGeneric(CommandContext& ctx, bool in_ms, bool absolute) {
+  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[1]);
+  if (!v) {
+    ctx.reply.Integer(-2);
+    return;
+  }
+  if (v.expire_at_ms == kNoExpire) {
+    ctx.reply.Integer(-1);
+    return;
+  }
+  std::int64_t t = absolute ? v.expire_at_ms : v.expire_at_ms - UnixTimeMs();
+  if (t < 0) t = 0;
+  // Round to the nearest second; written so that it cannot overflow near INT64_MAX.
+  ctx.reply.Integer(in_ms ? t : t / 1000 + (t % 1000 >= 500 ? 1 : 0));
+}
+
+void CmdTtl(CommandContext& ctx) { TtlGeneric(ctx, false, false); }
+void CmdPTtl(CommandContext& ctx) { TtlGeneric(ctx, true, false); }
+void CmdExpireTime(CommandContext& ctx) { TtlGeneric(ctx, false, true); }
+void CmdPExpireTime(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
+
+void CmdPersist(CommandContext& ctx) {
+  ValueRef v = ctx.ks->Find(ctx.db, ctx.args[1]);
+  if (!v || v.expire_at_ms == kNoExpire) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  ctx.ks->SetExpire(ctx.db, ctx.args[1], kNoExpire);
+  ctx.reply.Integer(1);
+}
+
+// ---------------------------------------------------------------------------------------
+// OBJECT
+
+constexpr std::string_view kErrLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.";
+constexpr std::string_view kErrLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+
+void CmdObjectEncoding(CommandContext& ctx) {
+  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[2]);
+  if (!v) {
+    ctx.reply.Null();
+  } else if (v.type == ValueType::kString) {
+    ctx.reply.Bulk(StringEncoding(v));
+  } else {
+    ctx.reply.Bulk(v.obj->encoding());
+  }
+}
+
+void CmdObjectRefcount(CommandContext& ctx) {
+  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[2]);
+  if (!v) {
+    ctx.reply.Null();
+    return;
+  }
+  std::int64_t n = 0;
+  bool shared = v.type == ValueType::kString && StringEncoding(v) == "int" &&
+                ParseInt64(v.str, &n) && n >= 0 && n < kSharedIntegers &&
+                SharedIntegersEnabled(ctx);
+  ctx.reply.Integer(shared ? kSharedRefcount : 1);
+}
+
+void CmdObjectIdletime(CommandContext& ctx) {
+  LookupNoTouch(ctx, ctx.db, ctx.args[2]);
+  std::int64_t idle = ctx.ks->IdleSeconds(ctx.db, ctx.args[2]);
+  if (idle < 0) {
+    ctx.reply.Null();
+    return;
+  }
+  if (LfuPolicy(ctx)) {
+    ctx.reply.Error(kErrLfuSelected);
+    return;
+  }
+  ctx.reply.Integer(idle);
+}
+
+// The engine keeps an access clock, not an access counter, so the frequency is modelled as
+// Redis's initial LFU counter (5) decaying by one per idle minute (lfu-decay-time 1).
+void CmdObjectFreq(CommandContext& ctx) {
+  LookupNoTouch(ctx, ctx.db, ctx.args[2]);
+  std::int64_t idle = ctx.ks->IdleSeconds(ctx.db, ctx.args[2]);
+  if (idle < 0) {
+    ctx.reply.Null();
+    return;
+  }
+  if (!LfuPolicy(ctx)) {
+    ctx.reply.Error(kErrLfuNotSelected);
+    return;
+  }
+  constexpr std::int64_t kLfuInitial = 5;
+  std::int64_t freq = kLfuInitial - idle / 60;
+  ctx.reply.Integer(freq < 0 ? 0 : freq);
+}
+
+void CmdObjectHelp(CommandContext& ctx) {
+  ReplyHelp(ctx, "OBJECT",
+            {"ENCODING <key>",
+             "    Return the kind of internal representation used in order to store the value",
+             "    associated with a <key>.", "FREQ <key>",
+             "    Return the access frequency index of the <key>. The returned integer is",
+             "    proportional to the logarithm of the recent access frequency of the key.",
+             "IDLETIME <key>",
+             "    Return the idle time of the <key>, that is the approximated number of",
+             "    seconds elapsed since the last access to the key.", "REFCOUNT <key>",
+             "    Return the number of references of the value associated with the specified",
+             "    <key>."});
+}
+
+// ---------------------------------------------------------------------------------------
+// MEMORY
+
+void CmdMemoryUsage(CommandContext& ctx) {
+  // SAMPLES is accepted for compatibility; sizes here are exact, not sampled.
+  for (std::size_t j = 3; j < ctx.args.size(); ++j) {
+    if (EqualsIgnoreCase(ctx.args[j], "samples") && j + 1 < ctx.args.size()) {
+      std::int64_t samples = 0;
+      if (!ParseInt64(ctx.args[j + 1], &samples)) {
+        ctx.reply.Error(kErrNotInteger);
+        return;
+      }
+      if (samples < 0) {
+        ctx.reply.Error(kErrSyntax);
+        return;
+      }
+      ++j;
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return;
+    }
+  }
+  if (!LookupNoTouch(ctx, ctx.db, ctx.args[2])) {
+    ctx.reply.Null();
+    return;
+  }
+  ctx.reply.Integer(static_cast<std::int64_t>(ctx.ks->KeyMemoryUsage(ctx.db, ctx.args[2])));
+}
+
+// What the allocator reports, in bytes; zeros where it cannot tell.
+struct AllocatorStats {
+  std::uint64_t allocated = 0;
+  std::uint64_t active = 0;
+  std::uint64_t resident = 0;
+};
+
+AllocatorStats ReadAllocatorStats() {
+  AllocatorStats st;
+#ifdef STRATA_HAVE_JEMALLOC
+  // jemalloc caches its statistics until the epoch is advanced.
+  std::uint64_t epoch = 1;
+  std::size_t len = sizeof(epoch);
+  mallctl("epoch", &epoch, &len, &epoch, len);
+  std::size_t value = 0;
+  len = sizeof(value);
+  if (mallctl("stats.allocated", &value, &len, nullptr, 0) == 0) st.allocated = value;
+  if (mallctl("stats.active", &value, &len, nullptr, 0) == 0) st.active = value;
+  if (mallctl("stats.resident", &value, &len, nullptr, 0) == 0) st.resident = value;
+#else
+  struct mallinfo2 mi = mallinfo2();
+  st.allocated = mi.uordblks + mi.hblkhd;
+  st.active = st.allocated;
+  st.resident = mi.arena + mi.hblkhd;
+#endif
+  return st;
+}
+
+std::uint64_t ProcessRssBytes() {
+  std::FILE* f = std::fopen("/proc/self/statm", "r");
+  if (f == nullptr) return 0;
+  unsigned long long pages_total = 0, pages_resident = 0;
+  int n = std::fscanf(f, "%llu %llu", &pages_total, &pages_resident);
+  std::fclose(f);
+  if (n != 2) return 0;
+  return pages_resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+// Redis's MEMORY DOCTOR considers an instance below 5 MB too small to diagnose.
+void CmdMemoryDoctor(CommandContext& ctx) {
+  AllocatorStats st = ReadAllocatorStats();
+  if (st.allocated < 5u * 1024 * 1024) {
+    ctx.reply.Verbatim(
+        "Hi Sam, this instance is empty or is using very little memory, my issues detector "
+        "can't be used in these conditions. Please, leave for your mission on Earth and fill "
+        "it with some data. The new Sam and I will be back to our programming as soon as I "
+        "finished rebooting.\n");
+  } else {
+    ctx.reply.Verbatim(
+        "Hi Sam, I can't find any memory issue in your instance. I can only account for what "
+        "occurs on this base.\n");
+  }
+}
+
+void CmdMemoryMallocStats(CommandContext& ctx) {
+#ifdef STRATA_HAVE_JEMALLOC
+  std::string out;
+  malloc_stats_print(
+      [](void* opaque, const char* text) { static_cast<std::string*>(opaque)->append(text); }, &out,
+      nullptr);
+  ctx.reply.Verbatim(out);
+#else
+  ctx.reply.Verbatim("Stats not supported for the current allocator");
+#endif
+}
+
+void CmdMemoryPurge(CommandContext& ctx) {
+#ifdef STRATA_HAVE_JEMALLOC
+  // Arena index MALLCTL_ARENAS_ALL (4096) addresses every arena at once.
+  if (mallctl("arena.4096.purge", nullptr, nullptr, nullptr, 0) != 0) {
+    ctx.reply.Error("ERR Error purging dirty pages");
+    return;
+  }
+#else
+  malloc_trim(0);
+#endif
+  ctx.reply.Ok();
+}
+
+// MEMORY STATS with Redis's field names. Figures come from the allocator and the engine;
+// structures Strata does not have (replication backlog, AOF, Lua) report 0.
+void CmdMemoryStats(CommandContext& ctx) {
+  static std::atomic<std::uint64_t> peak{0};
+  AllocatorStats st = ReadAllocatorStats();
+  std::uint64_t total = st.allocated;
+  std::uint64_t prev = peak.load();
+  while (total > prev && !peak.compare_exchange_weak(prev, total)) {
+  }
+  std::uint64_t peak_bytes = std::max(prev, total);
+  std::uint64_t rss = ProcessRssBytes();
+  EngineStats es = ctx.engine.GetStats();
+
+  struct DbOverhead {
+    int db;
+    std::uint64_t main;
+    std::uint64_t expires;
+  };
+  std::vector<DbOverhead> dbs;
+  std::uint64_t keys = 0, overhead = 0;
+  for (int db = 0; db < ctx.engine.num_databases(); ++db) {
+    DbStats ds = ctx.engine.GetDbStats(db);
+    if (ds.keys == 0) continue;
+    keys += ds.keys;
+    // A bucket slot and an entry header per key; an 8-byte expiry per volatile key.
+    DbOverhead o{db, ds.keys * 24, ds.expires * 8};
+    overhead += o.main + o.expires;
+    dbs.push_back(o);
+  }
+  std::uint64_t dataset = es.dataset_bytes > overhead ? es.dataset_bytes - overhead : 0;
+  auto ratio = [](std::uint64_t a, std::uint64_t b) {
+    return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
+  };
+  auto diff = [](std::uint64_t a, std::uint64_t b) {
+    return static_cast<std::int64_t>(a) - static_cast<std::int64_t>(b);
+  };
+  auto field_int = [&](std::string_view name, std::int64_t v) {
+    ctx.reply.Bulk(name);
+    ctx.reply.Integer(v);
+  };
+  auto field_double = [&](std::string_view name, double v) {
+    ctx.reply.Bulk(name);
+    ctx.reply.Double(v);
+  };
+  auto as_int = [](std::uint64_t v) { return static_cast<std::int64_t>(v); };
+
+  ctx.reply.MapHeader(27 + dbs.size());
+  field_int("peak.allocated", as_int(peak_bytes));
+  field_int("total.allocated", as_int(total));
+  field_int("startup.allocated", 0);
+  field_int("replication.backlog", 0);
+  field_int("clients.slaves", 0);
+  field_int("clients.normal", 0);
+  field_int("cluster.links", 0);
+  field_int("aof.buffer", 0);
+  field_int("lua.caches", 0);
+  field_int("functions.caches", 0);
+  for (const DbOverhead& o : dbs) {
+    ctx.reply.Bulk("db." + std::to_string(o.db));
+    ctx.reply.MapHeader(3);
+    field_int("overhead.hashtable.main", as_int(o.main));
+    field_int("overhead.hashtable.expires", as_int(o.expires));
+    field_int("overhead.hashtable.slot-to-keys", 0);
+  }
+  field_int("overhead.total", as_int(overhead));
+  field_int("keys.count", as_int(keys));
+  field_int("keys.bytes-per-key", keys == 0 ? 0 : as_int(total / keys));
+  field_int("dataset.bytes", as_int(dataset));
+  field_double("dataset.percentage", 100.0 * ratio(dataset, total));
+  field_double("peak.percentage", 100.0 * ratio(total, peak_bytes));
+  field_int("allocator.allocated", as_int(st.allocated));
+  field_int("allocator.active", as_int(st.active));
+  field_int("allocator.resident", as_int(st.resident));
+  field_double("allocator-fragmentation.ratio", ratio(st.active, st.allocated));
+  field_int("allocator-fragmentation.bytes", diff(st.active, st.allocated));
+  field_double("allocator-rss.ratio", ratio(st.resident, st.active));
+  field_int("allocator-rss.bytes", diff(st.resident, st.active));
+  field_double("rss-overhead.ratio", ratio(rss, st.resident));
+  field_int("rss-overhead.bytes", diff(rss, st.resident));
+  field_double("fragmentation", ratio(rss, total));
+  field_int("fragmentation.bytes", diff(rss, total));
+}
+
+void CmdMemoryHelp(CommandContext& ctx) {
+  ReplyHelp(ctx, "MEMORY",
+            {"DOCTOR", "    Return memory problems reports.", "MALLOC-STATS",
+             "    Return internal statistics report from the memory allocator.", "PURGE",
+             "    Attempt to purge dirty pages for reclamation by the allocator.", "STATS",
+             "    Return information about the memory usage of the server.",
+             "USAGE <key> [SAMPLES <count>]",
+             "    Return memory in bytes used by <key> and its value. Nested values are",
+             "    sampled up to <count> times (default: 5, 0 means sample all)."});
+}
+
 }  // namespace
 
 void RegisterKeyspaceCommands(CommandTable* table) {
-  table->Add("del", -2, kCmdWrite, CmdDel).Keys(1, -1, 1);
+  constexpr std::uint32_t kRead = kCmdReadOnly;
+  constexpr std::uint32_t kReadFast = kCmdReadOnly | kCmdFast;
+  constexpr std::uint32_t kWrite = kCmdWrite;
+  constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdFast;
+
+  table->Add("del", -2, kWrite, CmdDel).Keys(1, -1, 1);
+  table->Add("unlink", -2, kWriteFast, CmdDel).Keys(1, -1, 1);
+  table->Add("exists", -2, kReadFast, CmdExists).Keys(1, -1, 1);
+  table->Add("touch", -2, kReadFast, CmdTouch).Keys(1, -1, 1);
+  table->Add("type", 2, kReadFast, CmdType).Keys(1, 1, 1);
+  table->Add("rename", 3, kWrite, CmdRename).Keys(1, 2, 1);
+  table->Add("renamenx", 3, kWriteFast, CmdRenameNx).Keys(1, 2, 1);
+  table->Add("copy", -3, kWrite | kCmdDenyOom, CmdCopy).Keys(1, 2, 1);
+  table->Add("move", 3, kWriteFast, CmdMove).Keys(1, 1, 1);
+
+  table->Add("keys", 2, kRead, CmdKeys);
+  table->Add("scan", -2, kRead | kCmdRandom, CmdScan);
+  table->Add("randomkey", 1, kRead | kCmdRandom, CmdRandomKey);
+  table->Add("dbsize", 1, kReadFast, CmdDbSize);
+  table->Add("flushdb", -1, kWrite, CmdFlushDb);
+  table->Add("flushall", -1, kWrite, CmdFlushAll);
+  table->Add("swapdb", 3, kWriteFast, CmdSwapDb);
+
+  table->Add("expire", -3, kWriteFast, CmdExpire).Keys(1, 1, 1);
+  table->Add("pexpire", -3, kWriteFast, CmdPExpire).Keys(1, 1, 1);
+  table->Add("expireat", -3, kWriteFast, CmdExpireAt).Keys(1, 1, 1);
+  table->Add("pexpireat", -3, kWriteFast, CmdPExpireAt).Keys(1, 1, 1);
+  table->Add("ttl", 2, kReadFast | kCmdRandom, CmdTtl).Keys(1, 1, 1);
+  table->Add("pttl", 2, kReadFast | kCmdRandom, CmdPTtl).Keys(1, 1, 1);
+  table->Add("expiretime", 2, kReadFast, CmdExpireTime).Keys(1, 1, 1);
+  table->Add("pexpiretime", 2, kReadFast, CmdPExpireTime).Keys(1, 1, 1);
+  table->Add("persist", 2, kWriteFast, CmdPersist).Keys(1, 1, 1);
+
+  auto& object = table->Add("object", -2, 0, nullptr);
+  object.Sub("encoding", 3, kRead, CmdObjectEncoding).Keys(2, 2, 1);
+  object.Sub("refcount", 3, kRead, CmdObjectRefcount).Keys(2, 2, 1);
+  object.Sub("idletime", 3, kRead, CmdObjectIdletime).Keys(2, 2, 1);
+  object.Sub("freq", 3, kRead, CmdObjectFreq).Keys(2, 2, 1);
+  object.Sub("help", 2, kCmdLoading | kCmdStale, CmdObjectHelp);
+
+  auto& memory = table->Add("memory", -2, 0, nullptr);
+  memory.Sub("usage", -3, kRead, CmdMemoryUsage).Keys(2, 2, 1);
+  memory.Sub("doctor", 2, 0, CmdMemoryDoctor);
+  memory.Sub("malloc-stats", 2, 0, CmdMemoryMallocStats);
+  memory.Sub("purge", 2, 0, CmdMemoryPurge);
+  memory.Sub("stats", 2, 0, CmdMemoryStats);
+  memory.Sub("help", 2, kCmdLoading | kCmdStale, CmdMemoryHelp);
 }
 
 }  // namespace strata

@@ -4,7 +4,7 @@
 //   Entry* next        chain link in the hash table bucket
 //   u32   lru          engine clock (seconds) at the last access, for OBJECT IDLETIME
 //   u8    type         ValueType
-//   u8    flags        kHasExpire | kSlack | kRaw
+//   u8    flags        kHasExpire | kSlack | kRaw | kNotInt
 //   [i64  expire]      absolute ms, present iff kHasExpire
 //   varint key_len, key bytes
 //   string:  kSlack ? (u64 len, u64 cap) : varint len ; then the bytes
@@ -29,8 +29,11 @@ namespace strata::memory {
 class Entry {
  public:
   static constexpr std::uint8_t kHasExpire = 1;
-  static constexpr std::uint8_t kSlack = 2;  // string stored with explicit capacity
-  static constexpr std::uint8_t kRaw = 4;    // OBJECT ENCODING says "raw" (grown in place)
+  static constexpr std::uint8_t kSlack = 2;   // string stored with explicit capacity
+  static constexpr std::uint8_t kRaw = 4;     // OBJECT ENCODING says "raw" (grown in place)
+  static constexpr std::uint8_t kNotInt = 8;  // integer-looking, yet not "int" (INCRBYFLOAT)
+  // Flags describing how Redis would encode a string; they follow the value, not the key.
+  static constexpr std::uint8_t kEncodingFlags = kRaw | kNotInt;
 
   // Creates a string entry. `cap` >= value.size() selects the slack layout when larger
   // (or when `force_slack`).

@@ -4,7 +4,10 @@
 #include <bitset>
 #include <cassert>
 #include <chrono>
+#include <cstring>
 #include <random>
+#include <string>
+#include <vector>
 
 namespace strata::memory {
 namespace {
@@ -26,6 +29,8 @@ ValueRef RefOf(const Entry* e) {
   ref.type = e->type();
   if (ref.type == ValueType::kString) {
     ref.str = e->str();
+    ref.str_raw = (e->flags() & Entry::kRaw) != 0;
+    ref.str_not_int = (e->flags() & Entry::kNotInt) != 0;
   } else {
     ref.obj = e->obj();
   }
@@ -39,11 +44,19 @@ Entry* Rebuild(Entry* e, std::string_view key, std::int64_t expire) {
   if (e->type() == ValueType::kString) {
     bool slack = e->flags() & Entry::kSlack;
     n = Entry::NewString(key, e->str(), expire, e->str_capacity(), slack);
+    n->set_flags(n->flags() | (e->flags() & Entry::kEncodingFlags));  // e.g. stays "raw"
   } else {
     n = Entry::NewObject(key, e->TakeObject(), expire);
   }
   n->set_lru(e->lru());
   return n;
+}
+
+// The entry's allocation, its bucket slot, and the object it owns.
+std::size_t EntryMemoryUsage(const Entry* e) {
+  std::size_t bytes = e->AllocatedBytes() + sizeof(Entry*);
+  if (e->type() != ValueType::kString && e->obj() != nullptr) bytes += e->obj()->MemoryUsage();
+  return bytes;
 }
 
 std::uint64_t RandomU64() {
@@ -94,6 +107,8 @@ class MemoryKeyspace final : public Keyspace {
     if (old != nullptr && old->type() == ValueType::kString && !(old->flags() & Entry::kSlack) &&
         old->str().size() == value.size() && old->has_expire() == (expire != kNoExpire)) {
       std::memcpy(old->mutable_str(), value.data(), value.size());
+      // A whole new value: no longer "grown in place" as far as OBJECT ENCODING goes.
+      old->set_flags(old->flags() & static_cast<std::uint8_t>(~Entry::kEncodingFlags));
       if (expire != kNoExpire) old->set_expire_in_place(expire);
       old->set_lru(LruClock(now()));
       return;
@@ -107,6 +122,8 @@ class MemoryKeyspace final : public Keyspace {
     Entry* old = Live(loc, key);
     if (old == nullptr) {
       Entry* e = Entry::NewString(key, std::string(len, '\0'), kNoExpire, 0, false);
+      // Redis builds such strings as raw sds (SETRANGE on a missing key).
+      e->set_flags(e->flags() | Entry::kRaw);
       Put(loc, nullptr, e);
       return e->mutable_str();
     }
@@ -118,7 +135,11 @@ class MemoryKeyspace final : public Keyspace {
       old->set_str_len(len);
       return old->mutable_str();
     }
-    if (len == cur.size()) return old->mutable_str();
+    if (len == cur.size()) {
+      // Redis unshares the value before editing it, which always yields a raw string.
+      old->set_flags(old->flags() | Entry::kRaw);
+      return old->mutable_str();
+    }
     // Grow geometrically below 1 MiB, then by 1 MiB, as Redis's sds does.
     std::size_t cap = len < (1u << 20) ? len * 2 : len + (1u << 20);
     std::string_view prefix = cur.substr(0, std::min(cur.size(), len));
@@ -175,6 +196,19 @@ class MemoryKeyspace final : public Keyspace {
     Loc to = Locate(dst_db, dst);
     Put(to, Live(to, dst), moved);
     return true;
+  }
+
+  void MarkStringNotInteger(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = Live(loc, key);
+    if (e != nullptr && e->type() == ValueType::kString) e->set_flags(e->flags() | Entry::kNotInt);
+  }
+
+  std::size_t KeyMemoryUsage(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = loc.table->Find(loc.hash, key);
+    if (e == nullptr || Expired(e, now())) return 0;
+    return EntryMemoryUsage(e);
   }
 
   void MarkLocked(int shard) { locked_.set(static_cast<std::size_t>(shard)); }
@@ -311,6 +345,7 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
   std::size_t budget = options.count == 0 ? 1 : options.count;
   std::size_t visited = 0;
   const std::int64_t now = NowMs();
+  std::vector<std::string> dead_keys;
   while (shard < kNumShards) {
     Shard& s = shards_[shard];
     {
@@ -320,17 +355,24 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
         tc = t.ScanBucket(tc, [&](Entry* e) {
           ++visited;
           if (Expired(e, now)) {
-            std::string key(e->key());
-            Entry* dead = t.Remove(Table::Hash(key), key);
-            t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
-            Entry::Free(dead);
-            ++s.expired;
+            dead_keys.emplace_back(e->key());
             return;
           }
           emit(e->key(), RefOf(e));
         });
-        // Bound the work per call like Redis: at most ~10x count buckets.
+        // Bound the work per call like Redis: stop once `count` entries were looked at.
       } while (tc != 0 && visited < budget);
+      // Expired entries go only after this call's walk: removing them may shrink the table,
+      // and a shrink in the middle of a walk would return some keys twice (KEYS relies on
+      // one unbounded call returning each key once). Between calls a resize is harmless.
+      for (const std::string& key : dead_keys) {
+        Entry* dead = t.Remove(Table::Hash(key), key);
+        if (dead == nullptr) continue;
+        t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
+        Entry::Free(dead);
+        ++s.expired;
+      }
+      dead_keys.clear();
     }
     if (tc == 0) ++shard;
     if (visited >= budget) break;
@@ -441,15 +483,15 @@ std::size_t MemoryEngine::KeyMemoryUsage(int db, std::string_view key) {
   std::lock_guard<std::mutex> l(s.mu);
   Entry* e = s.dbs[static_cast<std::size_t>(db)].Find(h, key);
   if (e == nullptr || Expired(e, NowMs())) return 0;
-  std::size_t bytes = e->AllocatedBytes() + sizeof(Entry*);
-  if (e->type() != ValueType::kString && e->obj() != nullptr) bytes += e->obj()->MemoryUsage();
-  return bytes;
+  return EntryMemoryUsage(e);
 }
 
 std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
   const std::int64_t now = NowMs();
   std::uint64_t removed = 0;
-  std::vector<std::int64_t> ttl_sum(static_cast<std::size_t>(num_databases_), 0);
+  // Far-future expiries summed over many keys overflow 64 bits; a double is plenty for an
+  // average.
+  std::vector<double> ttl_sum(static_cast<std::size_t>(num_databases_), 0);
   std::vector<std::int64_t> ttl_n(static_cast<std::size_t>(num_databases_), 0);
   for (int i = 0; i < kNumShards; ++i) {
     Shard& s = shards_[i];
@@ -471,7 +513,7 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
             ++s.expired;
             ++removed;
           } else {
-            ttl_sum[static_cast<std::size_t>(d)] += e->expire() - now;
+            ttl_sum[static_cast<std::size_t>(d)] += static_cast<double>(e->expire() - now);
             ++ttl_n[static_cast<std::size_t>(d)];
           }
         });
@@ -481,7 +523,10 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
   }
   for (int d = 0; d < num_databases_; ++d) {
     auto n = ttl_n[static_cast<std::size_t>(d)];
-    if (n > 0) avg_ttl_[static_cast<std::size_t>(d)] = ttl_sum[static_cast<std::size_t>(d)] / n;
+    if (n > 0) {
+      avg_ttl_[static_cast<std::size_t>(d)] =
+          static_cast<std::int64_t>(ttl_sum[static_cast<std::size_t>(d)] / static_cast<double>(n));
+    }
   }
   return removed;
 }
