@@ -502,6 +502,9 @@ void CmdIncrByFloat(CommandContext& ctx) {
   }
   std::string text = FormatLongDouble(result);
   ctx.ks->SetString(ctx.db, key, text, kKeepExpire);
+  // Redis stores an INCRBYFLOAT result as a string object even when it reads as an integer,
+  // so OBJECT ENCODING says "embstr" for "3".
+  ctx.ks->MarkStringNotInteger(ctx.db, key);
   ctx.reply.Bulk(text);
 }
 
