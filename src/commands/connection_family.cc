@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "commands/command.h"
+#include "commands/help_reply.h"
 #include "commands/util.h"
 #include "server/server_state.h"
 
@@ -23,17 +24,6 @@ constexpr std::string_view kErrHelloNoAuth =
     "RESP protocol version at the same time";
 constexpr std::string_view kErrBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
-
-// Redis's reply to <CMD> HELP: a header line, the given lines, then HELP itself.
-void ReplyHelp(CommandContext& ctx, std::string_view command,
-               const std::vector<std::string_view>& lines) {
-  ctx.reply.ArrayHeader(lines.size() + 3);
-  ctx.reply.SimpleString(std::string(command) +
-                         " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  for (std::string_view line : lines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Prints this help.");
-}
 
 // Client names and library attributes are printable ASCII without spaces, so that CLIENT
 // LIST stays parseable.
@@ -578,43 +568,39 @@ void CmdClientHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "CLIENT",
             {
                 "GETNAME",
-                "    Return the name of the current connection.",
+                "    Reply with the name given to this connection, or null if it has none.",
                 "ID",
-                "    Return the ID of the current connection.",
+                "    Reply with the numeric ID of this connection.",
                 "INFO",
-                "    Return information about the current client connection.",
+                "    Describe this connection in the format of a CLIENT LIST line.",
                 "KILL <ip:port>",
-                "    Kill connection made from <ip:port>.",
-                "KILL <option> <value> [<option> <value> [...]]",
-                "    Kill connections. Options are:",
-                "    * ADDR (<ip:port>|<unixsocket>:0)",
-                "      Kill connections made from the specified address",
-                "    * LADDR (<ip:port>|<unixsocket>:0)",
-                "      Kill connections made to specified local address",
+                "    Close the connection whose peer address is <ip:port>.",
+                "KILL <filter> <value> [<filter> <value> ...]",
+                "    Close every connection that matches all the filters and reply with how",
+                "    many were closed. Filters:",
+                "    * ID <client-id>",
+                "    * ADDR <ip:port>: the peer's address.",
+                "    * LADDR <ip:port>: the local address the connection was accepted on.",
                 "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-                "      Kill connections by type.",
                 "    * USER <username>",
-                "      Kill connections authenticated by <username>.",
-                "    * SKIPME (YES|NO)",
-                "      Skip killing current connection (default: yes).",
-                "LIST [options ...]",
-                "    Return information about client connections. Options:",
-                "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
-                "      Return clients of specified type.",
+                "    * SKIPME (YES|NO): whether to spare the calling connection (YES by",
+                "      default).",
+                "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB) | ID <client-id> [<client-id> ...]]",
+                "    Describe connections, one per line: all of them, those of one type, or",
+                "    those with the given IDs.",
                 "UNPAUSE",
-                "    Stop the current client pause, resuming traffic.",
+                "    End a pause started by CLIENT PAUSE.",
                 "PAUSE <timeout> [WRITE|ALL]",
-                "    Suspend all, or just write, clients for <timeout> milliseconds.",
+                "    Hold back commands from clients for <timeout> milliseconds: every",
+                "    command (ALL, the default) or only those that write (WRITE).",
                 "REPLY (ON|OFF|SKIP)",
-                "    Control the replies sent to the current connection.",
+                "    Turn replies to this connection on or off, or drop only the next one.",
                 "SETNAME <name>",
-                "    Assign the name <name> to the current connection.",
-                "SETINFO <option> <value>",
-                "    Set client meta attr. Options are:",
-                "    * LIB-NAME: the client lib name.",
-                "    * LIB-VER: the client lib version.",
+                "    Name this connection; an empty <name> removes the name.",
+                "SETINFO (LIB-NAME|LIB-VER) <value>",
+                "    Record the client library's name or version, as CLIENT LIST shows it.",
                 "NO-EVICT (ON|OFF)",
-                "    Protect current client connection from eviction.",
+                "    Set or clear the no-evict flag of this connection.",
             });
 }
 

@@ -6,7 +6,6 @@
 // over a whole database (KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*, SWAPDB) have no key
 // positions and call the engine's database-level methods, which lock shard by shard.
 #include <malloc.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -14,10 +13,8 @@
 #include <cerrno>
 #include <climits>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -27,7 +24,9 @@
 #include <jemalloc/jemalloc.h>
 #endif
 
+#include "commands/allocator_stats.h"
 #include "commands/command.h"
+#include "commands/help_reply.h"
 #include "commands/util.h"
 #include "server/server_state.h"
 
@@ -99,17 +98,6 @@ bool SharedIntegersEnabled(CommandContext& ctx) {
   if (maxmemory.empty() || maxmemory == "0") return true;
   std::string policy = MaxmemoryPolicy(ctx);
   return policy.find("lru") == std::string::npos && policy.find("lfu") == std::string::npos;
-}
-
-// Writes Redis's HELP reply: a title line, then the subcommand descriptions, then HELP.
-void ReplyHelp(CommandContext& ctx, std::string_view command,
-               std::initializer_list<std::string_view> lines) {
-  ctx.reply.ArrayHeader(lines.size() + 3);
-  ctx.reply.SimpleString(std::string(command) +
-                         " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  for (std::string_view line : lines) ctx.reply.SimpleString(line);
-  ctx.reply.SimpleString("HELP");
-  ctx.reply.SimpleString("    Prints this help.");
 }
 
 // OBJECT ENCODING for a string: what Redis's tryObjectEncoding would have chosen, unless
@@ -595,16 +583,19 @@ void CmdObjectFreq(CommandContext& ctx) {
 
 void CmdObjectHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "OBJECT",
-            {"ENCODING <key>",
-             "    Return the kind of internal representation used in order to store the value",
-             "    associated with a <key>.", "FREQ <key>",
-             "    Return the access frequency index of the <key>. The returned integer is",
-             "    proportional to the logarithm of the recent access frequency of the key.",
-             "IDLETIME <key>",
-             "    Return the idle time of the <key>, that is the approximated number of",
-             "    seconds elapsed since the last access to the key.", "REFCOUNT <key>",
-             "    Return the number of references of the value associated with the specified",
-             "    <key>."});
+            {
+                "ENCODING <key>",
+                "    Reply with the name of the encoding Redis would use for the value at <key>",
+                "    (int, embstr, raw, listpack, hashtable, ...).",
+                "FREQ <key>",
+                "    Reply with an estimate of the LFU access counter of <key>. Needs an LFU",
+                "    maxmemory-policy.",
+                "IDLETIME <key>",
+                "    Reply with the number of seconds since <key> was last accessed. Not",
+                "    available under an LFU maxmemory-policy.",
+                "REFCOUNT <key>",
+                "    Reply with the reference count of the value at <key>, as Redis counts it.",
+            });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -636,57 +627,17 @@ void CmdMemoryUsage(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<std::int64_t>(ctx.ks->KeyMemoryUsage(ctx.db, ctx.args[2])));
 }
 
-// What the allocator reports, in bytes; zeros where it cannot tell.
-struct AllocatorStats {
-  std::uint64_t allocated = 0;
-  std::uint64_t active = 0;
-  std::uint64_t resident = 0;
-};
-
-AllocatorStats ReadAllocatorStats() {
-  AllocatorStats st;
-#ifdef STRATA_HAVE_JEMALLOC
-  // jemalloc caches its statistics until the epoch is advanced.
-  std::uint64_t epoch = 1;
-  std::size_t len = sizeof(epoch);
-  mallctl("epoch", &epoch, &len, &epoch, len);
-  std::size_t value = 0;
-  len = sizeof(value);
-  if (mallctl("stats.allocated", &value, &len, nullptr, 0) == 0) st.allocated = value;
-  if (mallctl("stats.active", &value, &len, nullptr, 0) == 0) st.active = value;
-  if (mallctl("stats.resident", &value, &len, nullptr, 0) == 0) st.resident = value;
-#else
-  struct mallinfo2 mi = mallinfo2();
-  st.allocated = mi.uordblks + mi.hblkhd;
-  st.active = st.allocated;
-  st.resident = mi.arena + mi.hblkhd;
-#endif
-  return st;
-}
-
-std::uint64_t ProcessRssBytes() {
-  std::FILE* f = std::fopen("/proc/self/statm", "r");
-  if (f == nullptr) return 0;
-  unsigned long long pages_total = 0, pages_resident = 0;
-  int n = std::fscanf(f, "%llu %llu", &pages_total, &pages_resident);
-  std::fclose(f);
-  if (n != 2) return 0;
-  return pages_resident * static_cast<std::uint64_t>(sysconf(_SC_PAGESIZE));
-}
-
-// Redis's MEMORY DOCTOR considers an instance below 5 MB too small to diagnose.
+// Like Redis's MEMORY DOCTOR, gives up on an instance below 5 MB; the report is our own.
 void CmdMemoryDoctor(CommandContext& ctx) {
   AllocatorStats st = ReadAllocatorStats();
   if (st.allocated < 5u * 1024 * 1024) {
     ctx.reply.Verbatim(
-        "Hi Sam, this instance is empty or is using very little memory, my issues detector "
-        "can't be used in these conditions. Please, leave for your mission on Earth and fill "
-        "it with some data. The new Sam and I will be back to our programming as soon as I "
-        "finished rebooting.\n");
+        "Strata memory doctor: this instance uses less than 5 MB, too little for a useful "
+        "report.\n");
   } else {
     ctx.reply.Verbatim(
-        "Hi Sam, I can't find any memory issue in your instance. I can only account for what "
-        "occurs on this base.\n");
+        "Strata memory doctor: no memory problems found. See MEMORY STATS and INFO memory "
+        "for the figures.\n");
   }
 }
 
@@ -800,13 +751,20 @@ void CmdMemoryStats(CommandContext& ctx) {
 
 void CmdMemoryHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "MEMORY",
-            {"DOCTOR", "    Return memory problems reports.", "MALLOC-STATS",
-             "    Return internal statistics report from the memory allocator.", "PURGE",
-             "    Attempt to purge dirty pages for reclamation by the allocator.", "STATS",
-             "    Return information about the memory usage of the server.",
-             "USAGE <key> [SAMPLES <count>]",
-             "    Return memory in bytes used by <key> and its value. Nested values are",
-             "    sampled up to <count> times (default: 5, 0 means sample all)."});
+            {
+                "DOCTOR",
+                "    Reply with a short report on the server's memory use.",
+                "MALLOC-STATS",
+                "    Reply with the memory allocator's own statistics report.",
+                "PURGE",
+                "    Ask the memory allocator to hand unused pages back to the system.",
+                "STATS",
+                "    Reply with a map of memory figures: allocator totals, per-database",
+                "    overhead, dataset size.",
+                "USAGE <key> [SAMPLES <count>]",
+                "    Reply with the number of bytes <key> and its value take. Sizes are exact;",
+                "    SAMPLES is accepted and ignored.",
+            });
 }
 
 }  // namespace
