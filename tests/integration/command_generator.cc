@@ -487,7 +487,8 @@ GeneratedCommand CommandGenerator::SetRange() {
     value = "";  // zero-length write at the limit: no allocation, but must be accepted
   } else if (r < 0.95) {
     offset = Pick(std::vector<std::string>{"536870912", "9223372036854775807", "4294967296"});
-    if (value.empty()) value = "x";
+    // push_back, not `= "x"`: GCC 12 warns (-Wrestrict, falsely) on the assignment here.
+    if (value.empty()) value.push_back('x');
   } else {
     offset = Pick(kBadNumbers);
   }
@@ -796,29 +797,6 @@ GeneratedCommand CommandGenerator::Next() {
     r -= e.weight;
   }
   return table_.back().build();
-}
-
-std::string PrintableCommand(const std::vector<std::string>& args) {
-  std::string out;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i) out += ' ';
-    const std::string& a = args[i];
-    out += '"';
-    std::size_t shown = a.size() > 80 ? 60 : a.size();
-    for (std::size_t j = 0; j < shown; ++j) {
-      unsigned char ch = static_cast<unsigned char>(a[j]);
-      if (ch >= 32 && ch < 127 && ch != '"' && ch != '\\') {
-        out += static_cast<char>(ch);
-      } else {
-        char buf[8];
-        std::snprintf(buf, sizeof(buf), "\\x%02x", ch);
-        out += buf;
-      }
-    }
-    if (shown < a.size()) out += "...(" + std::to_string(a.size()) + " bytes)";
-    out += '"';
-  }
-  return out;
 }
 
 }  // namespace strata::test

@@ -107,8 +107,4 @@ class CommandGenerator {
   std::set<std::int64_t> used_relative_;  // seconds already handed out as relative expiries
 };
 
-// Printable rendering of a command: quoted arguments with non-printable bytes as \xNN,
-// long arguments abbreviated.
-std::string PrintableCommand(const std::vector<std::string>& args);
-
 }  // namespace strata::test

@@ -16,75 +16,27 @@
 namespace strata::test {
 namespace {
 
-// Parses one RESP2 reply from buf[*pos...]; false when the buffer holds only part of it.
-// (hiredis 0.14 refuses replies nested deeper than 7 levels, which COMMAND DOCS has, e.g.
-// for CLIENT KILL, so the docs are fetched over a raw connection.)
-bool ParseResp2(const std::string& buf, std::size_t* pos, Reply* out) {
-  std::size_t eol = buf.find("\r\n", *pos);
-  if (eol == std::string::npos || eol == *pos) return false;
-  char kind = buf[*pos];
-  std::string line = buf.substr(*pos + 1, eol - *pos - 1);
-  std::size_t next = eol + 2;
-  switch (kind) {
-    case '+':
-    case '-':
-      out->type = kind == '+' ? REDIS_REPLY_STATUS : REDIS_REPLY_ERROR;
-      out->str = line;
-      break;
-    case ':':
-      out->type = REDIS_REPLY_INTEGER;
-      out->integer = std::stoll(line);
-      break;
-    case '$': {
-      long long n = std::stoll(line);
-      if (n < 0) {
-        out->type = REDIS_REPLY_NIL;
-        break;
-      }
-      if (buf.size() < next + static_cast<std::size_t>(n) + 2) return false;
-      out->type = REDIS_REPLY_STRING;
-      out->str = buf.substr(next, static_cast<std::size_t>(n));
-      next += static_cast<std::size_t>(n) + 2;
-      break;
-    }
-    case '*': {
-      long long n = std::stoll(line);
-      if (n < 0) {
-        out->type = REDIS_REPLY_NIL;
-        break;
-      }
-      out->type = REDIS_REPLY_ARRAY;
-      out->elements.resize(static_cast<std::size_t>(n));
-      for (Reply& e : out->elements) {
-        if (!ParseResp2(buf, &next, &e)) return false;
-      }
-      break;
-    }
-    default:
-      out->type = REDIS_REPLY_ERROR;
-      out->str = "<unexpected RESP2 type>";
-      break;
-  }
-  *pos = next;
-  return true;
-}
-
-// Sends one command over a fresh raw connection and parses its RESP2 reply.
+// Sends one command over a fresh raw connection and parses its RESP2 reply. (hiredis 0.14
+// refuses replies nested deeper than 7 levels, which COMMAND DOCS has, e.g. for CLIENT KILL,
+// so the docs are fetched this way.)
 Reply RawCmd(int port, const std::vector<std::string>& args) {
-  std::string req = "*" + std::to_string(args.size()) + "\r\n";
-  for (const auto& a : args) req += "$" + std::to_string(a.size()) + "\r\n" + a + "\r\n";
   RawConnection conn(port);
   Reply out;
   out.type = REDIS_REPLY_ERROR;
   out.str = "<no reply>";
-  if (!conn.ok() || !conn.Send(req)) return out;
+  if (!conn.ok() || !conn.Send(RespCommand(args))) return out;
   std::string buf;
   for (int i = 0; i < 100; ++i) {
     bool closed = false;
     buf += conn.ReadFor(100, &closed);
     Reply r;
-    std::size_t pos = 0;
-    if (ParseResp2(buf, &pos, &r)) return r;
+    std::size_t end = 0;
+    int rc = ParseResp2(buf, 0, &end, &r);
+    if (rc == 1) return r;
+    if (rc < 0) {
+      out.str = "<not RESP2: " + buf.substr(0, 200) + ">";
+      return out;
+    }
     if (closed) break;
   }
   return out;
@@ -221,51 +173,22 @@ void CollectHints(const Reply& docs, std::map<std::string, std::string>* out) {
   }
 }
 
-class CommandTest : public ::testing::Test {
+class CommandTest : public BothClientsTest<CommandTest> {
  protected:
-  static void SetUpTestSuite() {
-    std::string err;
-    strata_ = ServerProcess::StartStrata({}, &err).release();
-    ASSERT_NE(strata_, nullptr) << err;
-    redis_ = ServerProcess::StartRedis({}, &err).release();
-    ASSERT_NE(redis_, nullptr) << err;
-  }
-  static void TearDownTestSuite() {
-    delete strata_;
-    delete redis_;
-    strata_ = nullptr;
-    redis_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(strata_, nullptr);
-    ASSERT_NE(redis_, nullptr);
-    s_ = std::make_unique<Client>(strata_->port());
-    r_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(s_->connected()) << s_->error();
-    ASSERT_TRUE(r_->connected()) << r_->error();
-  }
   // True when strata knows `name` ("get" or "config|get").
   bool Registered(const std::string& name) {
     Reply r = s_->Cmd({"COMMAND", "INFO", name});
     return r.elements.size() == 1 && !r.elements[0].is_nil();
   }
-
-  static ServerProcess* strata_;
-  static ServerProcess* redis_;
-  std::unique_ptr<Client> s_;
-  std::unique_ptr<Client> r_;
 };
 
-ServerProcess* CommandTest::strata_ = nullptr;
-ServerProcess* CommandTest::redis_ = nullptr;
-
 TEST_F(CommandTest, CountEqualsNumberOfEntries) {
-  Reply all = RawCmd(strata_->port(), {"COMMAND"});
+  Reply all = RawCmd(strata()->port(), {"COMMAND"});
   ASSERT_EQ(all.type, REDIS_REPLY_ARRAY);
   Reply count = s_->Cmd("COMMAND COUNT");
   ASSERT_EQ(count.type, REDIS_REPLY_INTEGER);
   EXPECT_EQ(count.integer, static_cast<long long>(all.elements.size()));
-  EXPECT_EQ(RawCmd(strata_->port(), {"COMMAND", "INFO"}).elements.size(), all.elements.size());
+  EXPECT_EQ(RawCmd(strata()->port(), {"COMMAND", "INFO"}).elements.size(), all.elements.size());
   // Every entry has the 10 fields of Redis 7 and a distinct name.
   std::set<std::string> names;
   for (const Reply& e : all.elements) {
@@ -348,8 +271,8 @@ TEST_F(CommandTest, InfoUnknownIsNilAndSubcommandNames) {
 // Redis's, field by field.
 TEST_F(CommandTest, InfoMatchesRedisForSharedCommands) {
   std::map<std::string, Reply> ours, theirs;
-  IndexInfo(RawCmd(strata_->port(), {"COMMAND"}), &ours);
-  IndexInfo(RawCmd(redis_->port(), {"COMMAND"}), &theirs);
+  IndexInfo(RawCmd(strata()->port(), {"COMMAND"}), &ours);
+  IndexInfo(RawCmd(redis()->port(), {"COMMAND"}), &theirs);
   int compared = 0;
   for (const auto& [name, e] : ours) {
     auto it = theirs.find(name);
@@ -373,7 +296,7 @@ TEST_F(CommandTest, InfoMatchesRedisForSharedCommands) {
 }
 
 TEST_F(CommandTest, DocsAreWellFormedForEveryCommand) {
-  Reply docs = RawCmd(strata_->port(), {"COMMAND", "DOCS"});
+  Reply docs = RawCmd(strata()->port(), {"COMMAND", "DOCS"});
   ASSERT_EQ(docs.type, REDIS_REPLY_ARRAY) << docs.str;
   Reply count = s_->Cmd("COMMAND COUNT");
   EXPECT_EQ(static_cast<long long>(docs.elements.size()), 2 * count.integer);
@@ -413,8 +336,8 @@ TEST_F(CommandTest, DocsOfSelectedCommands) {
 // the hint must come out the same.
 TEST_F(CommandTest, DocsHintsMatchRedis) {
   std::map<std::string, std::string> ours, theirs;
-  CollectHints(RawCmd(strata_->port(), {"COMMAND", "DOCS"}), &ours);
-  CollectHints(RawCmd(redis_->port(), {"COMMAND", "DOCS"}), &theirs);
+  CollectHints(RawCmd(strata()->port(), {"COMMAND", "DOCS"}), &ours);
+  CollectHints(RawCmd(redis()->port(), {"COMMAND", "DOCS"}), &theirs);
   int compared = 0;
   for (const auto& [name, hint] : ours) {
     auto it = theirs.find(name);
@@ -428,8 +351,8 @@ TEST_F(CommandTest, DocsHintsMatchRedis) {
 }
 
 TEST_F(CommandTest, Resp3ShapesMatchRedis) {
-  RawConnection ours(strata_->port());
-  RawConnection theirs(redis_->port());
+  RawConnection ours(strata()->port());
+  RawConnection theirs(redis()->port());
   ASSERT_TRUE(ours.ok() && theirs.ok());
   const std::string hello = "*2\r\n$5\r\nHELLO\r\n$1\r\n3\r\n";
   ours.Send(hello);
@@ -495,7 +418,7 @@ TEST_F(CommandTest, ListAndFilters) {
   EXPECT_EQ(names.size(), all.elements.size());
   EXPECT_TRUE(names.count("command|getkeys"));
   std::map<std::string, Reply> info;
-  IndexInfo(RawCmd(strata_->port(), {"COMMAND"}), &info);
+  IndexInfo(RawCmd(strata()->port(), {"COMMAND"}), &info);
   EXPECT_EQ(info.size(), names.size());  // commands and subcommands alike
 
   Reply pat = s_->Cmd("COMMAND LIST FILTERBY PATTERN COMMAND*");

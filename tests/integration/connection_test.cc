@@ -2,10 +2,10 @@
 // authentication with requirepass, and the maxclients / idle timeout limits.
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <memory>
-#include <regex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,43 +15,19 @@
 namespace strata::test {
 namespace {
 
-// Encodes one command as a RESP array of bulk strings.
-std::string Resp(const std::vector<std::string>& args) {
-  // Appended piecewise: GCC 12 warns (-Wrestrict, falsely) on `"literal" + std::string`.
-  std::string out = "*";
-  out += std::to_string(args.size());
-  out += "\r\n";
-  for (const auto& a : args) {
-    out += '$';
-    out += std::to_string(a.size());
-    out += "\r\n";
-    out += a;
-    out += "\r\n";
-  }
-  return out;
-}
-
-std::string Bulk(const std::string& s) {
-  std::string out = "$";
-  out += std::to_string(s.size());
-  out += "\r\n";
-  out += s;
-  out += "\r\n";
-  return out;
-}
-
 // The exact bytes Redis 7.0 sends for HELLO (a map in RESP3, a flat array in RESP2).
 std::string HelloReply(int proto, long long id) {
-  std::string body = Bulk("server") + Bulk("redis") + Bulk("version") + Bulk("7.0.15") +
-                     Bulk("proto") + ":" + std::to_string(proto) + "\r\n" + Bulk("id") + ":" +
-                     std::to_string(id) + "\r\n" + Bulk("mode") + Bulk("standalone") +
-                     Bulk("role") + Bulk("master") + Bulk("modules") + "*0\r\n";
+  std::string body = RespBulk("server") + RespBulk("redis") + RespBulk("version") +
+                     RespBulk("7.0.15") + RespBulk("proto") + ":" + std::to_string(proto) + "\r\n" +
+                     RespBulk("id") + ":" + std::to_string(id) + "\r\n" + RespBulk("mode") +
+                     RespBulk("standalone") + RespBulk("role") + RespBulk("master") +
+                     RespBulk("modules") + "*0\r\n";
   return (proto == 3 ? "%7\r\n" : "*14\r\n") + body;
 }
 
 // Sends `cmd` and reads until `expected.size()` bytes arrived (or 2 s passed).
 std::string RoundTrip(RawConnection& c, const std::vector<std::string>& cmd, std::size_t expected) {
-  c.Send(Resp(cmd));
+  c.Send(RespCommand(cmd));
   return c.Read(expected);
 }
 
@@ -70,6 +46,55 @@ std::map<std::string, std::string> ParseClientLine(const std::string& line) {
   return fields;
 }
 
+// Checks one CLIENT LIST / CLIENT INFO line: Redis 7's fields in Redis's order, numeric
+// fields numeric, fixed fields at their fixed values.
+void ExpectClientLineShape(const std::string& line) {
+  ASSERT_FALSE(line.empty());
+  ASSERT_EQ(line.back(), '\n') << line;
+  static const std::vector<std::pair<std::string, std::string>> kFields = {
+      {"id", "#"},        {"addr", "127.0.0.1:#"}, {"laddr", "127.0.0.1:#"}, {"fd", "#"},
+      {"name", "*"},      {"age", "#"},            {"idle", "#"},           {"flags", "\\w+"},
+      {"db", "#"},        {"sub", "0"},            {"psub", "0"},           {"ssub", "0"},
+      {"multi", "-1"},    {"qbuf", "#"},           {"qbuf-free", "#"},      {"argv-mem", "#"},
+      {"multi-mem", "0"}, {"rbs", "#"},            {"rbp", "#"},            {"obl", "#"},
+      {"oll", "#"},       {"omem", "#"},           {"tot-mem", "#"},        {"events", "r"},
+      {"cmd", "*"},       {"user", "default"},     {"redir", "-1"},         {"resp", "2|3"},
+      {"lib-name", "*"},  {"lib-ver", "*"}};
+  auto is_number = [](const std::string& s) {
+    return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  std::vector<std::string> items;
+  std::size_t pos = 0;
+  const std::string body = line.substr(0, line.size() - 1);
+  while (pos <= body.size()) {
+    std::size_t sp = body.find(' ', pos);
+    if (sp == std::string::npos) sp = body.size();
+    items.push_back(body.substr(pos, sp - pos));
+    pos = sp + 1;
+  }
+  ASSERT_EQ(items.size(), kFields.size()) << line;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const auto& [key, shape] = kFields[i];
+    ASSERT_EQ(items[i].rfind(key + "=", 0), 0u) << "field " << i << " of: " << line;
+    std::string value = items[i].substr(key.size() + 1);
+    if (shape == "*") {
+      EXPECT_EQ(value.find(' '), std::string::npos) << line;
+    } else if (shape == "#") {
+      EXPECT_TRUE(is_number(value)) << key << " in: " << line;
+    } else if (shape == "\\w+") {
+      EXPECT_FALSE(value.empty()) << line;
+      for (char c : value) EXPECT_TRUE(std::isalnum(static_cast<unsigned char>(c)) || c == '_') << line;
+    } else if (shape == "2|3") {
+      EXPECT_TRUE(value == "2" || value == "3") << line;
+    } else if (shape == "127.0.0.1:#") {
+      EXPECT_EQ(value.rfind("127.0.0.1:", 0), 0u) << line;
+      EXPECT_TRUE(is_number(value.substr(10))) << line;
+    } else {
+      EXPECT_EQ(value, shape) << key << " in: " << line;
+    }
+  }
+}
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> out;
   std::size_t pos = 0;
@@ -82,45 +107,7 @@ std::vector<std::string> Lines(const std::string& text) {
   return out;
 }
 
-class ConnectionTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string err;
-    strata_ = ServerProcess::StartStrata({}, &err).release();
-    ASSERT_NE(strata_, nullptr) << err;
-    redis_ = ServerProcess::StartRedis({}, &err).release();
-    ASSERT_NE(redis_, nullptr) << err;
-  }
-  static void TearDownTestSuite() {
-    delete strata_;
-    delete redis_;
-    strata_ = nullptr;
-    redis_ = nullptr;
-  }
-  static int port() { return strata_->port(); }
-
-  // Runs each command on a fresh connection to both servers and compares the replies.
-  static void ExpectSameAsRedis(const std::vector<std::vector<std::string>>& commands) {
-    Client s(strata_->port());
-    Client r(redis_->port());
-    ASSERT_TRUE(s.connected());
-    ASSERT_TRUE(r.connected());
-    for (const auto& cmd : commands) {
-      Reply want = r.Cmd(cmd);
-      Reply got = s.Cmd(cmd);
-      std::string line;
-      for (const auto& a : cmd) line += a + " ";
-      EXPECT_EQ(got, want) << line << "\n strata: " << got.ToString()
-                           << "\n redis:  " << want.ToString();
-    }
-  }
-
-  static ServerProcess* strata_;
-  static ServerProcess* redis_;
-};
-
-ServerProcess* ConnectionTest::strata_ = nullptr;
-ServerProcess* ConnectionTest::redis_ = nullptr;
+class ConnectionTest : public BothServersTest<ConnectionTest> {};
 
 TEST_F(ConnectionTest, PingEchoSelectMatchRedis) {
   ExpectSameAsRedis({
@@ -195,11 +182,11 @@ TEST_F(ConnectionTest, Resp3AfterHello3) {
   EXPECT_EQ(RoundTrip(c, {"CONFIG", "GET", "appendonly"}, 29),
             "%1\r\n$10\r\nappendonly\r\n$2\r\nno\r\n");
   // INFO and CLIENT INFO are verbatim strings.
-  c.Send(Resp({"INFO", "server"}));
+  c.Send(RespCommand({"INFO", "server"}));
   std::string info = c.ReadFor(300);
   EXPECT_EQ(info.rfind("=", 0), 0u) << info;
   EXPECT_NE(info.find("\r\ntxt:# Server\r\nredis_version:7.0.15\r\n"), std::string::npos) << info;
-  c.Send(Resp({"CLIENT", "INFO"}));
+  c.Send(RespCommand({"CLIENT", "INFO"}));
   std::string client_info = c.ReadFor(300);
   EXPECT_NE(client_info.find("\r\ntxt:id=" + std::to_string(id) + " "), std::string::npos);
   EXPECT_NE(client_info.find(" resp=3 "), std::string::npos) << client_info;
@@ -224,34 +211,27 @@ TEST_F(ConnectionTest, Resp3BytesMatchRedis) {
       {"HELLO", "5"},
       {"CLIENT", "NOSUCH"},
   };
-  std::string got, want;
-  for (auto* proc : {strata_, redis_}) {
-    RawConnection c(proc->port());
-    ASSERT_TRUE(c.ok());
-    c.Send(Resp({"HELLO", "3"}));
-    c.ReadFor(200);
-    std::string batch;
-    for (const auto& cmd : commands) batch += Resp(cmd);
-    c.Send(batch);
-    (proc == strata_ ? got : want) = c.ReadFor(300);
-  }
+  std::string batch;
+  for (const auto& cmd : commands) batch += RespCommand(cmd);
+  std::string got = Resp3Replies(strata()->port(), batch);
+  std::string want = Resp3Replies(redis()->port(), batch);
   EXPECT_EQ(got, want);
 }
 
 TEST_F(ConnectionTest, HelloSetNameAndResetRestoresDefaults) {
   RawConnection c(port());
   ASSERT_TRUE(c.ok());
-  c.Send(Resp({"HELLO", "3", "SETNAME", "worker-1"}));
+  c.Send(RespCommand({"HELLO", "3", "SETNAME", "worker-1"}));
   std::string hello = c.ReadFor(200);
   ASSERT_EQ(hello.rfind("%7\r\n", 0), 0u) << hello;
   EXPECT_EQ(RoundTrip(c, {"CLIENT", "GETNAME"}, 14), "$8\r\nworker-1\r\n");
   EXPECT_EQ(RoundTrip(c, {"SELECT", "5"}, 5), "+OK\r\n");
-  c.Send(Resp({"CLIENT", "REPLY", "OFF"}));
-  c.Send(Resp({"PING"}));
+  c.Send(RespCommand({"CLIENT", "REPLY", "OFF"}));
+  c.Send(RespCommand({"PING"}));
   // RESET answers even with replies off, and turns them back on.
   EXPECT_EQ(RoundTrip(c, {"RESET"}, 8), "+RESET\r\n");
   EXPECT_EQ(RoundTrip(c, {"CLIENT", "GETNAME"}, 5), "$-1\r\n");  // RESP2 again, no name
-  c.Send(Resp({"CLIENT", "INFO"}));
+  c.Send(RespCommand({"CLIENT", "INFO"}));
   std::string info = c.ReadFor(300);
   EXPECT_NE(info.find(" db=0 "), std::string::npos) << info;
   EXPECT_NE(info.find(" resp=2 "), std::string::npos) << info;
@@ -260,7 +240,7 @@ TEST_F(ConnectionTest, HelloSetNameAndResetRestoresDefaults) {
 TEST_F(ConnectionTest, QuitRepliesAndCloses) {
   RawConnection c(port());
   ASSERT_TRUE(c.ok());
-  c.Send(Resp({"QUIT"}) + Resp({"PING"}));
+  c.Send(RespCommand({"QUIT"}) + RespCommand({"PING"}));
   bool closed = false;
   EXPECT_EQ(c.ReadFor(2000, &closed), "+OK\r\n");
   EXPECT_TRUE(closed);
@@ -340,13 +320,9 @@ TEST_F(ConnectionTest, ClientInfoLineFormat) {
   std::string info = c.Cmd("CLIENT INFO").str;
   ASSERT_FALSE(info.empty());
   EXPECT_EQ(info.back(), '\n');
-  // Redis 7's field order.
-  static const std::regex kLine(
-      "id=\\d+ addr=127\\.0\\.0\\.1:\\d+ laddr=127\\.0\\.0\\.1:\\d+ fd=\\d+ name=\\S* age=\\d+ "
-      "idle=\\d+ flags=\\w+ db=\\d+ sub=0 psub=0 ssub=0 multi=-1 qbuf=\\d+ qbuf-free=\\d+ "
-      "argv-mem=\\d+ multi-mem=0 rbs=\\d+ rbp=\\d+ obl=\\d+ oll=\\d+ omem=\\d+ tot-mem=\\d+ "
-      "events=r cmd=\\S+ user=default redir=-1 resp=[23] lib-name=\\S* lib-ver=\\S*\n");
-  EXPECT_TRUE(std::regex_match(info, kLine)) << info;
+  // Redis 7's field order and value shapes (checked by hand: GCC 12 warns inside
+  // std::regex under the sanitizer build).
+  ExpectClientLineShape(info);
   auto fields = ParseClientLine(info.substr(0, info.size() - 1));
   EXPECT_EQ(fields["id"], std::to_string(id));
   EXPECT_EQ(fields["name"], "info-test");
@@ -423,7 +399,7 @@ TEST_F(ConnectionTest, ClientKillByAddressOldAndNewForm) {
   RawConnection v2(port());
   ASSERT_TRUE(v1.ok() && v2.ok());
   auto addr_of = [&](RawConnection& v) {
-    v.Send(Resp({"CLIENT", "INFO"}));
+    v.Send(RespCommand({"CLIENT", "INFO"}));
     return ParseClientLine(v.ReadFor(300))["addr"];
   };
   std::string addr1 = addr_of(v1);
@@ -445,12 +421,12 @@ TEST_F(ConnectionTest, ClientKillByAddressOldAndNewForm) {
 TEST_F(ConnectionTest, ClientKillSkipMe) {
   RawConnection self(port());
   ASSERT_TRUE(self.ok());
-  self.Send(Resp({"CLIENT", "INFO"}));
+  self.Send(RespCommand({"CLIENT", "INFO"}));
   std::string addr = ParseClientLine(self.ReadFor(300))["addr"];
   // SKIPME defaults to yes: killing by our own address kills nobody.
   EXPECT_EQ(RoundTrip(self, {"CLIENT", "KILL", "ADDR", addr}, 4), ":0\r\n");
   // With SKIPME no the reply is still sent, then the connection closes.
-  self.Send(Resp({"CLIENT", "KILL", "ADDR", addr, "SKIPME", "no"}));
+  self.Send(RespCommand({"CLIENT", "KILL", "ADDR", addr, "SKIPME", "no"}));
   bool closed = false;
   EXPECT_EQ(self.ReadFor(2000, &closed), ":1\r\n");
   EXPECT_TRUE(closed);
@@ -464,7 +440,7 @@ TEST_F(ConnectionTest, ClientPauseWriteHoldsWritesOnly) {
   // Reads go through during a WRITE pause.
   EXPECT_EQ(RoundTrip(other, {"GET", "pause-key"}, 5), "$-1\r\n");
   // A write waits...
-  other.Send(Resp({"SET", "pause-key", "v"}));
+  other.Send(RespCommand({"SET", "pause-key", "v"}));
   EXPECT_EQ(other.ReadFor(300), "");
   // ...until the pause ends.
   EXPECT_EQ(admin.Cmd("CLIENT UNPAUSE").str, "OK");
@@ -477,7 +453,7 @@ TEST_F(ConnectionTest, ClientPauseAllHoldsEverythingUntilItExpires) {
   RawConnection other(port());
   ASSERT_TRUE(other.ok());
   ASSERT_EQ(admin.Cmd("CLIENT PAUSE 1500 ALL").str, "OK");
-  other.Send(Resp({"PING"}));
+  other.Send(RespCommand({"PING"}));
   EXPECT_EQ(other.ReadFor(200), "");            // held...
   EXPECT_EQ(other.Read(7, 5000), "+PONG\r\n");  // ...and released when the timeout passes
 }
@@ -485,10 +461,12 @@ TEST_F(ConnectionTest, ClientPauseAllHoldsEverythingUntilItExpires) {
 TEST_F(ConnectionTest, ClientReplyOffSkipOn) {
   RawConnection c(port());
   ASSERT_TRUE(c.ok());
-  c.Send(Resp({"CLIENT", "REPLY", "OFF"}) + Resp({"PING"}) + Resp({"ECHO", "dropped"}) +
-         Resp({"CLIENT", "REPLY", "ON"}) + Resp({"ECHO", "after-on"}));
+  c.Send(RespCommand({"CLIENT", "REPLY", "OFF"}) + RespCommand({"PING"}) +
+         RespCommand({"ECHO", "dropped"}) + RespCommand({"CLIENT", "REPLY", "ON"}) +
+         RespCommand({"ECHO", "after-on"}));
   EXPECT_EQ(c.Read(5 + 14, 2000), "+OK\r\n$8\r\nafter-on\r\n");
-  c.Send(Resp({"CLIENT", "REPLY", "SKIP"}) + Resp({"ECHO", "skipped"}) + Resp({"ECHO", "shown"}));
+  c.Send(RespCommand({"CLIENT", "REPLY", "SKIP"}) + RespCommand({"ECHO", "skipped"}) +
+         RespCommand({"ECHO", "shown"}));
   EXPECT_EQ(c.Read(11, 2000), "$5\r\nshown\r\n");
   EXPECT_EQ(c.ReadFor(100), "");
 }
@@ -496,45 +474,19 @@ TEST_F(ConnectionTest, ClientReplyOffSkipOn) {
 TEST_F(ConnectionTest, ClientHelpListsSubcommands) {
   Client c(port());
   Reply help = c.Cmd("CLIENT HELP");
-  ASSERT_EQ(help.type, REDIS_REPLY_ARRAY);
   ASSERT_GT(help.elements.size(), 10u);
-  EXPECT_EQ(help.elements[0].str,
-            "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
-  std::string all;
-  for (const auto& e : help.elements) {
-    EXPECT_EQ(e.type, REDIS_REPLY_STATUS);
-    all += e.str + "\n";
-  }
-  for (const char* sub : {"KILL", "LIST", "PAUSE", "REPLY", "SETNAME", "SETINFO", "NO-EVICT"}) {
-    EXPECT_NE(all.find(std::string("\n") + sub), std::string::npos) << sub;
-  }
-  EXPECT_EQ(help.elements.back().str, "    Prints this help.");
+  ExpectHelpReply(help, "CLIENT",
+                  {"KILL", "LIST", "PAUSE", "REPLY", "SETNAME", "SETINFO", "NO-EVICT"});
 }
 
 // ---------------------------------------------------------------------------------------
 // requirepass
 
-class ConnectionAuthTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string err;
-    strata_ = ServerProcess::StartStrata({"--set", "server.requirepass=pw"}, &err).release();
-    ASSERT_NE(strata_, nullptr) << err;
-    redis_ = ServerProcess::StartRedis({"--requirepass", "pw"}, &err).release();
-    ASSERT_NE(redis_, nullptr) << err;
-  }
-  static void TearDownTestSuite() {
-    delete strata_;
-    delete redis_;
-    strata_ = nullptr;
-    redis_ = nullptr;
-  }
-  static ServerProcess* strata_;
-  static ServerProcess* redis_;
+class ConnectionAuthTest : public BothServersTest<ConnectionAuthTest> {
+ public:
+  static std::vector<std::string> StrataArgs() { return {"--set", "server.requirepass=pw"}; }
+  static std::vector<std::string> RedisArgs() { return {"--requirepass", "pw"}; }
 };
-
-ServerProcess* ConnectionAuthTest::strata_ = nullptr;
-ServerProcess* ConnectionAuthTest::redis_ = nullptr;
 
 TEST_F(ConnectionAuthTest, FlowMatchesRedis) {
   const std::vector<std::vector<std::string>> commands = {
@@ -559,20 +511,11 @@ TEST_F(ConnectionAuthTest, FlowMatchesRedis) {
       {"CLIENT", "GETNAME"},
       {"ECHO", "ok"},
   };
-  Client s(strata_->port());
-  Client r(redis_->port());
-  for (const auto& cmd : commands) {
-    Reply want = r.Cmd(cmd);
-    Reply got = s.Cmd(cmd);
-    std::string line;
-    for (const auto& a : cmd) line += a + " ";
-    EXPECT_EQ(got, want) << line << "\n strata: " << got.ToString()
-                         << "\n redis:  " << want.ToString();
-  }
+  ExpectSameAsRedis(commands);
 }
 
 TEST_F(ConnectionAuthTest, HelloNoAuthText) {
-  Client c(strata_->port());
+  Client c(strata()->port());
   EXPECT_EQ(c.Cmd("HELLO 3").str,
             "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
             "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
@@ -581,10 +524,10 @@ TEST_F(ConnectionAuthTest, HelloNoAuthText) {
 }
 
 TEST_F(ConnectionAuthTest, HelloAuthAuthenticatesAndSwitchesProtocol) {
-  RawConnection c(strata_->port());
+  RawConnection c(strata()->port());
   ASSERT_TRUE(c.ok());
   EXPECT_EQ(RoundTrip(c, {"CLIENT", "ID"}, 34), "-NOAUTH Authentication required.\r\n");
-  c.Send(Resp({"HELLO", "3", "AUTH", "default", "pw", "SETNAME", "r3"}));
+  c.Send(RespCommand({"HELLO", "3", "AUTH", "default", "pw", "SETNAME", "r3"}));
   std::string hello = c.ReadFor(300);
   ASSERT_EQ(hello.rfind("%7\r\n", 0), 0u) << hello;
   std::size_t id_pos = hello.find("$2\r\nid\r\n:");
@@ -596,9 +539,9 @@ TEST_F(ConnectionAuthTest, HelloAuthAuthenticatesAndSwitchesProtocol) {
 }
 
 TEST_F(ConnectionAuthTest, QuitAllowedBeforeAuth) {
-  RawConnection c(strata_->port());
+  RawConnection c(strata()->port());
   ASSERT_TRUE(c.ok());
-  c.Send(Resp({"QUIT"}));
+  c.Send(RespCommand({"QUIT"}));
   bool closed = false;
   EXPECT_EQ(c.ReadFor(2000, &closed), "+OK\r\n");
   EXPECT_TRUE(closed);
@@ -606,7 +549,7 @@ TEST_F(ConnectionAuthTest, QuitAllowedBeforeAuth) {
 
 TEST_F(ConnectionAuthTest, UnauthenticatedBigRequestsAreProtocolErrors) {
   {
-    RawConnection c(strata_->port());
+    RawConnection c(strata()->port());
     c.Send("*20000\r\n");
     bool closed = false;
     EXPECT_EQ(c.ReadFor(2000, &closed),
@@ -614,7 +557,7 @@ TEST_F(ConnectionAuthTest, UnauthenticatedBigRequestsAreProtocolErrors) {
     EXPECT_TRUE(closed);
   }
   {
-    RawConnection c(strata_->port());
+    RawConnection c(strata()->port());
     c.Send("*1\r\n$100000\r\n");
     bool closed = false;
     EXPECT_EQ(c.ReadFor(2000, &closed), "-ERR Protocol error: unauthenticated bulk length\r\n");
@@ -622,7 +565,7 @@ TEST_F(ConnectionAuthTest, UnauthenticatedBigRequestsAreProtocolErrors) {
   }
   {
     // After AUTH the same sizes are fine.
-    RawConnection c(strata_->port());
+    RawConnection c(strata()->port());
     EXPECT_EQ(RoundTrip(c, {"AUTH", "pw"}, 5), "+OK\r\n");
     std::string big(100000, 'x');
     EXPECT_EQ(RoundTrip(c, {"ECHO", big}, big.size() + 10), "$100000\r\n" + big + "\r\n");
@@ -630,11 +573,11 @@ TEST_F(ConnectionAuthTest, UnauthenticatedBigRequestsAreProtocolErrors) {
 }
 
 TEST_F(ConnectionAuthTest, ConfigSetRequirePassAtRunTime) {
-  Client admin(strata_->port());
+  Client admin(strata()->port());
   ASSERT_EQ(admin.Cmd("AUTH pw").str, "OK");
   ASSERT_EQ(admin.Cmd("CONFIG SET requirepass other").str, "OK");
   {
-    Client c(strata_->port());
+    Client c(strata()->port());
     EXPECT_EQ(c.Cmd("PING").str, "NOAUTH Authentication required.");
     EXPECT_EQ(c.Cmd("AUTH pw").str,
               "WRONGPASS invalid username-password pair or user is disabled.");
@@ -643,7 +586,7 @@ TEST_F(ConnectionAuthTest, ConfigSetRequirePassAtRunTime) {
   EXPECT_EQ(admin.Cmd("PING").str, "PONG");  // authenticated clients stay so
   ASSERT_EQ(admin.Cmd({"CONFIG", "SET", "requirepass", ""}).str, "OK");
   {
-    Client c(strata_->port());
+    Client c(strata()->port());
     EXPECT_EQ(c.Cmd("PING").str, "PONG");
   }
   ASSERT_EQ(admin.Cmd("CONFIG SET requirepass pw").str, "OK");

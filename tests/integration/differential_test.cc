@@ -24,7 +24,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -65,83 +64,13 @@ struct WireReply {
   bool lost = false;  // connection closed, timed out, or sent something that is not RESP2
 };
 
-bool ParseInteger(const std::string& s, long long* out) {
-  if (s.empty()) return false;
-  char* end = nullptr;
-  errno = 0;
-  *out = std::strtoll(s.c_str(), &end, 10);
-  return errno == 0 && end == s.c_str() + s.size();
-}
-
-// Parses one RESP2 reply starting at b[pos]. Returns 1 and sets *end when complete, 0 when
-// more bytes are needed, -1 when the bytes are not valid RESP2.
-int ParseResp(const std::string& b, std::size_t pos, std::size_t* end, Reply* out) {
-  if (pos >= b.size()) return 0;
-  std::size_t eol = b.find("\r\n", pos);
-  if (eol == std::string::npos) return 0;
-  const std::string line = b.substr(pos + 1, eol - pos - 1);
-  std::size_t next = eol + 2;
-  long long n = 0;
-  switch (b[pos]) {
-    case '+':
-    case '-':
-      out->type = b[pos] == '+' ? REDIS_REPLY_STATUS : REDIS_REPLY_ERROR;
-      out->str = line;
-      *end = next;
-      return 1;
-    case ':':
-      if (!ParseInteger(line, &n)) return -1;
-      out->type = REDIS_REPLY_INTEGER;
-      out->integer = n;
-      *end = next;
-      return 1;
-    case '$':
-      if (!ParseInteger(line, &n) || n < -1) return -1;
-      if (n == -1) {
-        out->type = REDIS_REPLY_NIL;
-        *end = next;
-        return 1;
-      }
-      if (b.size() < next + n + 2) return 0;
-      if (b.compare(next + n, 2, "\r\n") != 0) return -1;
-      out->type = REDIS_REPLY_STRING;
-      out->str = b.substr(next, n);
-      *end = next + n + 2;
-      return 1;
-    case '*':
-      if (!ParseInteger(line, &n) || n < -1) return -1;
-      if (n == -1) {
-        out->type = REDIS_REPLY_NIL;
-        *end = next;
-        return 1;
-      }
-      out->type = REDIS_REPLY_ARRAY;
-      for (long long i = 0; i < n; ++i) {
-        Reply e;
-        int rc = ParseResp(b, next, &next, &e);
-        if (rc != 1) return rc;
-        out->elements.push_back(std::move(e));
-      }
-      *end = next;
-      return 1;
-    default:
-      return -1;
-  }
-}
-
 // A pipelining RESP2 client on a raw socket that keeps every reply's exact bytes.
 class RespClient {
  public:
   explicit RespClient(int port) : conn_(port) {}
   bool ok() const { return conn_.ok(); }
 
-  void Append(const std::vector<std::string>& args) {
-    pending_.append("*").append(std::to_string(args.size())).append("\r\n");
-    for (const auto& a : args) {
-      pending_.append("$").append(std::to_string(a.size())).append("\r\n");
-      pending_.append(a).append("\r\n");
-    }
-  }
+  void Append(const std::vector<std::string>& args) { pending_ += RespCommand(args); }
   bool Flush() {
     bool sent = pending_.empty() || conn_.Send(pending_);
     pending_.clear();
@@ -156,7 +85,7 @@ class RespClient {
     for (;;) {
       std::size_t end = 0;
       Reply r;
-      int rc = ParseResp(buf_, 0, &end, &r);
+      int rc = ParseResp2(buf_, 0, &end, &r);
       if (rc == 1) {
         w.raw = buf_.substr(0, end);
         buf_.erase(0, end);

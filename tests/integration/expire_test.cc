@@ -23,52 +23,14 @@ std::int64_t NowMs() {
       .count();
 }
 
-class ExpireTest : public ::testing::Test {
+class ExpireTest : public BothClientsTest<ExpireTest> {
  protected:
-  static void SetUpTestSuite() {
-    std::string err;
-    strata_ = ServerProcess::StartStrata({}, &err).release();
-    ASSERT_NE(strata_, nullptr) << err;
-    redis_ = ServerProcess::StartRedis({}, &err).release();
-    ASSERT_NE(redis_, nullptr) << err;
-  }
-  static void TearDownTestSuite() {
-    delete strata_;
-    delete redis_;
-    strata_ = redis_ = nullptr;
-  }
-
+  // Every test starts from empty databases on both servers.
   void SetUp() override {
-    ASSERT_NE(strata_, nullptr);
-    ASSERT_NE(redis_, nullptr);
-    s_ = std::make_unique<Client>(strata_->port());
-    r_ = std::make_unique<Client>(redis_->port());
-    ASSERT_TRUE(s_->connected()) << s_->error();
-    ASSERT_TRUE(r_->connected()) << r_->error();
-    Both({"FLUSHALL"});
+    BothClientsTest::SetUp();
+    if (!HasFatalFailure()) Both({"FLUSHALL"});
   }
-
-  Reply Both(const Args& args) {
-    Reply rs = s_->Cmd(args);
-    Reply rr = r_->Cmd(args);
-    std::string cmd;
-    for (const auto& a : args) cmd += (cmd.empty() ? "" : " ") + a;
-    EXPECT_EQ(rs, rr) << "command: " << cmd << "\n  strata: " << rs.ToString()
-                      << "\n  redis:  " << rr.ToString();
-    return rs;
-  }
-  void BothAll(const std::vector<Args>& cmds) {
-    for (const Args& a : cmds) Both(a);
-  }
-
-  static ServerProcess* strata_;
-  static ServerProcess* redis_;
-  std::unique_ptr<Client> s_;
-  std::unique_ptr<Client> r_;
 };
-
-ServerProcess* ExpireTest::strata_ = nullptr;
-ServerProcess* ExpireTest::redis_ = nullptr;
 
 const std::string kBin("exp\0key\n", 8);
 

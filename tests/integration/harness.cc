@@ -1,5 +1,7 @@
 #include "harness.h"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -9,7 +11,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -37,6 +41,20 @@ int FreePort() {
   return port;
 }
 
+int ConnectLoopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
 namespace {
 
 std::string MakeTempDir() {
@@ -46,14 +64,10 @@ std::string MakeTempDir() {
 }
 
 bool CanConnect(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  int fd = ConnectLoopback(port);
+  if (fd < 0) return false;
   ::close(fd);
-  return ok;
+  return true;
 }
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
@@ -74,15 +88,15 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
 
 }  // namespace
 
-std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std::string>& extra,
-                                                          std::string* error) {
+std::unique_ptr<ServerProcess> ServerProcess::Start(CommandLine command,
+                                                    const std::vector<std::string>& extra,
+                                                    std::string* error) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto proc = std::unique_ptr<ServerProcess>(new ServerProcess());
     proc->port_ = FreePort();
     proc->dir_ = MakeTempDir();
     proc->log_path_ = proc->dir_ + "/server.log";
-    std::vector<std::string> argv = {StrataBinary(), "--bind", "127.0.0.1", "--port",
-                                     std::to_string(proc->port_), "--dir", proc->dir_ + "/data"};
+    std::vector<std::string> argv = command(proc->port_, proc->dir_);
     for (const auto& e : extra) argv.push_back(e);
     proc->pid_ = Spawn(argv, proc->log_path_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -100,32 +114,25 @@ std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std:
   return nullptr;
 }
 
+std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std::string>& extra,
+                                                          std::string* error) {
+  return Start(
+      [](int port, const std::string& dir) {
+        return std::vector<std::string>{StrataBinary(),       "--bind", "127.0.0.1",  "--port",
+                                        std::to_string(port), "--dir",  dir + "/data"};
+      },
+      extra, error);
+}
+
 std::unique_ptr<ServerProcess> ServerProcess::StartRedis(const std::vector<std::string>& extra,
                                                          std::string* error) {
-  for (int attempt = 0; attempt < 5; ++attempt) {
-    auto proc = std::unique_ptr<ServerProcess>(new ServerProcess());
-    proc->port_ = FreePort();
-    proc->dir_ = MakeTempDir();
-    proc->log_path_ = proc->dir_ + "/server.log";
-    std::vector<std::string> argv = {"redis-server", "--bind",     "127.0.0.1",
-                                     "--port",       std::to_string(proc->port_),
-                                     "--save",       "",           "--appendonly", "no",
-                                     "--dir",        proc->dir_,   "--daemonize", "no"};
-    for (const auto& e : extra) argv.push_back(e);
-    proc->pid_ = Spawn(argv, proc->log_path_);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (CanConnect(proc->port_)) return proc;
-      int status = 0;
-      if (::waitpid(proc->pid_, &status, WNOHANG) == proc->pid_) {
-        proc->pid_ = -1;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (error) *error = proc->Log();
-  }
-  return nullptr;
+  return Start(
+      [](int port, const std::string& dir) {
+        return std::vector<std::string>{
+            "redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port), "--save", "",
+            "--appendonly", "no",     "--dir",     dir,      "--daemonize",        "no"};
+      },
+      extra, error);
 }
 
 int ServerProcess::Stop() {
@@ -176,6 +183,29 @@ bool ServerProcess::Alive() const {
 
 // ---- Reply ----
 
+namespace {
+
+// Appends `s` in double quotes with non-printable bytes (and the quote and backslash) as
+// \xNN, so binary data shows unambiguously on one line; past `limit` bytes it is cut short
+// with a note of its size.
+void AppendQuoted(const std::string& s, std::size_t limit, std::string* out) {
+  *out += '"';
+  for (std::size_t i = 0; i < s.size() && i < limit; ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 32 && c < 127 && c != '"' && c != '\\') {
+      *out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof(buf), "\\x%02x", c);
+      *out += buf;
+    }
+  }
+  if (limit < s.size()) *out += "...(" + std::to_string(s.size()) + " bytes)";
+  *out += '"';
+}
+
+}  // namespace
+
 static Reply Convert(const redisReply* r) {
   Reply out;
   if (r == nullptr) {
@@ -205,17 +235,9 @@ static Reply Convert(const redisReply* r) {
 std::string Reply::ToString() const {
   switch (type) {
     case REDIS_REPLY_STRING: {
-      std::string s = "\"";
-      for (unsigned char c : str) {
-        if (c >= 32 && c < 127 && c != '"' && c != '\\') {
-          s += static_cast<char>(c);
-        } else {
-          char buf[8];
-          std::snprintf(buf, sizeof(buf), "\\x%02x", c);
-          s += buf;
-        }
-      }
-      return s + "\"";
+      std::string s;
+      AppendQuoted(str, str.size(), &s);
+      return s;
     }
     case REDIS_REPLY_STATUS: return str;
     case REDIS_REPLY_ERROR: return "(error) " + str;
@@ -235,6 +257,98 @@ std::string Reply::ToString() const {
 
 bool Reply::operator==(const Reply& o) const {
   return type == o.type && str == o.str && integer == o.integer && elements == o.elements;
+}
+
+void PrintTo(const Reply& reply, std::ostream* os) { *os << reply.ToString(); }
+
+namespace {
+
+bool ParseInteger(const std::string& s, long long* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  *out = std::strtoll(s.c_str(), &end, 10);
+  return errno == 0 && end == s.c_str() + s.size();
+}
+
+}  // namespace
+
+int ParseResp2(const std::string& buf, std::size_t pos, std::size_t* end, Reply* out) {
+  if (pos >= buf.size()) return 0;
+  std::size_t eol = buf.find("\r\n", pos);
+  if (eol == std::string::npos) return 0;
+  const std::string line = buf.substr(pos + 1, eol - pos - 1);
+  std::size_t next = eol + 2;
+  long long n = 0;
+  switch (buf[pos]) {
+    case '+':
+    case '-':
+      out->type = buf[pos] == '+' ? REDIS_REPLY_STATUS : REDIS_REPLY_ERROR;
+      out->str = line;
+      *end = next;
+      return 1;
+    case ':':
+      if (!ParseInteger(line, &n)) return -1;
+      out->type = REDIS_REPLY_INTEGER;
+      out->integer = n;
+      *end = next;
+      return 1;
+    case '$':
+    case '*':
+      if (!ParseInteger(line, &n) || n < -1) return -1;
+      if (n == -1) {  // a null bulk string or a null array
+        out->type = REDIS_REPLY_NIL;
+        *end = next;
+        return 1;
+      }
+      if (buf[pos] == '$') {
+        if (buf.size() < next + n + 2) return 0;
+        if (buf.compare(next + n, 2, "\r\n") != 0) return -1;
+        out->type = REDIS_REPLY_STRING;
+        out->str = buf.substr(next, n);
+        *end = next + n + 2;
+        return 1;
+      }
+      out->type = REDIS_REPLY_ARRAY;
+      for (long long i = 0; i < n; ++i) {
+        Reply e;
+        int rc = ParseResp2(buf, next, &next, &e);
+        if (rc != 1) return rc;
+        out->elements.push_back(std::move(e));
+      }
+      *end = next;
+      return 1;
+    default:
+      return -1;
+  }
+}
+
+std::string RespBulk(const std::string& s) {
+  // Appended piecewise: GCC 12 warns (-Wrestrict, falsely) on `"literal" + std::string`.
+  std::string out = "$";
+  out += std::to_string(s.size());
+  out += "\r\n";
+  out += s;
+  out += "\r\n";
+  return out;
+}
+
+std::string RespCommand(const std::vector<std::string>& args) {
+  std::string out = "*";
+  out += std::to_string(args.size());
+  out += "\r\n";
+  for (const auto& a : args) out += RespBulk(a);
+  return out;
+}
+
+std::string PrintableCommand(const std::vector<std::string>& args) {
+  std::string out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i) out += ' ';
+    const std::string& a = args[i];
+    AppendQuoted(a, a.size() > 80 ? 60 : a.size(), &out);
+  }
+  return out;
 }
 
 // ---- Client ----
@@ -283,17 +397,7 @@ Reply Client::Cmd(const std::string& line) {
 
 // ---- RawConnection ----
 
-RawConnection::RawConnection(int port) {
-  fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    ::close(fd_);
-    fd_ = -1;
-  }
-}
+RawConnection::RawConnection(int port) : fd_(ConnectLoopback(port)) {}
 
 RawConnection::~RawConnection() {
   if (fd_ >= 0) ::close(fd_);
@@ -347,6 +451,43 @@ bool RawConnection::WaitClosed(int timeout_ms) {
   bool closed = false;
   ReadFor(timeout_ms, &closed);
   return closed;
+}
+
+// ---- Comparing the two servers ----
+
+std::string Resp3Replies(int port, const std::string& batch) {
+  RawConnection c(port);
+  EXPECT_TRUE(c.ok()) << "cannot connect to port " << port;
+  if (!c.ok()) return "";
+  c.Send(RespCommand({"HELLO", "3"}));
+  c.ReadFor(200);
+  c.Send(batch);
+  return c.ReadFor(300);
+}
+
+Reply ExpectSameReply(Client* strata, Client* redis, const std::vector<std::string>& args) {
+  Reply strata_reply = strata->Cmd(args);
+  Reply redis_reply = redis->Cmd(args);
+  EXPECT_EQ(strata_reply, redis_reply) << "command: " << PrintableCommand(args);
+  return strata_reply;
+}
+
+void ExpectHelpReply(const Reply& help, const std::string& command,
+                     const std::vector<std::string>& subcommands) {
+  ASSERT_EQ(help.type, REDIS_REPLY_ARRAY) << help.ToString();
+  ASSERT_GE(help.elements.size(), 3u) << help.ToString();
+  EXPECT_EQ(help.elements.front().str,
+            command + " <subcommand> [<arg> [value] [opt] ...]. Subcommands are:");
+  std::string all = "\n";
+  for (const Reply& line : help.elements) {
+    EXPECT_EQ(line.type, REDIS_REPLY_STATUS) << line.ToString();
+    all += line.str + "\n";
+  }
+  for (const std::string& sub : subcommands) {
+    EXPECT_NE(all.find("\n" + sub), std::string::npos) << command << " HELP lacks " << sub;
+  }
+  EXPECT_EQ(help.elements[help.elements.size() - 2].str, "HELP");
+  EXPECT_EQ(help.elements.back().str, "    Prints this help.");
 }
 
 }  // namespace strata::test

@@ -2,9 +2,7 @@
 // rejected without the server's memory following them, proto_max_bulk_len and
 // client_query_buffer_limit behave like Redis's proto-max-bulk-len and
 // client-query-buffer-limit. The memory assertions are bounds on growth, not timings.
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -49,17 +47,7 @@ std::int64_t VirtualBytes(pid_t pid) {
 // stop as soon as the server gives up on it (RawConnection::Send blocks until all is sent).
 class Streamer {
  public:
-  explicit Streamer(int port) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-      ::close(fd_);
-      fd_ = -1;
-    }
-  }
+  explicit Streamer(int port) : fd_(ConnectLoopback(port)) {}
   ~Streamer() {
     if (fd_ >= 0) ::close(fd_);
   }
@@ -267,11 +255,7 @@ struct QueryLimitOutcome {
 
 QueryLimitOutcome SendOversizedValue(int port) {
   std::string value(2 * kMB, 'q');
-  std::string request = "*3\r\n$3\r\nSET\r\n$2\r\nbq\r\n$";
-  request += std::to_string(value.size());
-  request += "\r\n";
-  request += value;
-  request += "\r\n";
+  std::string request = RespCommand({"SET", "bq", value});
   QueryLimitOutcome out;
   RawConnection conn(port);
   EXPECT_TRUE(conn.ok());
@@ -300,9 +284,7 @@ TEST(LimitsConfigTest, ClientQueryBufferLimit) {
     std::string request;
     std::string value(200 * 1024, 'p');
     for (int i = 0; i < 10; ++i) {
-      std::string key = std::string("p").append(std::to_string(i));
-      request.append("*3\r\n$3\r\nSET\r\n$2\r\n").append(key).append("\r\n$");
-      request.append(std::to_string(value.size())).append("\r\n").append(value).append("\r\n");
+      request += RespCommand({"SET", std::string("p").append(std::to_string(i)), value});
     }
     ASSERT_TRUE(conn.Send(request));
     std::string expected;

@@ -22,20 +22,6 @@ struct RawResult {
   bool closed = false;
 };
 
-std::string Multibulk(const std::vector<std::string>& args) {
-  std::string s(1, '*');
-  s += std::to_string(args.size());
-  s += "\r\n";
-  for (const auto& a : args) {
-    s += '$';
-    s += std::to_string(a.size());
-    s += "\r\n";
-    s += a;
-    s += "\r\n";
-  }
-  return s;
-}
-
 // Sends `request` on a fresh connection and collects what comes back until the server
 // closes or goes quiet.
 RawResult Exchange(int port, const std::string& request, int idle_ms = kReadMs) {
@@ -71,40 +57,7 @@ RawResult ExchangeOpen(int port, const std::string& request) {
   return r;
 }
 
-std::string BulkReply(const std::string& s) {
-  std::string r(1, '$');
-  r += std::to_string(s.size());
-  r += "\r\n";
-  r += s;
-  r += "\r\n";
-  return r;
-}
-
-class ProtocolTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    std::string err;
-    strata_ = ServerProcess::StartStrata({}, &err).release();
-    ASSERT_NE(strata_, nullptr) << err;
-    redis_ = ServerProcess::StartRedis({}, &err).release();
-    ASSERT_NE(redis_, nullptr) << err;
-  }
-  static void TearDownTestSuite() {
-    delete strata_;
-    delete redis_;
-    strata_ = redis_ = nullptr;
-  }
-  void SetUp() override {
-    ASSERT_NE(strata_, nullptr);
-    ASSERT_NE(redis_, nullptr);
-  }
-
-  static ServerProcess* strata_;
-  static ServerProcess* redis_;
-};
-
-ServerProcess* ProtocolTest::strata_ = nullptr;
-ServerProcess* ProtocolTest::redis_ = nullptr;
+class ProtocolTest : public BothServersTest<ProtocolTest> {};
 
 struct MalformedCase {
   std::string request;
@@ -143,20 +96,20 @@ const std::vector<MalformedCase>& SharedMalformedCases() {
 TEST_F(ProtocolTest, MalformedInputGetsErrorAndClose) {
   for (const auto& c : SharedMalformedCases()) {
     SCOPED_TRACE(c.request.substr(0, 40));
-    RawResult r = Exchange(strata_->port(), c.request);
+    RawResult r = Exchange(strata()->port(), c.request);
     EXPECT_EQ(r.bytes, c.reply);
     EXPECT_TRUE(r.closed);
   }
   // The server is fine afterwards.
-  Client client(strata_->port());
+  Client client(strata()->port());
   EXPECT_EQ(client.Cmd("PING").str, "PONG");
 }
 
 TEST_F(ProtocolTest, MalformedInputMatchesRedis) {
   for (const auto& c : SharedMalformedCases()) {
     SCOPED_TRACE(c.request.substr(0, 40));
-    RawResult ours = Exchange(strata_->port(), c.request);
-    RawResult theirs = Exchange(redis_->port(), c.request);
+    RawResult ours = Exchange(strata()->port(), c.request);
+    RawResult theirs = Exchange(redis()->port(), c.request);
     EXPECT_EQ(ours.bytes, theirs.bytes);
     EXPECT_EQ(ours.closed, theirs.closed);
   }
@@ -164,26 +117,26 @@ TEST_F(ProtocolTest, MalformedInputMatchesRedis) {
 
 TEST_F(ProtocolTest, TooManyArgumentsRejected) {
   // Our deliberate limit of 1024*1024 arguments (Redis 7.0.15 would wait for them).
-  RawResult r = Exchange(strata_->port(), "*1048577\r\n");
+  RawResult r = Exchange(strata()->port(), "*1048577\r\n");
   EXPECT_EQ(r.bytes, "-ERR Protocol error: invalid multibulk length\r\n");
   EXPECT_TRUE(r.closed);
   // At the limit the server waits for the arguments instead.
-  r = Exchange(strata_->port(), "*1048576\r\n", 300);
+  r = Exchange(strata()->port(), "*1048576\r\n", 300);
   EXPECT_EQ(r.bytes, "");
   EXPECT_FALSE(r.closed);
 }
 
 TEST_F(ProtocolTest, EmptyRequestsAreSkipped) {
   const std::string request = "\r\n\n   \r\n*0\r\n*-1\r\n*-5\r\nPING\r\n";
-  RawResult ours = ExchangeOpen(strata_->port(), request);
+  RawResult ours = ExchangeOpen(strata()->port(), request);
   EXPECT_EQ(ours.bytes, "+PONG\r\n");
   EXPECT_FALSE(ours.closed);
-  RawResult theirs = ExchangeOpen(redis_->port(), request);
+  RawResult theirs = ExchangeOpen(redis()->port(), request);
   EXPECT_EQ(ours.bytes, theirs.bytes);
 }
 
 TEST_F(ProtocolTest, InlineCommands) {
-  RawConnection conn(strata_->port());
+  RawConnection conn(strata()->port());
   ASSERT_TRUE(conn.ok());
   ASSERT_TRUE(conn.Send("SET inl:a b\r\n"));
   EXPECT_EQ(conn.Read(5), "+OK\r\n");
@@ -197,7 +150,7 @@ TEST_F(ProtocolTest, InlineCommands) {
   ASSERT_TRUE(conn.Send("SET inl:esc \"a\\x41\\n\\\"q\\\"\"\r\n"));
   EXPECT_EQ(conn.Read(5), "+OK\r\n");
 
-  Client client(strata_->port());
+  Client client(strata()->port());
   EXPECT_EQ(client.Cmd(Args{"GET", "inl:my key"}).str, "hello world");
   EXPECT_EQ(client.Cmd(Args{"GET", "inl:esc"}).str, "aA\n\"q\"");
 }
@@ -214,8 +167,8 @@ TEST_F(ProtocolTest, InlineRepliesMatchRedis) {
   };
   for (const auto& req : requests) {
     SCOPED_TRACE(req);
-    RawResult ours = ExchangeOpen(strata_->port(), req);
-    RawResult theirs = ExchangeOpen(redis_->port(), req);
+    RawResult ours = ExchangeOpen(strata()->port(), req);
+    RawResult theirs = ExchangeOpen(redis()->port(), req);
     EXPECT_FALSE(ours.bytes.empty());
     EXPECT_EQ(ours.bytes, theirs.bytes);
     EXPECT_FALSE(ours.closed);
@@ -229,19 +182,19 @@ TEST_F(ProtocolTest, TenThousandPipelinedCommandsInOneWrite) {
     // Alternate encodings and commands so an out-of-order reply is visible.
     const std::string n = std::to_string(i);
     if (i % 3 == 0) {
-      request += Multibulk({"INCR", "pipe:counter"});
+      request += RespCommand({"INCR", "pipe:counter"});
       expected += ':';
       expected += std::to_string(i / 3 + 1);
       expected += "\r\n";
     } else if (i % 3 == 1) {
-      request += Multibulk({"ECHO", std::string("m").append(n)});
-      expected += BulkReply(std::string("m").append(n));
+      request += RespCommand({"ECHO", std::string("m").append(n)});
+      expected += RespBulk(std::string("m").append(n));
     } else {
       request += std::string("ECHO i").append(n).append("\r\n");
-      expected += BulkReply(std::string("i").append(n));
+      expected += RespBulk(std::string("i").append(n));
     }
   }
-  RawConnection conn(strata_->port());
+  RawConnection conn(strata()->port());
   ASSERT_TRUE(conn.ok());
   ASSERT_TRUE(conn.Send(request));  // one write() of the whole pipeline
   std::string got = conn.Read(expected.size(), 20000);
@@ -254,13 +207,13 @@ TEST_F(ProtocolTest, TenThousandPipelinedCommandsInOneWrite) {
 }
 
 TEST_F(ProtocolTest, BinarySafeKeysAndValues) {
-  Client client(strata_->port());
+  Client client(strata()->port());
   ASSERT_TRUE(client.connected());
   const std::string key("bin:\r\n\0key", 10);
-  const std::string value("\0\r\n$3\r\n*1\r\n\0", 14);
+  const std::string value("\0\r\n$3\r\n*1\r\n\0", 12);
   EXPECT_EQ(client.Cmd(Args{"SET", key, value}).str, "OK");
   EXPECT_EQ(client.Cmd(Args{"GET", key}).str, value);
-  EXPECT_EQ(client.Cmd(Args{"STRLEN", key}).integer, 14);
+  EXPECT_EQ(client.Cmd(Args{"STRLEN", key}).integer, static_cast<long long>(value.size()));
 
   // Every byte value, in a value of 1 MB.
   std::string big(1 << 20, '\0');
@@ -272,67 +225,65 @@ TEST_F(ProtocolTest, BinarySafeKeysAndValues) {
   EXPECT_TRUE(r.str == big);
 
   // The same over a raw connection, with the request split at awkward points.
-  RawConnection conn(strata_->port());
+  RawConnection conn(strata()->port());
   ASSERT_TRUE(conn.ok());
-  std::string req = Multibulk({"SET", "bin:raw", value});
+  std::string req = RespCommand({"SET", "bin:raw", value});
   for (std::size_t i = 0; i < req.size(); i += 3) ASSERT_TRUE(conn.Send(req.substr(i, 3)));
   EXPECT_EQ(conn.Read(5), "+OK\r\n");
-  ASSERT_TRUE(conn.Send(Multibulk({"GET", "bin:raw"})));
-  EXPECT_EQ(conn.Read(BulkReply(value).size()), BulkReply(value));
+  ASSERT_TRUE(conn.Send(RespCommand({"GET", "bin:raw"})));
+  EXPECT_EQ(conn.Read(RespBulk(value).size()), RespBulk(value));
 }
 
 TEST_F(ProtocolTest, CommandSplitAcrossWrites) {
-  RawConnection conn(strata_->port());
+  RawConnection conn(strata()->port());
   ASSERT_TRUE(conn.ok());
   std::string req =
-      Multibulk({"SET", "split:k", std::string(100000, 'z')}) + Multibulk({"GET", "split:k"});
+      RespCommand({"SET", "split:k", std::string(100000, 'z')}) + RespCommand({"GET", "split:k"});
   // Byte by byte for the header, then in uneven pieces.
   std::size_t i = 0;
   for (; i < 30; ++i) ASSERT_TRUE(conn.Send(req.substr(i, 1)));
   for (std::size_t step = 997; i < req.size(); i += step)
     ASSERT_TRUE(conn.Send(req.substr(i, step)));
-  std::string expected = "+OK\r\n" + BulkReply(std::string(100000, 'z'));
+  std::string expected = "+OK\r\n" + RespBulk(std::string(100000, 'z'));
   EXPECT_EQ(conn.Read(expected.size(), 5000), expected);
 }
 
-class ProtocolAuthTest : public ::testing::Test {};
+class ProtocolAuthTest : public BothServersTest<ProtocolAuthTest> {
+ public:
+  static std::vector<std::string> StrataArgs() { return {"--set", "server.requirepass=secret"}; }
+  static std::vector<std::string> RedisArgs() { return {"--requirepass", "secret"}; }
+};
 
 TEST_F(ProtocolAuthTest, UnauthenticatedLimitsMatchRedis) {
-  std::string err;
-  auto strata = ServerProcess::StartStrata({"--set", "server.requirepass=secret"}, &err);
-  ASSERT_NE(strata, nullptr) << err;
-  auto redis = ServerProcess::StartRedis({"--requirepass", "secret"}, &err);
-  ASSERT_NE(redis, nullptr) << err;
-
   const std::vector<MalformedCase> cases = {
       {"*11\r\n", "-ERR Protocol error: unauthenticated multibulk length\r\n"},
       {"*1\r\n$16385\r\n", "-ERR Protocol error: unauthenticated bulk length\r\n"},
   };
   for (const auto& c : cases) {
     SCOPED_TRACE(c.request);
-    RawResult ours = Exchange(strata->port(), c.request);
+    RawResult ours = Exchange(strata()->port(), c.request);
     EXPECT_EQ(ours.bytes, c.reply);
     EXPECT_TRUE(ours.closed);
-    RawResult theirs = Exchange(redis->port(), c.request);
+    RawResult theirs = Exchange(redis()->port(), c.request);
     EXPECT_EQ(ours.bytes, theirs.bytes);
     EXPECT_EQ(ours.closed, theirs.closed);
   }
   // Within the limits: NOAUTH, connection open.
-  RawResult ours = Exchange(strata->port(), "*10\r\n$4\r\nPING\r\n", 300);
+  RawResult ours = Exchange(strata()->port(), "*10\r\n$4\r\nPING\r\n", 300);
   EXPECT_EQ(ours.bytes, "");
   EXPECT_FALSE(ours.closed);
 
   // After AUTH the limits are lifted on that connection.
-  RawConnection conn(strata->port());
+  RawConnection conn(strata()->port());
   ASSERT_TRUE(conn.ok());
-  ASSERT_TRUE(conn.Send(Multibulk({"AUTH", "secret"})));
+  ASSERT_TRUE(conn.Send(RespCommand({"AUTH", "secret"})));
   EXPECT_EQ(conn.Read(5), "+OK\r\n");
   std::string big(20000, 'b');
-  ASSERT_TRUE(conn.Send(Multibulk({"MSET", "a1", "1", "a2", "2", "a3", "3", "a4", "4", "a5", "5",
-                                   "a6", big})));  // 13 arguments
+  ASSERT_TRUE(conn.Send(RespCommand({"MSET", "a1", "1", "a2", "2", "a3", "3", "a4", "4", "a5", "5",
+                                     "a6", big})));  // 13 arguments
   EXPECT_EQ(conn.Read(5), "+OK\r\n");
-  ASSERT_TRUE(conn.Send(Multibulk({"ECHO", big})));
-  EXPECT_EQ(conn.Read(BulkReply(big).size()), BulkReply(big));
+  ASSERT_TRUE(conn.Send(RespCommand({"ECHO", big})));
+  EXPECT_EQ(conn.Read(RespBulk(big).size()), RespBulk(big));
 }
 
 }  // namespace

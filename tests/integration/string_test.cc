@@ -38,65 +38,19 @@ bool IsUnknownCommand(const Reply& r) {
 void SleepMs(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
 // One redis-server and one strata-server for the whole suite; each test uses its own keys.
-class StringTest : public ::testing::Test {
+class StringTest : public BothClientsTest<StringTest> {
  protected:
-  static void SetUpTestSuite() { Start({}, {}); }
-  static void TearDownTestSuite() {
-    strata_client_.reset();
-    redis_client_.reset();
-    strata_.reset();
-    redis_.reset();
-  }
-
-  static void Start(const std::vector<std::string>& strata_args,
-                    const std::vector<std::string>& redis_args) {
-    strata_ = ServerProcess::StartStrata(strata_args, &strata_error_);
-    redis_ = ServerProcess::StartRedis(redis_args, &redis_error_);
-    if (strata_) strata_client_ = std::make_unique<Client>(strata_->port());
-    if (redis_) redis_client_ = std::make_unique<Client>(redis_->port());
-  }
-
-  void SetUp() override {
-    ASSERT_NE(strata_, nullptr) << strata_error_;
-    ASSERT_NE(redis_, nullptr) << redis_error_;
-    ASSERT_TRUE(strata_client_->connected()) << strata_client_->error();
-    ASSERT_TRUE(redis_client_->connected()) << redis_client_->error();
-  }
-
-  static Reply S(const Cmd& cmd) { return strata_client_->Cmd(cmd); }
-  static Reply R(const Cmd& cmd) { return redis_client_->Cmd(cmd); }
-
-  // Runs each command on both servers, in order, and expects identical replies.
-  static void ExpectSame(const std::vector<Cmd>& cmds) {
-    for (const Cmd& cmd : cmds) {
-      Reply want = R(cmd);
-      Reply got = S(cmd);
-      std::string shown;
-      for (const auto& a : cmd) shown += a + " ";
-      EXPECT_EQ(got, want) << "command: " << shown << "\n  strata: " << got.ToString()
-                           << "\n  redis:  " << want.ToString();
-    }
-  }
+  Reply S(const Cmd& cmd) { return s_->Cmd(cmd); }
+  Reply R(const Cmd& cmd) { return r_->Cmd(cmd); }
 
   // Whether strata knows `name` (commands from other families may not exist yet).
-  static bool StrataHas(const Cmd& probe) { return !IsUnknownCommand(S(probe)); }
-
-  static std::unique_ptr<ServerProcess> strata_, redis_;
-  static std::unique_ptr<Client> strata_client_, redis_client_;
-  static std::string strata_error_, redis_error_;
+  bool StrataHas(const Cmd& probe) { return !IsUnknownCommand(S(probe)); }
 };
-
-std::unique_ptr<ServerProcess> StringTest::strata_;
-std::unique_ptr<ServerProcess> StringTest::redis_;
-std::unique_ptr<Client> StringTest::strata_client_;
-std::unique_ptr<Client> StringTest::redis_client_;
-std::string StringTest::strata_error_;
-std::string StringTest::redis_error_;
 
 // ---- GET / SET ----------------------------------------------------------------------
 
 TEST_F(StringTest, GetSetBasics) {
-  ExpectSame({
+  BothAll({
       {"DEL", "gs:k", "gs:n"},
       {"GET", "gs:k"},
       {"SET", "gs:k", "v1"},
@@ -112,7 +66,7 @@ TEST_F(StringTest, GetSetBasics) {
 }
 
 TEST_F(StringTest, SetConditionsAndGet) {
-  ExpectSame({
+  BothAll({
       {"DEL", "sc:k", "sc:n"},
       {"SET", "sc:k", "a", "NX"},
       {"SET", "sc:k", "b", "NX"},
@@ -141,7 +95,7 @@ TEST_F(StringTest, SetConditionsAndGet) {
 }
 
 TEST_F(StringTest, SetExpireOptionsAndErrors) {
-  ExpectSame({
+  BothAll({
       {"DEL", "se:k"},
       {"SET", "se:k", "v", "EX", "100"},
       {"SET", "se:k", "v", "PX", "100000"},
@@ -185,7 +139,7 @@ TEST_F(StringTest, BinarySafety) {
   const std::string key("bin:\r\n\0k", 8);
   const std::string val("\0\r\n$3\r\nx\0", 10);
   const std::string val2("\r\n\0", 3);
-  ExpectSame({
+  BothAll({
       {"DEL", key},
       {"SET", key, val},
       {"GET", key},
@@ -210,7 +164,7 @@ TEST_F(StringTest, BinarySafety) {
 // ---- SETNX / SETEX / PSETEX / GETSET / GETDEL / GETEX ---------------------------------
 
 TEST_F(StringTest, SetNxSetExPSetEx) {
-  ExpectSame({
+  BothAll({
       {"DEL", "sn:k", "sn:e"},
       {"SETNX", "sn:k", "a"},
       {"SETNX", "sn:k", "b"},
@@ -233,7 +187,7 @@ TEST_F(StringTest, SetNxSetExPSetEx) {
 }
 
 TEST_F(StringTest, GetSetGetDel) {
-  ExpectSame({
+  BothAll({
       {"DEL", "gg:k"},
       {"GETSET", "gg:k", "a"},
       {"GETSET", "gg:k", "b"},
@@ -248,7 +202,7 @@ TEST_F(StringTest, GetSetGetDel) {
 }
 
 TEST_F(StringTest, GetEx) {
-  ExpectSame({
+  BothAll({
       {"DEL", "ge:k"},
       {"GETEX", "ge:k"},
       {"GETEX", "ge:k", "EX", "10"},
@@ -284,7 +238,7 @@ TEST_F(StringTest, GetEx) {
 // ---- MGET / MSET / MSETNX -------------------------------------------------------------
 
 TEST_F(StringTest, MultiKey) {
-  ExpectSame({
+  BothAll({
       {"DEL", "mk:a", "mk:b", "mk:c", "mk:d"},
       {"MSET", "mk:a", "1", "mk:b", "2"},
       {"MGET", "mk:a", "mk:b", "mk:c"},
@@ -309,7 +263,7 @@ TEST_F(StringTest, MultiKey) {
 // ---- APPEND / STRLEN ------------------------------------------------------------------
 
 TEST_F(StringTest, AppendStrlen) {
-  ExpectSame({
+  BothAll({
       {"DEL", "ap:k"},
       {"STRLEN", "ap:k"},
       {"APPEND", "ap:k", "Hello"},
@@ -337,7 +291,7 @@ TEST_F(StringTest, AppendStrlen) {
 // ---- INCR family ----------------------------------------------------------------------
 
 TEST_F(StringTest, IncrDecr) {
-  ExpectSame({
+  BothAll({
       {"DEL", "in:k"},
       {"INCR", "in:k"},
       {"INCR", "in:k"},
@@ -395,7 +349,7 @@ TEST_F(StringTest, IncrDecr) {
 }
 
 TEST_F(StringTest, IncrByFloat) {
-  ExpectSame({
+  BothAll({
       {"DEL", "fl:k"},
       {"INCRBYFLOAT", "fl:k", "1.5"},
       {"SET", "fl:k", "10.50"},
@@ -473,13 +427,13 @@ TEST_F(StringTest, GetRangeSubstr) {
       for (const char* key : {"gr:k", "gr:e", "gr:missing"}) cmds.push_back({cmd, key, a, b});
     }
   }
-  ExpectSame(cmds);
+  BothAll(cmds);
   EXPECT_EQ(S({"GETRANGE", "gr:k", "-3", "-1"}), Str("ing"));
   EXPECT_EQ(S({"SUBSTR", "gr:k", "0", "3"}), Str("This"));
 }
 
 TEST_F(StringTest, SetRange) {
-  ExpectSame({
+  BothAll({
       {"DEL", "sr:k", "sr:n", "sr:m"},
       {"SET", "sr:k", "Hello World"},
       {"SETRANGE", "sr:k", "6", "Redis"},
@@ -509,7 +463,7 @@ TEST_F(StringTest, SetRange) {
 // ---- LCS ------------------------------------------------------------------------------
 
 TEST_F(StringTest, LcsDocExamples) {
-  ExpectSame({
+  BothAll({
       {"DEL", "lcs:1", "lcs:2", "lcs:m"},
       {"MSET", "lcs:1", "ohmytext", "lcs:2", "mynewtext"},
       {"LCS", "lcs:1", "lcs:2"},
@@ -560,7 +514,7 @@ TEST_F(StringTest, LcsRandomDifferential) {
     cmds.push_back({"LCS", "lr:a", "lr:b", "IDX", "WITHMATCHLEN"});
     cmds.push_back({"LCS", "lr:b", "lr:a", "IDX", "MINMATCHLEN", "2"});
   }
-  ExpectSame(cmds);
+  BothAll(cmds);
 }
 
 // LCS IDX answers a map under RESP3; compare the raw bytes of both servers.
@@ -580,8 +534,8 @@ TEST_F(StringTest, LcsIdxResp3) {
     *out = c.ReadFor(100);
   };
   std::string from_redis, from_strata;
-  run(redis_->port(), &from_redis);
-  run(strata_->port(), &from_strata);
+  run(redis()->port(), &from_redis);
+  run(strata()->port(), &from_strata);
   if (from_strata == "no-resp3") GTEST_SKIP() << "HELLO 3 not available in strata yet";
   EXPECT_EQ(from_strata, from_redis);
   EXPECT_EQ(from_strata.rfind("%2\r\n$7\r\nmatches\r\n", 0), 0u) << from_strata;
@@ -629,7 +583,7 @@ TEST_F(StringTest, ExpiryByObservation) {
 // TTL values as TTL reports them (skipped until the keyspace family provides TTL).
 TEST_F(StringTest, TtlInteractions) {
   if (!StrataHas({"TTL", "tt:probe"})) GTEST_SKIP() << "TTL not available in strata yet";
-  auto ttl_both = [](const Cmd& cmd) {
+  auto ttl_both = [this](const Cmd& cmd) {
     Reply a = S(cmd), b = R(cmd);
     EXPECT_EQ(a.type, REDIS_REPLY_INTEGER) << a.ToString();
     EXPECT_EQ(b.type, REDIS_REPLY_INTEGER) << b.ToString();
@@ -663,7 +617,7 @@ TEST_F(StringTest, TtlInteractions) {
       {"GETSET", "tt:j", "w"},
       {"SET", "tt:k", "v", "EXAT", "4102444800"},
   };
-  ExpectSame(setup);
+  BothAll(setup);
   expect_ttl("tt:a", 100);
   expect_ttl("tt:b", 100);
   expect_ttl("tt:c", -1);
@@ -676,7 +630,7 @@ TEST_F(StringTest, TtlInteractions) {
   expect_ttl("tt:j", -1);
   EXPECT_EQ(S({"TTL", "tt:missing"}), Int(-2));
   if (StrataHas({"EXPIRETIME", "tt:k"})) {
-    ExpectSame({{"EXPIRETIME", "tt:k"}});
+    BothAll({{"EXPIRETIME", "tt:k"}});
   }
 }
 
@@ -689,7 +643,7 @@ TEST_F(StringTest, WrongType) {
   R({"LPUSH", "wt:l", "x"});
   S({"SET", "wt:s", "abc"});
   R({"SET", "wt:s", "abc"});
-  ExpectSame({
+  BothAll({
       {"GET", "wt:l"},
       {"SET", "wt:l", "v", "GET"},
       {"SET", "wt:l", "v", "NX", "GET"},
@@ -723,16 +677,17 @@ TEST_F(StringTest, WrongType) {
 
 // ---- Limits (proto-max-bulk-len lowered to 1 MiB on both servers) ----------------------
 
-class StringLimitTest : public StringTest {
- protected:
-  static void SetUpTestSuite() {
-    Start({"--set", "limits.proto_max_bulk_len=1048576"}, {"--proto-max-bulk-len", "1mb"});
+class StringLimitTest : public BothClientsTest<StringLimitTest> {
+ public:
+  static std::vector<std::string> StrataArgs() {
+    return {"--set", "limits.proto_max_bulk_len=1048576"};
   }
+  static std::vector<std::string> RedisArgs() { return {"--proto-max-bulk-len", "1mb"}; }
 };
 
 TEST_F(StringLimitTest, MaxBulkLen) {
   const std::string a511(511, 'a'), b511(511, 'b'), b512(512, 'b');
-  ExpectSame({
+  BothAll({
       {"DEL", "lim:k", "lim:n", "lim:a", "lim:b"},
       {"SETRANGE", "lim:n", "1048576", "x"},
       {"SETRANGE", "lim:n", "1048575", "xy"},
