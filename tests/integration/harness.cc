@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,8 +72,14 @@ bool CanConnect(int port) {
 }
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+  pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid != 0) return pid;
+  // If the test process dies without running its destructors (a crash, an abort under a
+  // sanitizer), the server must not outlive it. (The signal follows the forking *thread*;
+  // tests start servers from their main thread.)
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != parent) ::_exit(1);  // the parent died before prctl took effect
   int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd >= 0) {
     ::dup2(fd, STDOUT_FILENO);
