@@ -105,9 +105,9 @@ void Entry::Free(Entry* e) {
   std::free(e);
 }
 
-std::string_view Entry::key() const {
+std::string_view Entry::SlowKey(const char* varint) {
   std::uint64_t len;
-  const char* p = GetVarint(bytes() + key_offset(), &len);
+  const char* p = GetVarint(varint, &len);
   return {p, static_cast<std::size_t>(len)};
 }
 

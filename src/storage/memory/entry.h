@@ -56,7 +56,13 @@ class Entry {
   // Only for entries created with an expiry slot; see WithExpire.
   void set_expire_in_place(std::int64_t v) { Store<std::int64_t>(kHeader, v); }
 
-  std::string_view key() const;
+  // Inline: every probe of a hash chain reads it. Keys under 128 bytes have a one-byte length.
+  std::string_view key() const {
+    const char* p = bytes() + key_offset();
+    auto first = static_cast<unsigned char>(*p);
+    if (first < 0x80) return {p + 1, first};
+    return SlowKey(p);
+  }
   std::string_view str() const;        // type() == kString
   std::size_t str_capacity() const;    // bytes available without reallocation
   char* mutable_str();                 // type() == kString
@@ -85,6 +91,7 @@ class Entry {
   }
   // Offset of the key-length varint.
   std::size_t key_offset() const { return kHeader + (has_expire() ? 8 : 0); }
+  static std::string_view SlowKey(const char* varint);
   // Offset of the value part (after the key bytes).
   std::size_t value_offset() const;
 };

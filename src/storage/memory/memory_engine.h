@@ -64,7 +64,10 @@ class MemoryEngine final : public StorageEngine {
 
   const int num_databases_;
   std::unique_ptr<Shard[]> shards_;
-  std::unique_ptr<std::atomic<std::int64_t>[]> avg_ttl_;  // per db, sampled by active expiry
+  std::unique_ptr<std::atomic<std::int64_t>[]> avg_ttl_;
+  // Seconds clock for LRU stamps (OBJECT IDLETIME), refreshed by the background thread so
+  // lookups need not read the system clock.
+  std::atomic<std::uint32_t> lru_clock_{0};  // per db, sampled by active expiry
   std::atomic<bool> active_expire_{true};
 
   // Background thread: active expiry and freeing flushed tables.
