@@ -20,6 +20,12 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   ~Connection() override;
 
   void Start(std::unique_ptr<Session> session);
+  // Writes pending replies, then reads again (called by the worker after a read turn).
+  void FlushAndRead() {
+    flush_scheduled_ = false;
+    Flush();
+    DoRead();
+  }
   // Closes the socket now (connection thread only).
   void Close();
   std::int64_t last_activity_ms() const { return last_activity_ms_; }
@@ -65,6 +71,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool close_after_reply_ = false;
   bool closed_ = false;
   bool paused_ = false;  // waiting on a retry timer
+  bool flush_scheduled_ = false;  // queued in the worker's end-of-turn flush
   asio::steady_timer retry_timer_;
   std::int64_t last_activity_ms_ = 0;
   std::string peer_, local_;

@@ -11,6 +11,21 @@ Worker::Worker(ServerState* state) : ctx_(1), state_(state), sweep_timer_(ctx_) 
 
 void Worker::Add(std::shared_ptr<Connection> conn) { conns_[conn.get()] = std::move(conn); }
 
+void Worker::ScheduleFlush(Connection* conn) {
+  pending_flush_.push_back(conn->shared_from_this());
+  if (flush_posted_) return;
+  flush_posted_ = true;
+  // Posted work runs after the completions already queued by this turn's readiness events.
+  asio::post(ctx_, [this] { FlushPending(); });
+}
+
+void Worker::FlushPending() {
+  flush_posted_ = false;
+  std::vector<std::shared_ptr<Connection>> batch;
+  batch.swap(pending_flush_);
+  for (auto& conn : batch) conn->FlushAndRead();
+}
+
 void Worker::Remove(Connection* conn) {
   auto it = conns_.find(conn);
   if (it == conns_.end()) return;

@@ -16,6 +16,10 @@ class Worker {
   asio::io_context& context() { return ctx_; }
 
   void Add(std::shared_ptr<Connection> conn);
+  // Writes `conn`'s replies once the connections made ready by the same event-loop turn have
+  // all been read, like Redis's write-before-sleep: the client then receives its replies in
+  // fewer, fuller batches.
+  void ScheduleFlush(Connection* conn);
   void Remove(Connection* conn);
   // Starts the idle-timeout sweep; runs until the context stops.
   void StartTimers();
@@ -23,11 +27,14 @@ class Worker {
 
  private:
   void SweepIdle();
+  void FlushPending();
 
   asio::io_context ctx_;
   ServerState* state_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> conns_;
   asio::steady_timer sweep_timer_;
+  std::vector<std::shared_ptr<Connection>> pending_flush_;
+  bool flush_posted_ = false;
 };
 
 }  // namespace strata::net
