@@ -13,6 +13,7 @@
 
 #include "strata/config.h"
 #include "strata/storage_engine.h"
+#include "util/clock.h"
 #include "util/striped_counter.h"
 
 namespace strata {
@@ -171,10 +172,5 @@ class ServerState {
   int next_sample_ = 0;                   // GUARDED_BY(metrics_mu_)
 };
 
-// Wall-clock milliseconds since the Unix epoch.
-std::int64_t UnixTimeMs();
-// The same from the kernel's coarse clock (a few ms resolution, much cheaper): for idle and
-// last-interaction stamps taken on every command.
-std::int64_t CoarseUnixTimeMs();
 
 }  // namespace strata

@@ -1,4 +1,5 @@
 #include "storage/memory/memory_engine.h"
+#include "util/clock.h"
 
 #include <algorithm>
 #include <bitset>
@@ -11,12 +12,6 @@
 
 namespace strata::memory {
 namespace {
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::uint32_t LruClock(std::int64_t now_ms) { return static_cast<std::uint32_t>(now_ms / 1000); }
 
@@ -222,7 +217,7 @@ class MemoryKeyspace final : public Keyspace {
   };
 
   std::int64_t now() {
-    if (now_ms_ == 0) now_ms_ = NowMs();
+    if (now_ms_ == 0) now_ms_ = UnixTimeMs();
     return now_ms_;
   }
   // Reads the clock only for keys that have an expiry: most keys have none, and a
@@ -279,7 +274,7 @@ class MemoryKeyspace final : public Keyspace {
 
 MemoryEngine::MemoryEngine(int num_databases)
     : num_databases_(num_databases), shards_(new Shard[kNumShards]) {
-  lru_clock_ = LruClock(NowMs());
+  lru_clock_ = LruClock(UnixTimeMs());
   for (int i = 0; i < kNumShards; ++i) {
     shards_[i].dbs.resize(static_cast<std::size_t>(num_databases));
     shards_[i].expire_cursor.assign(static_cast<std::size_t>(num_databases), 0);
@@ -350,7 +345,7 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
   std::uint64_t tc = cursor >> kShardBits;
   std::size_t budget = options.count == 0 ? 1 : options.count;
   std::size_t visited = 0;
-  const std::int64_t now = NowMs();
+  const std::int64_t now = UnixTimeMs();
   std::vector<std::string> dead_keys;
   while (shard < kNumShards) {
     Shard& s = shards_[shard];
@@ -388,7 +383,7 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
 }
 
 bool MemoryEngine::RandomKey(int db, std::string* key) {
-  const std::int64_t now = NowMs();
+  const std::int64_t now = UnixTimeMs();
   for (int attempt = 0; attempt < 4 * kNumShards; ++attempt) {
     std::uint64_t r = RandomU64();
     int start = static_cast<int>(r % kNumShards);
@@ -488,12 +483,12 @@ std::size_t MemoryEngine::KeyMemoryUsage(int db, std::string_view key) {
   Shard& s = shards_[static_cast<std::size_t>(ShardOf(h))];
   std::lock_guard<std::mutex> l(s.mu);
   Entry* e = s.dbs[static_cast<std::size_t>(db)].Find(h, key);
-  if (e == nullptr || Expired(e, NowMs())) return 0;
+  if (e == nullptr || Expired(e, UnixTimeMs())) return 0;
   return EntryMemoryUsage(e);
 }
 
 std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
-  const std::int64_t now = NowMs();
+  const std::int64_t now = UnixTimeMs();
   std::uint64_t removed = 0;
   // Far-future expiries summed over many keys overflow 64 bits; a double is plenty for an
   // average.
@@ -543,7 +538,7 @@ void MemoryEngine::BackgroundLoop() {
   std::unique_lock<std::mutex> l(bg_mu_);
   while (!stop_) {
     bg_cv_.wait_for(l, std::chrono::milliseconds(100));
-    lru_clock_.store(LruClock(NowMs()), std::memory_order_relaxed);
+    lru_clock_.store(LruClock(UnixTimeMs()), std::memory_order_relaxed);
     if (stop_) break;
     std::vector<Table> to_free = std::move(to_free_);
     to_free_.clear();

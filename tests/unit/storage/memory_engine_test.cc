@@ -1,6 +1,7 @@
 // Tests for the memory engine through the StorageEngine seam: key locking, values, expiry
 // (lazy and active), RENAME across databases, SCAN's guarantees, RANDOMKEY, FLUSH, SWAPDB.
 #include "storage/memory/memory_engine.h"
+#include "util/clock.h"
 
 #include <gtest/gtest.h>
 
@@ -15,12 +16,6 @@
 
 namespace strata::memory {
 namespace {
-
-std::int64_t NowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string Key(int i) { return "key:" + std::to_string(i); }
 
@@ -124,7 +119,7 @@ TEST_F(MemoryEngineTest, SetFindDelete) {
 }
 
 TEST_F(MemoryEngineTest, OverwriteKeepsOrReplacesExpiry) {
-  std::int64_t later = NowMs() + 100000;
+  std::int64_t later = UnixTimeMs() + 100000;
   Set(0, "k", "abc", later);
   EXPECT_EQ(ExpireOf(0, "k"), later);
   Set(0, "k", "xyz", kKeepExpire);  // same length: in-place path
@@ -208,7 +203,7 @@ TEST_F(MemoryEngineTest, MarkStringNotInteger) {
 }
 
 TEST_F(MemoryEngineTest, ResizeStringKeepsExpiry) {
-  std::int64_t later = NowMs() + 100000;
+  std::int64_t later = UnixTimeMs() + 100000;
   Set(0, "s", "abc", later);
   With({"s"}, [&](Keyspace& ks) { ks.ResizeString(0, "s", 1000); });
   EXPECT_EQ(ExpireOf(0, "s"), later);
@@ -234,7 +229,7 @@ TEST_F(MemoryEngineTest, ObjectsAndMemoryUsage) {
 
 TEST_F(MemoryEngineTest, SetExpireAndLazyExpiry) {
   Set(0, "k", "v");
-  std::int64_t later = NowMs() + 100000;
+  std::int64_t later = UnixTimeMs() + 100000;
   With({"k", "missing"}, [&](Keyspace& ks) {
     EXPECT_TRUE(ks.SetExpire(0, "k", later));
     EXPECT_EQ(ks.Peek(0, "k").expire_at_ms, later);
@@ -248,13 +243,13 @@ TEST_F(MemoryEngineTest, SetExpireAndLazyExpiry) {
 
   // A time in the past deletes the key at once.
   With({"k"}, [&](Keyspace& ks) {
-    EXPECT_TRUE(ks.SetExpire(0, "k", NowMs() - 1));
+    EXPECT_TRUE(ks.SetExpire(0, "k", UnixTimeMs() - 1));
     EXPECT_FALSE(ks.Find(0, "k"));
   });
 
   // A key whose time passes is never returned, and counts as expired when reclaimed.
   std::uint64_t expired_before = engine_.GetStats().expired_keys;
-  Set(0, "short", "v", NowMs() + 30);
+  Set(0, "short", "v", UnixTimeMs() + 30);
   std::this_thread::sleep_for(std::chrono::milliseconds(60));
   With({"short"}, [&](Keyspace& ks) {
     EXPECT_FALSE(ks.Peek(0, "short"));
@@ -291,7 +286,7 @@ TEST_F(MemoryEngineTest, IdleSeconds) {
 }
 
 TEST_F(MemoryEngineTest, RenameWithinAndAcrossDatabases) {
-  std::int64_t later = NowMs() + 100000;
+  std::int64_t later = UnixTimeMs() + 100000;
   Set(0, "src", "value", later);
   Set(0, "dst", "old");
   With({"src", "dst"}, [&](Keyspace& ks) {
@@ -402,7 +397,7 @@ TEST_F(MemoryEngineTest, ScanGuaranteeUnderGrowthAndShrink) {
 // One unbounded call (KEYS) returns each live key exactly once, even when expired keys met
 // on the way are reclaimed (which shrinks tables).
 TEST_F(MemoryEngineTest, UnboundedScanHasNoDuplicatesWhileReclaiming) {
-  std::int64_t past = NowMs() - 1000;
+  std::int64_t past = UnixTimeMs() - 1000;
   for (int i = 0; i < 4000; ++i) Set(0, "dead:" + std::to_string(i), "v", past);
   for (int i = 0; i < 100; ++i) Set(0, Key(i), "v");
   std::uint64_t expired_before = engine_.GetStats().expired_keys;
@@ -452,7 +447,7 @@ TEST_F(MemoryEngineTest, RandomKey) {
   EXPECT_FALSE(engine_.RandomKey(1, &key));
 
   // Only expired keys: none is ever returned.
-  std::int64_t past = NowMs() - 1;
+  std::int64_t past = UnixTimeMs() - 1;
   for (int i = 0; i < 30; ++i) Set(2, Key(i), "v", past);
   EXPECT_FALSE(engine_.RandomKey(2, &key));
 }
@@ -479,7 +474,7 @@ TEST_F(MemoryEngineTest, FlushSyncAndAsync) {
 
 TEST_F(MemoryEngineTest, SwapDb) {
   Set(0, "a", "zero");
-  Set(1, "b", "one", NowMs() + 100000);
+  Set(1, "b", "one", UnixTimeMs() + 100000);
   engine_.SwapDb(0, 1);
   EXPECT_EQ(Get(0, "b"), "one");
   EXPECT_EQ(Get(1, "a"), "zero");
@@ -491,9 +486,9 @@ TEST_F(MemoryEngineTest, SwapDb) {
 }
 
 TEST_F(MemoryEngineTest, ActiveExpiryReclaimsUntouchedKeys) {
-  std::int64_t soon = NowMs() + 20;
+  std::int64_t soon = UnixTimeMs() + 20;
   for (int i = 0; i < 1000; ++i) Set(4, Key(i), "v", soon);
-  for (int i = 0; i < 10; ++i) Set(4, "keep" + std::to_string(i), "v", NowMs() + 1000000);
+  for (int i = 0; i < 10; ++i) Set(4, "keep" + std::to_string(i), "v", UnixTimeMs() + 1000000);
   Set(4, "persistent", "v");
   EXPECT_EQ(engine_.DbSize(4), 1011u);
   EXPECT_EQ(engine_.GetDbStats(4).expires, 1010u);
@@ -510,7 +505,7 @@ TEST_F(MemoryEngineTest, ActiveExpiryReclaimsUntouchedKeys) {
 // The background sweep alone (no access at all) makes expired keys disappear.
 TEST(MemoryEngineBackgroundTest, SweepRemovesExpiredKeys) {
   MemoryEngine engine(16);
-  std::int64_t soon = NowMs() + 50;
+  std::int64_t soon = UnixTimeMs() + 50;
   for (int i = 0; i < 2000; ++i) {
     std::string k = Key(i);
     std::vector<std::string_view> keys = {k};
@@ -535,7 +530,7 @@ TEST(MemoryEngineBackgroundTest, SweepCanBeDisabled) {
   std::string k = "k";
   std::vector<std::string_view> keys = {k};
   engine.Execute(LockRequest{keys, false},
-                 [&](Keyspace& ks) { ks.SetString(0, k, "v", NowMs() + 10); });
+                 [&](Keyspace& ks) { ks.SetString(0, k, "v", UnixTimeMs() + 10); });
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   // Still counted (nobody reclaimed it), yet invisible to readers.
   EXPECT_EQ(engine.DbSize(0), 1u);
