@@ -1,7 +1,5 @@
 #include "server/server_state.h"
 
-#include <time.h>
-
 #include <chrono>
 #include <random>
 
