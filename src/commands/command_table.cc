@@ -2,19 +2,13 @@
 #include <cstring>
 
 #include "commands/command.h"
+#include "commands/util.h"
 
 namespace strata {
 namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-bool EqualsLower(std::string_view lower, std::string_view any) {
-  if (lower.size() != any.size()) return false;
-  for (std::size_t i = 0; i < any.size(); ++i) {
-    if (lower[i] != Lower(any[i])) return false;
-  }
-  return true;
-}
 
 }  // namespace
 
@@ -75,7 +69,7 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
 const CommandSpec* CommandTable::FindSub(const CommandSpec* parent, std::string_view name) {
   for (const auto& sub : parent->subcommands) {
     std::string_view short_name = std::string_view(sub->name).substr(parent->name.size() + 1);
-    if (EqualsLower(short_name, name)) return sub.get();
+    if (EqualsIgnoreCase(short_name, name)) return sub.get();
   }
   return nullptr;
 }

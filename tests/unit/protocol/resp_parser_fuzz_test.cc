@@ -59,17 +59,7 @@ class Generator {
   std::string MultibulkCommand(std::vector<std::string>* args_out) {
     std::vector<std::string> args;
     for (std::size_t i = Uniform(1, 6); i > 0; --i) args.push_back(Argument());
-    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "*" + ...
-    std::string s(1, '*');
-    s += std::to_string(args.size());
-    s += "\r\n";
-    for (const auto& a : args) {
-      s += '$';
-      s += std::to_string(a.size());
-      s += "\r\n";
-      s += a;
-      s += "\r\n";
-    }
+    std::string s = Multibulk(args);
     if (args_out) *args_out = std::move(args);
     return s;
   }

@@ -15,20 +15,6 @@ namespace {
 
 using Cmds = std::vector<std::vector<std::string>>;
 
-std::string Multibulk(const std::vector<std::string>& args) {
-  // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive) on "*" + ...
-  std::string s(1, '*');
-  s += std::to_string(args.size());
-  s += "\r\n";
-  for (const auto& a : args) {
-    s += '$';
-    s += std::to_string(a.size());
-    s += "\r\n";
-    s += a;
-    s += "\r\n";
-  }
-  return s;
-}
 
 // Parses `input` at once, byte by byte, and in several random chunkings; all must agree.
 ParseOutcome ParseEveryWay(const std::string& input, const ParserLimits& limits = {}) {
