@@ -19,6 +19,9 @@ struct ServerConfig {
   std::string requirepass;
   int maxclients = 10000;
   int timeout = 0;  // idle seconds before a client is closed; 0 = never
+  // Microseconds a network thread keeps polling for new events after its last one before it
+  // sleeps in the kernel; 0 = always sleep at once.
+  int busy_poll_us = 100;
   int databases = 16;
 };
 

@@ -101,6 +101,7 @@ std::map<std::string, Setter> Schema(Config* c) {
       {"server.requirepass", StringSetter(&c->server.requirepass)},
       {"server.maxclients", IntSetter(&c->server.maxclients, 1, 1000000)},
       {"server.timeout", IntSetter(&c->server.timeout, 0, 100000000)},
+      {"server.busy_poll_us", IntSetter(&c->server.busy_poll_us, 0, 1000000)},
       {"server.databases", IntSetter(&c->server.databases, 1, 1000000)},
       {"limits.proto_max_bulk_len", SizeSetter(&c->limits.proto_max_bulk_len, 1 << 20)},
       {"limits.client_query_buffer_limit",

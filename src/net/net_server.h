@@ -23,6 +23,8 @@ struct NetOptions {
   std::string bind = "127.0.0.1";
   int port = 6379;
   int threads = 1;
+  // See ServerConfig::busy_poll_us.
+  int busy_poll_us = 0;
 };
 
 class NetServer {

@@ -60,6 +60,7 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(c.server.requirepass, "");
   EXPECT_EQ(c.server.maxclients, 10000);
   EXPECT_EQ(c.server.timeout, 0);
+  EXPECT_EQ(c.server.busy_poll_us, 100);
   EXPECT_EQ(c.server.databases, 16);
   EXPECT_EQ(c.limits.proto_max_bulk_len, 512ll << 20);
   EXPECT_EQ(c.limits.client_query_buffer_limit, 1ll << 30);
@@ -78,6 +79,7 @@ threads = 3
 requirepass = "s3cret"
 maxclients = 50
 timeout = 300
+busy_poll_us = 0
 databases = 4
 
 [limits]
@@ -99,11 +101,35 @@ dir = "/var/lib/strata"
   EXPECT_EQ(c.server.requirepass, "s3cret");
   EXPECT_EQ(c.server.maxclients, 50);
   EXPECT_EQ(c.server.timeout, 300);
+  EXPECT_EQ(c.server.busy_poll_us, 0);
   EXPECT_EQ(c.server.databases, 4);
   EXPECT_EQ(c.limits.proto_max_bulk_len, 16ll << 20);
   EXPECT_EQ(c.limits.client_query_buffer_limit, 2097152);
   EXPECT_EQ(c.storage.engine, "memory");
   EXPECT_EQ(c.storage.dir, "/var/lib/strata");
+}
+
+// The shipped configuration documents the defaults: loading it changes nothing.
+TEST_F(ConfigTest, ShippedFileMatchesDefaults) {
+  const std::string path = std::string(STRATA_SOURCE_DIR) + "/conf/strata.toml";
+  auto shipped = LoadConfig(path, {});
+  ASSERT_TRUE(shipped.ok()) << shipped.status().message();
+  auto defaults = LoadConfig("", {});
+  ASSERT_TRUE(defaults.ok()) << defaults.status().message();
+  const Config& s = *shipped;
+  const Config& d = *defaults;
+  EXPECT_EQ(s.server.bind, d.server.bind);
+  EXPECT_EQ(s.server.port, d.server.port);
+  EXPECT_EQ(s.server.threads, d.server.threads);
+  EXPECT_EQ(s.server.requirepass, d.server.requirepass);
+  EXPECT_EQ(s.server.maxclients, d.server.maxclients);
+  EXPECT_EQ(s.server.timeout, d.server.timeout);
+  EXPECT_EQ(s.server.busy_poll_us, d.server.busy_poll_us);
+  EXPECT_EQ(s.server.databases, d.server.databases);
+  EXPECT_EQ(s.limits.proto_max_bulk_len, d.limits.proto_max_bulk_len);
+  EXPECT_EQ(s.limits.client_query_buffer_limit, d.limits.client_query_buffer_limit);
+  EXPECT_EQ(s.storage.engine, d.storage.engine);
+  EXPECT_EQ(s.storage.dir, d.storage.dir);
 }
 
 TEST_F(ConfigTest, PartialFileKeepsOtherDefaults) {
@@ -168,6 +194,10 @@ TEST_F(ConfigTest, OutOfRange) {
   msg = ErrorFor(path);
   EXPECT_TRUE(Contains(msg, "limits.proto_max_bulk_len"));
   EXPECT_TRUE(Contains(msg, "must be at least 1048576 bytes"));
+  path = Write("r3.toml", "[server]\nbusy_poll_us = -1\n");
+  msg = ErrorFor(path);
+  EXPECT_TRUE(Contains(msg, "server.busy_poll_us"));
+  EXPECT_TRUE(Contains(msg, "from 0 to 1000000, got -1"));
 }
 
 TEST_F(ConfigTest, BadSize) {
