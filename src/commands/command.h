@@ -158,6 +158,10 @@ void RegisterKeyspaceCommands(CommandTable* table);
 void RegisterServerCommands(CommandTable* table);
 void RegisterConnectionCommands(CommandTable* table);
 void RegisterCommandCommands(CommandTable* table);  // COMMAND and its subcommands
+void RegisterListCommands(CommandTable* table);
+void RegisterHashCommands(CommandTable* table);
+void RegisterSetCommands(CommandTable* table);
+void RegisterZSetCommands(CommandTable* table);
 // Attaches documentation (summary, since, group, complexity, arguments) and ACL categories
 // to every registered command; runs after all Register functions.
 void ApplyCommandDocs(CommandTable* table);

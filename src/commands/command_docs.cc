@@ -337,12 +337,33 @@ void ApplyDoc(CommandSpec* spec) {
 
 }  // namespace
 
-std::span<const DocEntry> DocEntries() { return kDocs; }
+namespace {
+// Entries added by the families that keep their documentation beside their code.
+std::vector<std::span<const DocEntry>>& FamilyDocs() {
+  static std::vector<std::span<const DocEntry>> docs;
+  return docs;
+}
+}  // namespace
+
+void AddDocEntries(std::span<const DocEntry> entries) { FamilyDocs().push_back(entries); }
+
+std::vector<const DocEntry*> DocEntries() {
+  CommandTable::Get();  // the families add their entries while the table is built
+  std::vector<const DocEntry*> all;
+  for (const DocEntry& e : kDocs) all.push_back(&e);
+  for (auto span : FamilyDocs()) {
+    for (const DocEntry& e : span) all.push_back(&e);
+  }
+  return all;
+}
 
 const DocEntry* FindDocEntry(std::string_view name) {
   for (const DocEntry& e : kDocs) {
-    if (e.name == name) {
-      return &e;
+    if (e.name == name) return &e;
+  }
+  for (auto span : FamilyDocs()) {
+    for (const DocEntry& e : span) {
+      if (e.name == name) return &e;
     }
   }
   return nullptr;

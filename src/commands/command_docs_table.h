@@ -5,6 +5,7 @@
 
 #include <span>
 #include <string_view>
+#include <vector>
 
 namespace strata {
 
@@ -22,7 +23,11 @@ struct DocEntry {
   std::string_view arguments;  // synopsis, see command_docs_args.h
 };
 
-std::span<const DocEntry> DocEntries();
+// Every entry: the core table's and those the families added.
+std::vector<const DocEntry*> DocEntries();
+// Adds a family's entries (called from its Register function, before ApplyCommandDocs);
+// `entries` must outlive the process's command table (a static array).
+void AddDocEntries(std::span<const DocEntry> entries);
 // nullptr when the table has no entry for `name` (lower case).
 const DocEntry* FindDocEntry(std::string_view name);
 

@@ -81,6 +81,10 @@ const CommandTable& BuildCommandTable() {
   RegisterServerCommands(table);
   RegisterConnectionCommands(table);
   RegisterCommandCommands(table);
+  RegisterListCommands(table);
+  RegisterHashCommands(table);
+  RegisterSetCommands(table);
+  RegisterZSetCommands(table);
   ApplyCommandDocs(table);
   table->Index();
   return *table;

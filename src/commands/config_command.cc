@@ -16,6 +16,7 @@
 #include "commands/info_command.h"
 #include "commands/util.h"
 #include "server/server_state.h"
+#include "types/encoding_limits.h"
 
 namespace strata {
 namespace {
@@ -49,6 +50,18 @@ struct ConfigParam {
 
 constexpr std::int64_t kLongMax = INT64_MAX;
 constexpr std::int64_t kIntMax = 2147483647;
+
+// The encoding thresholds live in types::Limits(), where the collection types read them.
+using EncLimits = types::EncodingLimits;
+using LimitField = std::atomic<std::int64_t> EncLimits::*;
+template <LimitField F>
+std::string GetLimit(ServerState&) {
+  return std::to_string((types::Limits().*F).load());
+}
+template <LimitField F>
+void SetLimit(ServerState&, std::int64_t v, const std::string&) {
+  (types::Limits().*F).store(v);
+}
 
 std::string GetMaxClients(ServerState& s) { return std::to_string(s.runtime().maxclients.load()); }
 void SetMaxClients(ServerState& s, std::int64_t v, const std::string&) {
@@ -145,18 +158,26 @@ const std::vector<ConfigParam>& ConfigParams() {
       {"slowlog-max-len", "", ParamKind::kInt, "128", 0, kLongMax},
       {"latency-monitor-threshold", "", ParamKind::kInt, "0", 0, kLongMax},
       {"busy-reply-threshold", "lua-time-limit", ParamKind::kInt, "5000", 0, kLongMax},
-      // Encoding thresholds: accepted and stored; OBJECT ENCODING may consult them.
+      // Encoding thresholds, read by the collection types (OBJECT ENCODING follows them).
       // 512 is the built-in default of redis-server 7.0 (its sample redis.conf says 128).
       {"hash-max-listpack-entries", "hash-max-ziplist-entries", ParamKind::kInt, "512", 0,
-       kLongMax},
-      {"hash-max-listpack-value", "hash-max-ziplist-value", ParamKind::kMemory, "64", 0, kLongMax},
+       kLongMax, {},
+       GetLimit<&EncLimits::hash_max_listpack_entries>, SetLimit<&EncLimits::hash_max_listpack_entries>},
+      {"hash-max-listpack-value", "hash-max-ziplist-value", ParamKind::kMemory, "64", 0, kLongMax,
+       {},
+       GetLimit<&EncLimits::hash_max_listpack_value>, SetLimit<&EncLimits::hash_max_listpack_value>},
       {"list-max-listpack-size", "list-max-ziplist-size", ParamKind::kInt, "-2", -kIntMax - 1,
-       kIntMax},
+       kIntMax, {},
+       GetLimit<&EncLimits::list_max_listpack_size>, SetLimit<&EncLimits::list_max_listpack_size>},
       {"list-compress-depth", "", ParamKind::kInt, "0", 0, kIntMax},
-      {"set-max-intset-entries", "", ParamKind::kInt, "512", 0, kLongMax},
+      {"set-max-intset-entries", "", ParamKind::kInt, "512", 0, kLongMax, {},
+       GetLimit<&EncLimits::set_max_intset_entries>, SetLimit<&EncLimits::set_max_intset_entries>},
       {"zset-max-listpack-entries", "zset-max-ziplist-entries", ParamKind::kInt, "128", 0,
-       kLongMax},
-      {"zset-max-listpack-value", "zset-max-ziplist-value", ParamKind::kMemory, "64", 0, kLongMax},
+       kLongMax, {},
+       GetLimit<&EncLimits::zset_max_listpack_entries>, SetLimit<&EncLimits::zset_max_listpack_entries>},
+      {"zset-max-listpack-value", "zset-max-ziplist-value", ParamKind::kMemory, "64", 0, kLongMax,
+       {},
+       GetLimit<&EncLimits::zset_max_listpack_value>, SetLimit<&EncLimits::zset_max_listpack_value>},
       {"hll-sparse-max-bytes", "", ParamKind::kMemory, "3000", 0, kLongMax},
       {"stream-node-max-bytes", "", ParamKind::kMemory, "4096", 0, kLongMax},
       {"stream-node-max-entries", "", ParamKind::kInt, "100", 0, kLongMax},

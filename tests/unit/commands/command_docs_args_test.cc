@@ -130,7 +130,8 @@ TEST(CommandDocsArgsTest, RejectsMalformedSynopses) {
 }
 
 TEST(CommandDocsArgsTest, EveryTableEntryParses) {
-  for (const DocEntry& e : DocEntries()) {
+  for (const DocEntry* entry : DocEntries()) {
+    const DocEntry& e = *entry;
     std::vector<DocArg> args;
     std::string error;
     EXPECT_TRUE(ParseArgSynopsis(e.arguments, &args, &error)) << e.name << ": " << error;

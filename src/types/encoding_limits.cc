@@ -1,0 +1,10 @@
+#include "types/encoding_limits.h"
+
+namespace strata::types {
+
+EncodingLimits& Limits() {
+  static EncodingLimits limits;
+  return limits;
+}
+
+}  // namespace strata::types
