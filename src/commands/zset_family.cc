@@ -1,8 +1,838 @@
-// ZSet commands. (Being written: registers nothing yet.)
+// Sorted set commands. Every range (by rank, score or lex) is turned into an interval of
+// ascending ranks [lo, hi) with ZSetObject::CountBelow, then read or removed by rank, so a
+// LIMIT query on a large set costs O(log n + returned).
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
 #include "commands/command.h"
+#include "commands/command_docs_table.h"
+#include "commands/typed.h"
+#include "commands/util.h"
+#include "types/zset.h"
 
 namespace strata {
+namespace {
 
-void RegisterZSetCommands(CommandTable* table) { (void)table; }
+using types::ZSetObject;
+
+constexpr std::string_view kErrMinMaxFloat = "ERR min or max is not a float";
+constexpr std::string_view kErrMinMaxLex = "ERR min or max not valid string range item";
+constexpr std::string_view kErrNaN = "ERR resulting score is not a number (NaN)";
+constexpr std::string_view kErrPositive = "ERR value is out of range, must be positive";
+
+std::uint64_t NextRand() {
+  thread_local std::mt19937_64 rng(std::random_device{}());
+  return rng();
+}
+
+// ---- Range bounds ------------------------------------------------------------------------
+
+struct ScoreBound {
+  double v = 0;
+  bool exclusive = false;
+};
+
+// Redis parses score bounds with plain strtod (so leading spaces and "" are accepted),
+// rejecting trailing garbage and NaN; "(" marks an exclusive bound.
+bool ParseScoreBound(std::string_view s, ScoreBound* b) {
+  b->exclusive = !s.empty() && s[0] == '(';
+  if (b->exclusive) s.remove_prefix(1);
+  std::string buf(s);
+  char* end = nullptr;
+  double v = std::strtod(buf.c_str(), &end);
+  if (end != buf.c_str() + buf.size() || std::isnan(v)) return false;
+  b->v = v;
+  return true;
+}
+
+struct LexBound {
+  enum Kind { kMinusInf, kPlusInf, kInclusive, kExclusive } kind = kInclusive;
+  std::string_view s;
+};
+
+bool ParseLexBound(std::string_view s, LexBound* b) {
+  if (s == "-") {
+    b->kind = LexBound::kMinusInf;
+  } else if (s == "+") {
+    b->kind = LexBound::kPlusInf;
+  } else if (!s.empty() && (s[0] == '[' || s[0] == '(')) {
+    b->kind = s[0] == '[' ? LexBound::kInclusive : LexBound::kExclusive;
+    b->s = s.substr(1);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// Ascending ranks [lo, hi) of the entries with min <= score <= max (bounds as given).
+std::pair<std::size_t, std::size_t> ScoreRanks(const ZSetObject& z, ScoreBound min,
+                                               ScoreBound max) {
+  std::size_t lo = z.CountBelow([&](double s, std::string_view) {
+    return min.exclusive ? s <= min.v : s < min.v;
+  });
+  std::size_t hi = z.CountBelow([&](double s, std::string_view) {
+    return max.exclusive ? s < max.v : s <= max.v;
+  });
+  return {lo, hi > lo ? hi : lo};
+}
+
+std::pair<std::size_t, std::size_t> LexRanks(const ZSetObject& z, LexBound min,
+                                             LexBound max) {
+  std::size_t lo = z.CountBelow([&](double, std::string_view m) {
+    switch (min.kind) {
+      case LexBound::kMinusInf: return false;
+      case LexBound::kPlusInf: return true;
+      case LexBound::kInclusive: return m < min.s;
+      case LexBound::kExclusive: return m <= min.s;
+    }
+    return false;
+  });
+  std::size_t hi = z.CountBelow([&](double, std::string_view m) {
+    switch (max.kind) {
+      case LexBound::kMinusInf: return false;
+      case LexBound::kPlusInf: return true;
+      case LexBound::kInclusive: return m <= max.s;
+      case LexBound::kExclusive: return m < max.s;
+    }
+    return false;
+  });
+  return {lo, hi > lo ? hi : lo};
+}
+
+// Redis's rank range rules (negative from the end, clamped); [lo, hi) ascending.
+std::pair<std::size_t, std::size_t> RankRanks(std::size_t n, std::int64_t start,
+                                              std::int64_t end) {
+  auto len = static_cast<std::int64_t>(n);
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return {0, 0};
+  if (end >= len) end = len - 1;
+  return {static_cast<std::size_t>(start), static_cast<std::size_t>(end + 1)};
+}
+
+// Writes one entry of a range reply: the member, or (with scores) member and score, as a
+// [member, score] pair in RESP3.
+void EmitEntry(ReplyBuilder& reply, std::string_view m, double s, bool withscores) {
+  if (withscores && reply.resp3()) reply.ArrayHeader(2);
+  reply.Bulk(m);
+  if (withscores) reply.Double(s);
+}
+
+void RangeHeader(ReplyBuilder& reply, std::size_t n, bool withscores) {
+  reply.ArrayHeader(withscores && !reply.resp3() ? 2 * n : n);
+}
+
+// ---- ZADD / ZINCRBY -----------------------------------------------------------------------
+
+struct AddFlags {
+  bool nx = false, xx = false, gt = false, lt = false, ch = false, incr = false;
+};
+
+// Applies the pairs; replies. `pairs` holds (score, member) in argument order.
+void ZAddApply(CommandContext& ctx, std::string_view key, const AddFlags& f,
+               const std::vector<std::pair<double, std::string_view>>& pairs) {
+  auto found = FindTyped<ZSetObject>(ctx, key);
+  if (found.wrong_type) return;
+  ZSetObject* z = found.obj;
+  std::unique_ptr<ZSetObject> created;
+  if (!z) {
+    if (f.xx) {
+      if (f.incr) {
+        ctx.reply.Null();
+      } else {
+        ctx.reply.Integer(0);
+      }
+      return;
+    }
+    std::size_t maxlen = pairs.empty() ? 0 : pairs[0].second.size();
+    created = std::make_unique<ZSetObject>(0, maxlen);
+    z = created.get();
+  }
+  std::int64_t added = 0, updated = 0, processed = 0;
+  double last = 0;
+  for (const auto& [score_arg, member] : pairs) {
+    double score = score_arg;
+    std::optional<double> cur = z->Score(member);
+    if (cur) {
+      if (f.nx) continue;
+      if (f.incr) {
+        score += *cur;
+        if (std::isnan(score)) {
+          // Only reachable with a single pair (INCR), so nothing was changed yet.
+          ctx.reply.Error(kErrNaN);
+          return;
+        }
+      }
+      if ((f.lt && score >= *cur) || (f.gt && score <= *cur)) continue;
+      ++processed;
+      last = score;
+      if (score != *cur) {
+        z->Update(member, *cur, score);
+        ++updated;
+      }
+    } else {
+      if (f.xx) continue;
+      z->Insert(member, score);
+      ++added;
+      ++processed;
+      last = score;
+    }
+  }
+  if (created) {
+    if (created->size() > 0) ctx.ks->SetObject(ctx.db, key, std::move(created), kNoExpire);
+  } else if (added || updated) {
+    CommitTyped(ctx, key, z);
+  }
+  if (f.incr) {
+    if (processed) {
+      ctx.reply.Double(last);
+    } else {
+      ctx.reply.Null();
+    }
+  } else {
+    ctx.reply.Integer(f.ch ? added + updated : added);
+  }
+}
+
+void CmdZAdd(CommandContext& ctx) {
+  AddFlags f;
+  std::size_t i = 2;
+  for (; i < ctx.args.size(); ++i) {
+    std::string_view a = ctx.args[i];
+    if (EqualsIgnoreCase(a, "nx")) f.nx = true;
+    else if (EqualsIgnoreCase(a, "xx")) f.xx = true;
+    else if (EqualsIgnoreCase(a, "gt")) f.gt = true;
+    else if (EqualsIgnoreCase(a, "lt")) f.lt = true;
+    else if (EqualsIgnoreCase(a, "ch")) f.ch = true;
+    else if (EqualsIgnoreCase(a, "incr")) f.incr = true;
+    else break;
+  }
+  std::size_t elements = ctx.args.size() - i;
+  if (elements == 0 || elements % 2 != 0) return ctx.reply.Error(kErrSyntax);
+  if (f.nx && f.xx) {
+    return ctx.reply.Error("ERR XX and NX options at the same time are not compatible");
+  }
+  if ((f.gt && f.nx) || (f.lt && f.nx) || (f.gt && f.lt)) {
+    return ctx.reply.Error("ERR GT, LT, and/or NX options at the same time are not compatible");
+  }
+  if (f.incr && elements > 2) {
+    return ctx.reply.Error("ERR INCR option supports a single increment-element pair");
+  }
+  std::vector<std::pair<double, std::string_view>> pairs;
+  pairs.reserve(elements / 2);
+  for (; i < ctx.args.size(); i += 2) {
+    double s;
+    if (!ParseDouble(ctx.args[i], &s)) return ctx.reply.Error(kErrNotFloat);
+    pairs.emplace_back(s, ctx.args[i + 1]);
+  }
+  ZAddApply(ctx, ctx.args[1], f, pairs);
+}
+
+void CmdZIncrBy(CommandContext& ctx) {
+  double by;
+  if (!ParseDouble(ctx.args[2], &by)) return ctx.reply.Error(kErrNotFloat);
+  AddFlags f;
+  f.incr = true;
+  ZAddApply(ctx, ctx.args[1], f, {{by, ctx.args[3]}});
+}
+
+// ---- Point commands --------------------------------------------------------------------
+
+void CmdZRem(CommandContext& ctx) {
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  std::int64_t removed = 0;
+  if (found.obj) {
+    for (std::size_t i = 2; i < ctx.args.size(); ++i) removed += found.obj->Remove(ctx.args[i]);
+    if (removed) CommitTyped(ctx, ctx.args[1], found.obj);
+  }
+  ctx.reply.Integer(removed);
+}
+
+void CmdZScore(CommandContext& ctx) {
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  std::optional<double> s;
+  if (found.obj) s = found.obj->Score(ctx.args[2]);
+  if (s) {
+    ctx.reply.Double(*s);
+  } else {
+    ctx.reply.Null();
+  }
+}
+
+void CmdZMScore(CommandContext& ctx) {
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (std::size_t i = 2; i < ctx.args.size(); ++i) {
+    std::optional<double> s;
+    if (found.obj) s = found.obj->Score(ctx.args[i]);
+    if (s) {
+      ctx.reply.Double(*s);
+    } else {
+      ctx.reply.Null();
+    }
+  }
+}
+
+void CmdZCard(CommandContext& ctx) {
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  ctx.reply.Integer(found.obj ? static_cast<std::int64_t>(found.obj->size()) : 0);
+}
+
+void RankCommand(CommandContext& ctx, bool reverse) {
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  std::optional<std::size_t> r;
+  if (found.obj) r = found.obj->Rank(ctx.args[2]);
+  if (!r) return ctx.reply.Null();
+  std::size_t rank = reverse ? found.obj->size() - 1 - *r : *r;
+  ctx.reply.Integer(static_cast<std::int64_t>(rank));
+}
+
+void CmdZRank(CommandContext& ctx) { RankCommand(ctx, false); }
+void CmdZRevRank(CommandContext& ctx) { RankCommand(ctx, true); }
+
+void PopCommand(CommandContext& ctx, bool max) {
+  if (ctx.args.size() > 3) return ctx.reply.Error(kErrSyntax);
+  std::int64_t count = 1;
+  bool has_count = ctx.args.size() == 3;
+  if (has_count) {
+    // Redis answers the same error for non-numbers and negatives here.
+    if (!ParseInt64(ctx.args[2], &count) || count < 0) return ctx.reply.Error(kErrPositive);
+  }
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  ZSetObject* z = found.obj;
+  if (!z || count == 0) return ctx.reply.ArrayHeader(0);
+  std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(count), z->size());
+  // Without a count the reply is one flat pair, even in RESP3.
+  bool pairs = has_count && ctx.reply.resp3();
+  ctx.reply.ArrayHeader(pairs ? n : 2 * n);
+  std::size_t start = max ? z->size() - 1 : 0;
+  z->ForRange(start, n, max, [&](std::string_view m, double s) {
+    if (pairs) ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(m);
+    ctx.reply.Double(s);
+  });
+  if (max) {
+    z->RemoveRange(z->size() - n, z->size());
+  } else {
+    z->RemoveRange(0, n);
+  }
+  CommitTyped(ctx, ctx.args[1], z);
+}
+
+void CmdZPopMin(CommandContext& ctx) { PopCommand(ctx, false); }
+void CmdZPopMax(CommandContext& ctx) { PopCommand(ctx, true); }
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]: pops from the first non-empty key.
+void ZMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
+  std::int64_t n;
+  if (args.size() < 2 || !ParseInt64(args[1], &n) || n <= 0) return;
+  for (std::int64_t i = 0; i < n && static_cast<std::size_t>(2 + i) + 1 < args.size(); ++i) {
+    out->push_back(static_cast<int>(2 + i));
+  }
+}
+
+void CmdZMPop(CommandContext& ctx) {
+  const auto& args = ctx.args;
+  std::int64_t numkeys;
+  if (!ParseInt64(args[1], &numkeys) || numkeys <= 0) {
+    return ctx.reply.Error("ERR numkeys should be greater than 0");
+  }
+  if (static_cast<std::uint64_t>(numkeys) + 2 >= args.size()) return ctx.reply.Error(kErrSyntax);
+  std::size_t where = 2 + static_cast<std::size_t>(numkeys);
+  bool max = EqualsIgnoreCase(args[where], "max");
+  if (!max && !EqualsIgnoreCase(args[where], "min")) return ctx.reply.Error(kErrSyntax);
+  std::int64_t count = -1;
+  for (std::size_t j = where + 1; j < args.size(); ++j) {
+    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+      if (!ParseInt64(args[++j], &count) || count <= 0) {
+        return ctx.reply.Error("ERR count should be greater than 0");
+      }
+    } else {
+      return ctx.reply.Error(kErrSyntax);
+    }
+  }
+  if (count == -1) count = 1;
+  for (std::size_t k = 2; k < where; ++k) {
+    auto found = FindTyped<ZSetObject>(ctx, args[k]);
+    if (found.wrong_type) return;
+    ZSetObject* z = found.obj;
+    if (!z) continue;
+    std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(count), z->size());
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(args[k]);
+    ctx.reply.ArrayHeader(n);
+    z->ForRange(max ? z->size() - 1 : 0, n, max, [&](std::string_view m, double s) {
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk(m);
+      ctx.reply.Double(s);
+    });
+    if (max) {
+      z->RemoveRange(z->size() - n, z->size());
+    } else {
+      z->RemoveRange(0, n);
+    }
+    CommitTyped(ctx, args[k], z);
+    return;
+  }
+  ctx.reply.NullArray();
+}
+
+// ZRANDMEMBER key [count [WITHSCORES]].
+void CmdZRandMember(CommandContext& ctx) {
+  const auto& args = ctx.args;
+  if (args.size() > 4) return ctx.reply.Error(kErrSyntax);
+  bool withscores = false;
+  std::int64_t count = 0;
+  if (args.size() >= 3) {
+    if (!ParseInt64(args[2], &count)) return ctx.reply.Error(kErrNotInteger);
+    if (count == INT64_MIN) {
+      return ctx.reply.Error(
+          "ERR value is out of range, value must between -9223372036854775807 and "
+          "9223372036854775807");
+    }
+    if (args.size() == 4) {
+      if (!EqualsIgnoreCase(args[3], "withscores")) return ctx.reply.Error(kErrSyntax);
+      withscores = true;
+      // Redis refuses counts whose reply length (two entries each) would overflow.
+      if (count < -INT64_MAX / 2) return ctx.reply.Error("ERR value is out of range");
+    }
+  }
+  auto found = FindTyped<ZSetObject>(ctx, args[1]);
+  if (found.wrong_type) return;
+  ZSetObject* z = found.obj;
+  if (args.size() == 2) {
+    if (!z) return ctx.reply.Null();
+    z->ForRange(NextRand() % z->size(), 1, false,
+                [&](std::string_view m, double) { ctx.reply.Bulk(m); });
+    return;
+  }
+  if (!z || count == 0) return ctx.reply.ArrayHeader(0);
+  auto emit = [&](std::size_t rank) {
+    z->ForRange(rank, 1, false,
+                [&](std::string_view m, double s) { EmitEntry(ctx.reply, m, s, withscores); });
+  };
+  std::size_t size = z->size();
+  if (count < 0) {
+    // Independent picks, repetitions allowed.
+    auto n = static_cast<std::uint64_t>(-count);
+    RangeHeader(ctx.reply, n, withscores);
+    for (std::uint64_t i = 0; i < n; ++i) emit(NextRand() % size);
+    return;
+  }
+  if (static_cast<std::uint64_t>(count) >= size) {
+    RangeHeader(ctx.reply, size, withscores);
+    z->ForRange(0, size, false,
+                [&](std::string_view m, double s) { EmitEntry(ctx.reply, m, s, withscores); });
+    return;
+  }
+  // Distinct picks: a partial Fisher-Yates shuffle over the ranks.
+  std::vector<std::size_t> ranks(size);
+  for (std::size_t i = 0; i < size; ++i) ranks[i] = i;
+  auto n = static_cast<std::size_t>(count);
+  RangeHeader(ctx.reply, n, withscores);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::swap(ranks[i], ranks[i + NextRand() % (size - i)]);
+    emit(ranks[i]);
+  }
+}
+
+// ZSCAN key cursor [MATCH pattern] [COUNT count]
+void CmdZScan(CommandContext& ctx) {
+  const auto& args = ctx.args;
+  // Redis reads the cursor with strtoul: no leading space, a '-' wraps around.
+  std::string text(args[2]);
+  errno = 0;
+  char* end = nullptr;
+  std::uint64_t cursor = std::strtoull(text.c_str(), &end, 10);
+  if ((!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) || *end != '\0' ||
+      errno == ERANGE) {
+    return ctx.reply.Error("ERR invalid cursor");
+  }
+  std::int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  for (std::size_t j = 3; j < args.size(); j += 2) {
+    bool has_value = j + 1 < args.size();
+    if (EqualsIgnoreCase(args[j], "count") && has_value) {
+      if (!ParseInt64(args[j + 1], &count)) return ctx.reply.Error(kErrNotInteger);
+      if (count < 1) return ctx.reply.Error(kErrSyntax);
+    } else if (EqualsIgnoreCase(args[j], "match") && has_value) {
+      pattern = args[j + 1];
+      use_pattern = pattern != "*";  // "*" matches everything, even the empty member
+    } else {
+      return ctx.reply.Error(kErrSyntax);
+    }
+  }
+  auto found = FindTyped<ZSetObject>(ctx, args[1]);
+  if (found.wrong_type) return;
+  std::vector<std::pair<std::string, double>> out;
+  std::uint64_t next = 0;
+  if (found.obj) {
+    next = found.obj->Scan(cursor, static_cast<std::size_t>(count),
+                           [&](std::string_view m, double s) {
+                             if (!use_pattern || GlobMatch(pattern, m)) out.emplace_back(m, s);
+                           });
+  }
+  ctx.reply.ArrayHeader(2);
+  char buf[24];
+  ctx.reply.Bulk(std::string_view(buf, static_cast<std::size_t>(
+                                           std::snprintf(buf, sizeof(buf), "%llu",
+                                                         static_cast<unsigned long long>(next)))));
+  // Scores come back as text (bulk strings) even in RESP3.
+  ctx.reply.ArrayHeader(2 * out.size());
+  for (const auto& [m, s] : out) {
+    ctx.reply.Bulk(m);
+    ctx.reply.Bulk(FormatDouble(s));
+  }
+}
+
+// ---- ZRANGE and friends ---------------------------------------------------------------------
+
+enum class RangeType { kAuto, kRank, kScore, kLex };
+
+struct RangeRequest {
+  RangeType type = RangeType::kAuto;
+  int reverse = -1;  // -1: not given
+  bool withscores = false;
+  std::int64_t offset = 0;
+  std::int64_t limit = -1;
+  ScoreBound smin, smax;
+  LexBound lmin, lmax;
+  std::int64_t start = 0, end = 0;
+};
+
+// Parses "<min> <max> [options]" at args[first..]; replies the error and returns false.
+// `type`/`reverse` preset by the legacy commands (ZRANGEBYSCORE...) cannot be given again.
+bool ParseRange(CommandContext& ctx, std::size_t first, bool store, RangeRequest* rq) {
+  const auto& args = ctx.args;
+  for (std::size_t j = first + 2; j < args.size(); ++j) {
+    std::size_t left = args.size() - j - 1;
+    std::string_view a = args[j];
+    if (!store && EqualsIgnoreCase(a, "withscores")) {
+      rq->withscores = true;
+    } else if (EqualsIgnoreCase(a, "limit") && left >= 2) {
+      if (!ParseInt64(args[j + 1], &rq->offset) || !ParseInt64(args[j + 2], &rq->limit)) {
+        ctx.reply.Error(kErrNotInteger);
+        return false;
+      }
+      j += 2;
+    } else if (rq->reverse == -1 && EqualsIgnoreCase(a, "rev")) {
+      rq->reverse = 1;
+    } else if (rq->type == RangeType::kAuto && EqualsIgnoreCase(a, "bylex")) {
+      rq->type = RangeType::kLex;
+    } else if (rq->type == RangeType::kAuto && EqualsIgnoreCase(a, "byscore")) {
+      rq->type = RangeType::kScore;
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return false;
+    }
+  }
+  if (rq->reverse == -1) rq->reverse = 0;
+  if (rq->type == RangeType::kAuto) rq->type = RangeType::kRank;
+  // Redis tests the limit against its "unset" value, so "LIMIT 0 -1" passes with ranks.
+  if (rq->limit != -1 && rq->type == RangeType::kRank) {
+    ctx.reply.Error(
+        "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX");
+    return false;
+  }
+  if (rq->withscores && rq->type == RangeType::kLex) {
+    ctx.reply.Error("ERR syntax error, WITHSCORES not supported in combination with BYLEX");
+    return false;
+  }
+  std::string_view lo = args[first], hi = args[first + 1];
+  if (rq->reverse && rq->type != RangeType::kRank) std::swap(lo, hi);
+  switch (rq->type) {
+    case RangeType::kAuto:
+    case RangeType::kRank:
+      if (!ParseInt64(lo, &rq->start) || !ParseInt64(hi, &rq->end)) {
+        ctx.reply.Error(kErrNotInteger);
+        return false;
+      }
+      break;
+    case RangeType::kScore:
+      if (!ParseScoreBound(lo, &rq->smin) || !ParseScoreBound(hi, &rq->smax)) {
+        ctx.reply.Error(kErrMinMaxFloat);
+        return false;
+      }
+      break;
+    case RangeType::kLex:
+      if (!ParseLexBound(lo, &rq->lmin) || !ParseLexBound(hi, &rq->lmax)) {
+        ctx.reply.Error(kErrMinMaxLex);
+        return false;
+      }
+      break;
+  }
+  return true;
+}
+
+// The selected entries as a walk: `count` entries from ascending rank `from`, upwards or
+// (reverse) downwards.
+struct RangeWalk {
+  std::size_t from = 0, count = 0;
+  bool reverse = false;
+};
+
+RangeWalk Resolve(const ZSetObject& z, const RangeRequest& rq) {
+  std::pair<std::size_t, std::size_t> r;
+  bool reverse = rq.reverse == 1;
+  if (rq.type == RangeType::kRank) {
+    // Reverse ranks count from the top: map them onto ascending ranks.
+    r = RankRanks(z.size(), rq.start, rq.end);
+    if (reverse && r.second > r.first) r = {z.size() - r.second, z.size() - r.first};
+  } else if (rq.type == RangeType::kScore) {
+    r = ScoreRanks(z, rq.smin, rq.smax);
+  } else {
+    r = LexRanks(z, rq.lmin, rq.lmax);
+  }
+  std::size_t n = r.second - r.first;
+  if (rq.type != RangeType::kRank) {
+    // A negative offset skips everything in Redis; a negative limit means "all".
+    if (rq.offset < 0 || static_cast<std::uint64_t>(rq.offset) >= n) return {};
+    n -= static_cast<std::size_t>(rq.offset);
+    if (rq.limit >= 0 && static_cast<std::uint64_t>(rq.limit) < n) {
+      n = static_cast<std::size_t>(rq.limit);
+    }
+    if (n == 0) return {};
+    std::size_t off = static_cast<std::size_t>(rq.offset);
+    return reverse ? RangeWalk{r.second - 1 - off, n, true} : RangeWalk{r.first + off, n, false};
+  }
+  if (n == 0) return {};
+  return reverse ? RangeWalk{r.second - 1, n, true} : RangeWalk{r.first, n, false};
+}
+
+void RangeCommand(CommandContext& ctx, RangeType type, int reverse) {
+  RangeRequest rq;
+  rq.type = type;
+  rq.reverse = reverse;
+  if (!ParseRange(ctx, 2, false, &rq)) return;
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  if (!found.obj) return ctx.reply.ArrayHeader(0);
+  RangeWalk w = Resolve(*found.obj, rq);
+  RangeHeader(ctx.reply, w.count, rq.withscores);
+  found.obj->ForRange(w.from, w.count, w.reverse, [&](std::string_view m, double s) {
+    EmitEntry(ctx.reply, m, s, rq.withscores);
+  });
+}
+
+void CmdZRange(CommandContext& ctx) { RangeCommand(ctx, RangeType::kAuto, -1); }
+void CmdZRevRange(CommandContext& ctx) { RangeCommand(ctx, RangeType::kRank, 1); }
+void CmdZRangeByScore(CommandContext& ctx) { RangeCommand(ctx, RangeType::kScore, 0); }
+void CmdZRevRangeByScore(CommandContext& ctx) { RangeCommand(ctx, RangeType::kScore, 1); }
+void CmdZRangeByLex(CommandContext& ctx) { RangeCommand(ctx, RangeType::kLex, 0); }
+void CmdZRevRangeByLex(CommandContext& ctx) { RangeCommand(ctx, RangeType::kLex, 1); }
+
+void CmdZCount(CommandContext& ctx) {
+  ScoreBound min, max;
+  if (!ParseScoreBound(ctx.args[2], &min) || !ParseScoreBound(ctx.args[3], &max)) {
+    return ctx.reply.Error(kErrMinMaxFloat);
+  }
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  if (!found.obj) return ctx.reply.Integer(0);
+  auto r = ScoreRanks(*found.obj, min, max);
+  ctx.reply.Integer(static_cast<std::int64_t>(r.second - r.first));
+}
+
+void CmdZLexCount(CommandContext& ctx) {
+  LexBound min, max;
+  if (!ParseLexBound(ctx.args[2], &min) || !ParseLexBound(ctx.args[3], &max)) {
+    return ctx.reply.Error(kErrMinMaxLex);
+  }
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  if (!found.obj) return ctx.reply.Integer(0);
+  auto r = LexRanks(*found.obj, min, max);
+  ctx.reply.Integer(static_cast<std::int64_t>(r.second - r.first));
+}
+
+// ---- Removal by range and ZRANGESTORE ------------------------------------------------------
+
+enum class RemoveBy { kRank, kScore, kLex };
+
+void RemoveRangeCommand(CommandContext& ctx, RemoveBy by) {
+  // The range is parsed before the key is looked up, as Redis does.
+  std::int64_t start = 0, end = 0;
+  ScoreBound smin, smax;
+  LexBound lmin, lmax;
+  if (by == RemoveBy::kRank) {
+    if (!ParseInt64(ctx.args[2], &start) || !ParseInt64(ctx.args[3], &end)) {
+      return ctx.reply.Error(kErrNotInteger);
+    }
+  } else if (by == RemoveBy::kScore) {
+    if (!ParseScoreBound(ctx.args[2], &smin) || !ParseScoreBound(ctx.args[3], &smax)) {
+      return ctx.reply.Error(kErrMinMaxFloat);
+    }
+  } else if (!ParseLexBound(ctx.args[2], &lmin) || !ParseLexBound(ctx.args[3], &lmax)) {
+    return ctx.reply.Error(kErrMinMaxLex);
+  }
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  if (found.wrong_type) return;
+  if (!found.obj) return ctx.reply.Integer(0);
+  ZSetObject* z = found.obj;
+  std::pair<std::size_t, std::size_t> r = by == RemoveBy::kRank    ? RankRanks(z->size(), start, end)
+                                          : by == RemoveBy::kScore ? ScoreRanks(*z, smin, smax)
+                                                                   : LexRanks(*z, lmin, lmax);
+  z->RemoveRange(r.first, r.second);
+  if (r.second > r.first) CommitTyped(ctx, ctx.args[1], z);
+  ctx.reply.Integer(static_cast<std::int64_t>(r.second - r.first));
+}
+
+void CmdZRemRangeByRank(CommandContext& ctx) { RemoveRangeCommand(ctx, RemoveBy::kRank); }
+void CmdZRemRangeByScore(CommandContext& ctx) { RemoveRangeCommand(ctx, RemoveBy::kScore); }
+void CmdZRemRangeByLex(CommandContext& ctx) { RemoveRangeCommand(ctx, RemoveBy::kLex); }
+
+void CmdZRangeStore(CommandContext& ctx) {
+  RangeRequest rq;
+  if (!ParseRange(ctx, 3, true, &rq)) return;
+  auto found = FindTyped<ZSetObject>(ctx, ctx.args[2]);
+  if (found.wrong_type) return;
+  std::unique_ptr<ZSetObject> out;
+  if (found.obj) {
+    RangeWalk w = Resolve(*found.obj, rq);
+    if (w.count > 0) {
+      out = std::make_unique<ZSetObject>(w.count, 0);
+      // Source and destination may be the same key: build the result before replacing.
+      found.obj->ForRange(w.from, w.count, w.reverse,
+                          [&](std::string_view m, double s) { out->Insert(m, s); });
+    }
+  }
+  if (!out) {
+    ctx.ks->Delete(ctx.db, ctx.args[1]);
+    return ctx.reply.Integer(0);
+  }
+  auto n = static_cast<std::int64_t>(out->size());
+  ctx.ks->SetObject(ctx.db, ctx.args[1], std::move(out), kNoExpire);
+  ctx.reply.Integer(n);
+}
+
+// ---- Documentation ---------------------------------------------------------------------
+
+constexpr std::string_view kLogN = "O(log(N)) with N the number of members in the sorted set";
+constexpr std::string_view kRangeCost =
+    "O(log(N)+M) with N the number of members in the sorted set and M the number of members "
+    "returned";
+
+const DocEntry kZSetDocs[] = {
+    {"zadd", "1.2.0", "sorted-set", "O(log(N)) for each member added or updated", "@sortedset",
+     "", "Add members to a sorted set or change the scores of existing ones",
+     "key [condition: NX | XX] [comparison: GT | LT] [CH] [INCR] "
+     "score:double member [data: score:double member ...]"},
+    {"zincrby", "1.2.0", "sorted-set", kLogN, "@sortedset", "",
+     "Add an amount to the score of a sorted set member", "key increment:integer member"},
+    {"zrem", "1.2.0", "sorted-set", "O(M*log(N)) with M the number of members removed",
+     "@sortedset", "", "Delete members from a sorted set", "key member [member ...]"},
+    {"zscore", "1.2.0", "sorted-set", "O(1)", "@sortedset", "",
+     "Return the score of a sorted set member", "key member"},
+    {"zmscore", "6.2.0", "sorted-set", "O(N) with N the number of members asked for",
+     "@sortedset", "", "Return the scores of several sorted set members",
+     "key member [member ...]"},
+    {"zcard", "1.2.0", "sorted-set", "O(1)", "@sortedset", "",
+     "Return how many members a sorted set has", "key"},
+    {"zrank", "2.0.0", "sorted-set", kLogN, "@sortedset", "",
+     "Return the position of a member in a sorted set, lowest score first", "key member"},
+    {"zrevrank", "2.0.0", "sorted-set", kLogN, "@sortedset", "",
+     "Return the position of a member in a sorted set, highest score first", "key member"},
+    {"zpopmin", "5.0.0", "sorted-set",
+     "O(log(N)*M) with M the number of members popped", "@sortedset", "",
+     "Remove and return the members with the lowest scores", "key [count:integer]"},
+    {"zpopmax", "5.0.0", "sorted-set",
+     "O(log(N)*M) with M the number of members popped", "@sortedset", "",
+     "Remove and return the members with the highest scores", "key [count:integer]"},
+    {"zrange", "1.2.0", "sorted-set", kRangeCost, "@sortedset", "",
+     "Return sorted set members in a range of positions, scores or names",
+     "key start stop [sortby: BYSCORE | BYLEX] [REV] [LIMIT offset:integer count:integer] "
+     "[WITHSCORES]"},
+    {"zrevrange", "1.2.0", "sorted-set", kRangeCost, "@sortedset", "",
+     "Return sorted set members in a range of positions, highest score first",
+     "key start:integer stop:integer [WITHSCORES]"},
+    {"zrangebyscore", "1.0.5", "sorted-set", kRangeCost, "@sortedset", "",
+     "Return sorted set members whose scores lie in a range",
+     "key min:double max:double [WITHSCORES] [LIMIT offset:integer count:integer]"},
+    {"zrevrangebyscore", "2.2.0", "sorted-set", kRangeCost, "@sortedset", "",
+     "Return sorted set members whose scores lie in a range, highest score first",
+     "key max:double min:double [WITHSCORES] [LIMIT offset:integer count:integer]"},
+    {"zrangebylex", "2.8.9", "sorted-set", kRangeCost, "@sortedset", "",
+     "Return sorted set members whose names lie in a range",
+     "key min max [LIMIT offset:integer count:integer]"},
+    {"zrevrangebylex", "2.8.9", "sorted-set", kRangeCost, "@sortedset", "",
+     "Return sorted set members whose names lie in a range, in reverse order",
+     "key max min [LIMIT offset:integer count:integer]"},
+    {"zcount", "2.0.0", "sorted-set", kLogN, "@sortedset", "",
+     "Count the sorted set members whose scores lie in a range", "key min:double max:double"},
+    {"zlexcount", "2.8.9", "sorted-set", kLogN, "@sortedset", "",
+     "Count the sorted set members whose names lie in a range", "key min max"},
+    {"zmpop", "7.0.0", "sorted-set",
+     "O(K)+O(M*log(N)) with K the number of keys and M the number of members popped",
+     "@sortedset", "", "Remove and return the lowest or highest scored members of the first "
+     "non-empty sorted set among several keys",
+     "numkeys:integer key [key ...] <where: MIN | MAX> [COUNT count:integer]"},
+    {"zrandmember", "6.2.0", "sorted-set", "O(N) with N the number of members returned",
+     "@sortedset", "nondeterministic_output", "Return random members of a sorted set",
+     "key [options: count:integer [WITHSCORES]]"},
+    {"zscan", "2.8.0", "sorted-set",
+     "O(1) per call, O(N) for a complete iteration with N the number of members",
+     "@sortedset", "nondeterministic_output", "Iterate over the members and scores of a "
+     "sorted set", "key cursor:integer [MATCH pattern] [COUNT count:integer]"},
+    {"zremrangebyrank", "2.0.0", "sorted-set", kRangeCost, "@sortedset", "",
+     "Delete the sorted set members in a range of positions", "key start:integer stop:integer"},
+    {"zremrangebyscore", "1.2.0", "sorted-set", kRangeCost, "@sortedset", "",
+     "Delete the sorted set members whose scores lie in a range", "key min:double max:double"},
+    {"zremrangebylex", "2.8.9", "sorted-set", kRangeCost, "@sortedset", "",
+     "Delete the sorted set members whose names lie in a range", "key min max"},
+    {"zrangestore", "6.2.0", "sorted-set", kRangeCost, "@sortedset", "",
+     "Copy a range of sorted set members into another key",
+     "dst:key src:key min max [sortby: BYSCORE | BYLEX] [REV] "
+     "[LIMIT offset:integer count:integer]"},
+};
+
+}  // namespace
+
+void RegisterZSetCommands(CommandTable* table) {
+  AddDocEntries(kZSetDocs);
+  constexpr std::uint32_t kReadFast = kCmdReadOnly | kCmdFast;
+  table->Add("zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZAdd).Keys(1, 1, 1);
+  table->Add("zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZIncrBy).Keys(1, 1, 1);
+  table->Add("zrem", -3, kCmdWrite | kCmdFast, CmdZRem).Keys(1, 1, 1);
+  table->Add("zscore", 3, kReadFast, CmdZScore).Keys(1, 1, 1);
+  table->Add("zmscore", -3, kReadFast, CmdZMScore).Keys(1, 1, 1);
+  table->Add("zcard", 2, kReadFast, CmdZCard).Keys(1, 1, 1);
+  table->Add("zrank", 3, kReadFast, CmdZRank).Keys(1, 1, 1);
+  table->Add("zrevrank", 3, kReadFast, CmdZRevRank).Keys(1, 1, 1);
+  table->Add("zpopmin", -2, kCmdWrite | kCmdFast, CmdZPopMin).Keys(1, 1, 1);
+  table->Add("zpopmax", -2, kCmdWrite | kCmdFast, CmdZPopMax).Keys(1, 1, 1);
+  table->Add("zrange", -4, kCmdReadOnly, CmdZRange).Keys(1, 1, 1);
+  table->Add("zrevrange", -4, kCmdReadOnly, CmdZRevRange).Keys(1, 1, 1);
+  table->Add("zrangebyscore", -4, kCmdReadOnly, CmdZRangeByScore).Keys(1, 1, 1);
+  table->Add("zrevrangebyscore", -4, kCmdReadOnly, CmdZRevRangeByScore).Keys(1, 1, 1);
+  table->Add("zrangebylex", -4, kCmdReadOnly, CmdZRangeByLex).Keys(1, 1, 1);
+  table->Add("zrevrangebylex", -4, kCmdReadOnly, CmdZRevRangeByLex).Keys(1, 1, 1);
+  table->Add("zcount", 4, kReadFast, CmdZCount).Keys(1, 1, 1);
+  table->Add("zlexcount", 4, kReadFast, CmdZLexCount).Keys(1, 1, 1);
+  table->Add("zmpop", -4, kCmdWrite, CmdZMPop).KeysBy(ZMPopKeys);
+  table->Add("zrandmember", -2, kCmdReadOnly | kCmdRandom, CmdZRandMember).Keys(1, 1, 1);
+  table->Add("zscan", -3, kCmdReadOnly | kCmdRandom, CmdZScan).Keys(1, 1, 1);
+  table->Add("zremrangebyrank", 4, kCmdWrite, CmdZRemRangeByRank).Keys(1, 1, 1);
+  table->Add("zremrangebyscore", 4, kCmdWrite, CmdZRemRangeByScore).Keys(1, 1, 1);
+  table->Add("zremrangebylex", 4, kCmdWrite, CmdZRemRangeByLex).Keys(1, 1, 1);
+  table->Add("zrangestore", -5, kCmdWrite | kCmdDenyOom, CmdZRangeStore).Keys(1, 2, 1);
+}
 
 }  // namespace strata
