@@ -159,9 +159,30 @@ struct EngineStats {
   std::uint64_t dataset_bytes = 0;  // approximate bytes used by keys and values
 };
 
+// Told about changes to the keyspace, for WATCH and for clients blocked on keys. Called on
+// the thread making the change while the engine holds the changed keys' locks: an observer
+// must be quick and must not call back into the engine.
+class KeyspaceObserver {
+ public:
+  virtual ~KeyspaceObserver() = default;
+  // False while nobody is interested; engines may then skip the notifications.
+  virtual bool Active() const = 0;
+  // `key` of `db` was created, overwritten, modified, deleted, renamed or had its expiry
+  // changed by a command. (Keys removed because their time passed are not reported: a
+  // WATCH notices those by the key's absence.)
+  virtual void KeyModified(int db, std::string_view key) = 0;
+  // Many keys of `db` changed at once (FLUSHDB, FLUSHALL, SWAPDB). `present(key)` tells
+  // whether `key` exists in `db` before the change or will exist after it; it may be called
+  // only during this call.
+  virtual void DbModified(int db, FunctionRef<bool(std::string_view key)> present) = 0;
+};
+
 class StorageEngine {
  public:
   virtual ~StorageEngine() = default;
+
+  // Installs the observer (nullptr: none). Call before serving commands.
+  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
 
   // "memory", "hybridlog" or "cloud".
   virtual std::string_view name() const = 0;
@@ -178,7 +199,11 @@ class StorageEngine {
     return true;
   }
 
-  // Locks the requested keys, runs `fn`, unlocks. `fn` must not call Execute again.
+  // Locks the requested keys, runs `fn`, unlocks. `fn` must not call Execute again. While
+  // `fn` runs with the whole keyspace locked (request.all), it may call the keyspace-wide
+  // methods below (DbSize, Scan, RandomKey, Flush, SwapDb, GetDbStats, KeyMemoryUsage) on
+  // the same thread: they then use the locks already held (MULTI/EXEC runs FLUSHDB or KEYS
+  // this way).
   virtual void Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) = 0;
 
   // Number of live keys in `db` (keys awaiting active expiry may be counted).
@@ -204,6 +229,15 @@ class StorageEngine {
 
   // Stops background work; called once before destruction.
   virtual void Shutdown() {}
+
+ protected:
+  // The observer if one is installed and currently interested, else nullptr.
+  KeyspaceObserver* active_observer() const {
+    return observer_ != nullptr && observer_->Active() ? observer_ : nullptr;
+  }
+
+ private:
+  KeyspaceObserver* observer_ = nullptr;
 };
 
 }  // namespace strata

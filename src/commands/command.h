@@ -37,6 +37,10 @@ enum CommandFlag : std::uint32_t {
   kCmdAllowBusy = 1u << 13,
   kCmdSkipMonitor = 1u << 14,
   kCmdRandom = 1u << 15,     // reply may differ between identical calls (doc hint)
+  kCmdSkipSlowlog = 1u << 16,
+  // Internal (not in COMMAND INFO): runs at once inside MULTI instead of being queued
+  // (EXEC DISCARD MULTI WATCH QUIT RESET, as Redis singles them out).
+  kCmdTxControl = 1u << 17,
 };
 
 // Everything a handler may use. Built by the dispatcher for one command.
@@ -162,6 +166,7 @@ void RegisterListCommands(CommandTable* table);
 void RegisterHashCommands(CommandTable* table);
 void RegisterSetCommands(CommandTable* table);
 void RegisterZSetCommands(CommandTable* table);
+void RegisterTransactionCommands(CommandTable* table);
 // Attaches documentation (summary, since, group, complexity, arguments) and ACL categories
 // to every registered command; runs after all Register functions.
 void ApplyCommandDocs(CommandTable* table);

@@ -26,6 +26,7 @@ constexpr FlagName kFlagNames[] = {
     {kCmdPubSub, "pubsub"},     {kCmdNoScript, "noscript"},
     {kCmdBlocking, "blocking"}, {kCmdLoading, "loading"},
     {kCmdStale, "stale"},       {kCmdSkipMonitor, "skip_monitor"},
+    {kCmdSkipSlowlog, "skip_slowlog"},
     {kCmdFast, "fast"},         {kCmdNoAuth, "no_auth"},
     {kCmdNoMulti, "no_multi"},
 };

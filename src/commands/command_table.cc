@@ -85,6 +85,7 @@ const CommandTable& BuildCommandTable() {
   RegisterHashCommands(table);
   RegisterSetCommands(table);
   RegisterZSetCommands(table);
+  RegisterTransactionCommands(table);
   ApplyCommandDocs(table);
   table->Index();
   return *table;

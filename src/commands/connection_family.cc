@@ -200,6 +200,8 @@ void CmdReset(CommandContext& ctx) {
   ctx.reply.set_resp3(false);
   c.reply_mode = ReplyMode::kOn;
   c.no_evict = false;
+  c.multi = MultiState();
+  ctx.server.watches().UnwatchAll(&c.watch);
   {
     std::lock_guard<std::mutex> l(c.mu);
     c.name.clear();
@@ -612,11 +614,11 @@ void RegisterConnectionCommands(CommandTable* table) {
       kCmdNoAuth | kCmdFast | kCmdNoScript | kCmdAllowBusy | kAnyState;
   table->Add("ping", -1, kCmdFast, CmdPing);
   table->Add("echo", 2, kCmdFast | kAnyState, CmdEcho);
-  table->Add("quit", -1, kPreAuth, CmdQuit);
+  table->Add("quit", -1, kPreAuth | kCmdTxControl, CmdQuit);
   table->Add("select", 2, kCmdFast | kAnyState, CmdSelect);
   table->Add("auth", -2, kPreAuth, CmdAuth);
   table->Add("hello", -1, kPreAuth, CmdHello);
-  table->Add("reset", 1, kPreAuth, CmdReset);
+  table->Add("reset", 1, kPreAuth | kCmdTxControl, CmdReset);
 
   constexpr std::uint32_t kClientFlags = kCmdNoScript | kAnyState;
   auto& client = table->Add("client", -2, 0, nullptr);

@@ -39,12 +39,14 @@ ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
   client_->created_ms = UnixTimeMs();
   client_->last_interaction_ms = client_->created_ms;
   client_->authenticated = server->runtime().GetRequirePass().empty();
+  client_->runner = this;
   server->AddClient(client_);
 }
 
-ClientSession::~ClientSession() = default;
+ClientSession::~ClientSession() { server_->watches().UnwatchAll(&client_->watch); }
 
 void ClientSession::OnClose() {
+  server_->watches().UnwatchAll(&client_->watch);
   server_->RemoveClient(client_->id);
   // Other threads (CLIENT KILL, CLIENT LIST) use `conn` only while holding `mu`; once it is
   // null under the lock they leave the connection alone, so it may be destroyed.
@@ -57,35 +59,39 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   reply.set_resp3(client_->resp3.load(std::memory_order_relaxed));
   const CommandSpec* spec = table_.Find(args[0]);
   if (spec == nullptr) {
-    reply.Error(UnknownCommandError(args));
-    server_->stats().total_error_replies.Add(1);
+    Reject(reply, nullptr, UnknownCommandError(args));
     return {};
   }
   if (!spec->subcommands.empty() && spec->ArityOk(args.size()) && args.size() >= 2) {
     const CommandSpec* sub = CommandTable::FindSub(spec, args[1]);
     if (sub == nullptr) {
       std::string_view sub_name = args[1].substr(0, args[1].find('\0'));  // C-string, as Redis
-      reply.Error("ERR unknown subcommand '" + std::string(sub_name.substr(0, 128)) + "'. Try " +
-                  ToUpper(spec->name) + " HELP.");
-      server_->stats().total_error_replies.Add(1);
+      Reject(reply, nullptr,
+             "ERR unknown subcommand '" + std::string(sub_name.substr(0, 128)) + "'. Try " +
+                 ToUpper(spec->name) + " HELP.");
       return {};
     }
     spec = sub;
   }
   if (!spec->ArityOk(args.size())) {
-    reply.Error("ERR wrong number of arguments for '" + spec->name + "' command");
-    spec->stats.RecordRejected();
-    server_->stats().total_error_replies.Add(1);
+    Reject(reply, spec, "ERR wrong number of arguments for '" + spec->name + "' command");
     return {};
   }
   if (!client_->authenticated.load(std::memory_order_relaxed) && !spec->has_flag(kCmdNoAuth)) {
     if (!server_->runtime().GetRequirePass().empty()) {
-      reply.Error("NOAUTH Authentication required.");
-      spec->stats.RecordRejected();
-      server_->stats().total_error_replies.Add(1);
+      Reject(reply, spec, "NOAUTH Authentication required.");
       return {};
     }
     client_->authenticated = true;  // the password was removed at run time
+  }
+  if (client_->multi.active && !spec->has_flag(kCmdTxControl)) {
+    if (spec->has_flag(kCmdNoMulti)) {
+      Reject(reply, spec, "ERR Command not allowed inside a transaction");
+      return {};
+    }
+    client_->multi.queue.push_back({spec, std::vector<std::string>(args.begin(), args.end())});
+    reply.SimpleString("QUEUED");
+    return {};
   }
   if (std::int64_t wait = server_->PauseRemainingMs(spec->has_flag(kCmdWrite)); wait > 0) {
     if (!spec->has_flag(kCmdNoAuth) || spec->has_flag(kCmdWrite)) {
@@ -145,6 +151,83 @@ void ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
     ctx.ks = &ks;
     spec->handler(ctx);
   });
+}
+
+void ClientSession::Reject(ReplyBuilder& reply, const CommandSpec* spec, std::string_view error) {
+  reply.Error(error);
+  if (spec != nullptr) spec->stats.RecordRejected();
+  server_->stats().total_error_replies.Add(1);
+  if (client_->multi.active) client_->multi.aborted = true;
+}
+
+bool ClientSession::WatchBroken(Keyspace& ks) {
+  const WatchSet& watch = client_->watch;
+  if (watch.dirty.load(std::memory_order_acquire)) return true;
+  // A key that existed at WATCH and is gone now without a write expired meanwhile, which
+  // Redis counts as a change.
+  for (const WatchSet::Key& k : watch.keys) {
+    if (k.live_at_watch && !ks.Peek(k.db, k.key)) return true;
+  }
+  return false;
+}
+
+void ClientSession::EndTransaction() {
+  client_->multi = MultiState();
+  server_->watches().UnwatchAll(&client_->watch);
+}
+
+void ClientSession::Exec(CommandContext& ctx) {
+  MultiState& multi = client_->multi;
+  ReplyBuilder& reply = ctx.reply;
+  if (!multi.active) {
+    reply.Error("ERR EXEC without MULTI");
+    return;
+  }
+  if (multi.aborted) {
+    EndTransaction();
+    reply.Error("EXECABORT Transaction discarded because of previous errors.");
+    return;
+  }
+  // One lock set for the whole transaction: the keys of every queued command plus the
+  // watched keys, or the whole keyspace when a command has no key positions (KEYS,
+  // FLUSHDB, DBSIZE... reach the engine directly; under Execute(all) they reuse its locks).
+  std::vector<QueuedCommand> queue = std::move(multi.queue);
+  std::vector<std::vector<std::string_view>> argvs(queue.size());
+  std::vector<std::string_view> keys;
+  std::vector<int> positions;
+  bool all = false;
+  for (std::size_t i = 0; i < queue.size(); ++i) {
+    for (const std::string& a : queue[i].args) argvs[i].emplace_back(a);
+    positions.clear();
+    queue[i].spec->KeyPositions(argvs[i], &positions);
+    if (positions.empty() || queue[i].spec->has_flag(kCmdLockAll)) all = true;
+    for (int p : positions) keys.push_back(argvs[i][static_cast<std::size_t>(p)]);
+  }
+  for (const WatchSet::Key& k : client_->watch.keys) keys.emplace_back(k.key);
+  StorageEngine& engine = server_->engine();
+  engine.Execute(LockRequest{keys, all}, [&](Keyspace& ks) {
+    if (WatchBroken(ks)) {
+      reply.NullArray();
+      return;
+    }
+    reply.ArrayHeader(queue.size());
+    for (std::size_t i = 0; i < queue.size(); ++i) {
+      const CommandSpec* spec = queue[i].spec;
+      positions.clear();
+      spec->KeyPositions(argvs[i], &positions);
+      CommandContext qctx{argvs[i], reply, *client_, *server_, engine,
+                          positions.empty() ? nullptr : &ks,
+                          client_->db.load(std::memory_order_relaxed)};
+      std::uint64_t errors_before = reply.errors();
+      std::uint64_t start = MonotonicUs();
+      spec->handler(qctx);
+      std::uint64_t errors = reply.errors() - errors_before;
+      spec->stats.RecordCall(MonotonicUs() - start, errors > 0);
+      if (errors > 0) server_->stats().total_error_replies.Add(errors);
+      server_->stats().total_commands_processed.Add(1);
+    }
+  });
+  EndTransaction();
 }
 
 }  // namespace strata

@@ -13,7 +13,7 @@
 
 namespace strata {
 
-class ClientSession final : public net::Session {
+class ClientSession final : public net::Session, public TransactionRunner {
  public:
   ClientSession(ServerState* server, ConnectionControl* conn);
   ~ClientSession() override;
@@ -21,8 +21,16 @@ class ClientSession final : public net::Session {
   net::SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) override;
   void OnClose() override;
   ClientState& client() override { return *client_; }
+  // EXEC: runs the queued commands atomically (TransactionRunner).
+  void Exec(CommandContext& ctx) override;
 
  private:
+  // Replies `error` to a command refused before it ran; inside MULTI this also dooms the
+  // transaction (EXEC will answer EXECABORT), as in Redis.
+  void Reject(ReplyBuilder& reply, const CommandSpec* spec, std::string_view error);
+  // Whether a WATCHed key changed since WATCH; the keys must be locked in `ks`.
+  bool WatchBroken(Keyspace& ks);
+  void EndTransaction();
   // Runs a looked-up, arity-checked command with its keys locked.
   void Execute(const CommandSpec* spec, std::span<const std::string_view> args,
                ReplyBuilder& reply);

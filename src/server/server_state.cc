@@ -6,7 +6,11 @@
 namespace strata {
 
 ServerState::ServerState(const Config& config, StorageEngine* engine)
-    : config_(config), engine_(engine), start_time_ms_(UnixTimeMs()) {
+    : config_(config),
+      engine_(engine),
+      watches_(std::make_unique<WatchRegistry>(engine->num_databases())),
+      start_time_ms_(UnixTimeMs()) {
+  engine_->set_observer(watches_.get());
   last_save_time_ = start_time_ms_ / 1000;
   runtime_.maxclients = config.server.maxclients;
   runtime_.timeout = config.server.timeout;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "server/watch_registry.h"
 #include "strata/config.h"
 #include "strata/storage_engine.h"
 #include "util/clock.h"
@@ -41,6 +42,28 @@ class ConnectionControl {
 
 enum class ReplyMode : std::uint8_t { kOn, kOff, kSkip };
 
+struct CommandContext;
+
+// A command queued between MULTI and EXEC.
+struct QueuedCommand {
+  const CommandSpec* spec;
+  std::vector<std::string> args;
+};
+
+// MULTI/EXEC state of one client (its connection thread only).
+struct MultiState {
+  bool active = false;   // between MULTI and EXEC/DISCARD
+  bool aborted = false;  // a command was rejected while queueing: EXEC answers EXECABORT
+  std::vector<QueuedCommand> queue;
+};
+
+// Runs a client's queued transaction (EXEC); implemented by the dispatcher.
+class TransactionRunner {
+ public:
+  virtual ~TransactionRunner() = default;
+  virtual void Exec(CommandContext& ctx) = 0;
+};
+
 // One client's state. Fields read by other threads (CLIENT LIST, CLIENT KILL) are atomic
 // or guarded by `mu`.
 struct ClientState {
@@ -56,6 +79,9 @@ struct ClientState {
   std::atomic<bool> no_evict{false};
 
   ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
+  MultiState multi;                        // connection thread only
+  WatchSet watch;                          // keys: connection thread; dirty: any thread
+  TransactionRunner* runner = nullptr;     // the dispatcher serving this client
 
   mutable std::mutex mu;
   std::string name;      // GUARDED_BY(mu)
@@ -103,6 +129,7 @@ class ServerState {
 
   const Config& initial_config() const { return config_; }
   StorageEngine& engine() { return *engine_; }
+  WatchRegistry& watches() { return *watches_; }
   RuntimeConfig& runtime() { return runtime_; }
   ServerStats& stats() { return stats_; }
   std::int64_t start_time_ms() const { return start_time_ms_; }
@@ -147,6 +174,7 @@ class ServerState {
  private:
   Config config_;
   StorageEngine* engine_;
+  std::unique_ptr<WatchRegistry> watches_;
   RuntimeConfig runtime_;
   ServerStats stats_;
   std::int64_t start_time_ms_;

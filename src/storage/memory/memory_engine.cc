@@ -13,6 +13,28 @@
 namespace strata::memory {
 namespace {
 
+// The engine whose every shard this thread has locked through Execute(all), if any: the
+// keyspace-wide methods called from inside such an Execute (MULTI/EXEC running FLUSHDB or
+// KEYS) must use those locks rather than take them again.
+thread_local const MemoryEngine* tls_holds_all = nullptr;
+
+// Locks a shard unless this thread already holds every shard of `engine`.
+class ShardGuard {
+ public:
+  ShardGuard(const MemoryEngine* engine, std::mutex& mu)
+      : mu_(tls_holds_all == engine ? nullptr : &mu) {
+    if (mu_ != nullptr) mu_->lock();
+  }
+  ~ShardGuard() {
+    if (mu_ != nullptr) mu_->unlock();
+  }
+  ShardGuard(const ShardGuard&) = delete;
+  ShardGuard& operator=(const ShardGuard&) = delete;
+
+ private:
+  std::mutex* mu_;
+};
+
 std::uint32_t LruClock(std::int64_t now_ms) { return static_cast<std::uint32_t>(now_ms / 1000); }
 
 bool Expired(const Entry* e, std::int64_t now_ms) {
@@ -106,13 +128,16 @@ class MemoryKeyspace final : public Keyspace {
       old->set_flags(old->flags() & static_cast<std::uint8_t>(~Entry::kEncodingFlags));
       if (expire != kNoExpire) old->set_expire_in_place(expire);
       old->set_lru(LruNow());
+      Touched(db, key);
       return;
     }
     Entry* e = Entry::NewString(key, value, expire, 0, false);
     Put(loc, old, e);
+    Touched(db, key);
   }
 
   char* ResizeString(int db, std::string_view key, std::size_t len) override {
+    Touched(db, key);
     Loc loc = Locate(db, key);
     Entry* old = Live(loc, key);
     if (old == nullptr) {
@@ -152,15 +177,17 @@ class MemoryKeyspace final : public Keyspace {
     Entry* old = Live(loc, key);
     if (expire == kKeepExpire) expire = old ? old->expire() : kNoExpire;
     Put(loc, old, Entry::NewObject(key, std::move(obj), expire));
+    Touched(db, key);
   }
 
-  void ObjectChanged(int, std::string_view) override {}
+  void ObjectChanged(int db, std::string_view key) override { Touched(db, key); }
 
   bool Delete(int db, std::string_view key) override {
     Loc loc = Locate(db, key);
     Entry* e = Live(loc, key);
     if (e == nullptr) return false;
     Unlink(loc, key);
+    Touched(db, key);
     return true;
   }
 
@@ -168,6 +195,8 @@ class MemoryKeyspace final : public Keyspace {
     Loc loc = Locate(db, key);
     Entry* e = Live(loc, key);
     if (e == nullptr) return false;
+    if (expire == kNoExpire && !e->has_expire()) return true;  // nothing changes
+    Touched(db, key);
     if (expire != kNoExpire && expire <= now()) {
       Unlink(loc, key);
       return true;
@@ -176,7 +205,6 @@ class MemoryKeyspace final : public Keyspace {
       e->set_expire_in_place(expire);
       return true;
     }
-    if (expire == kNoExpire && !e->has_expire()) return true;
     Put(loc, e, Rebuild(e, key, expire));
     return true;
   }
@@ -190,6 +218,8 @@ class MemoryKeyspace final : public Keyspace {
     Unlink(from, src);
     Loc to = Locate(dst_db, dst);
     Put(to, Live(to, dst), moved);
+    Touched(src_db, src);
+    Touched(dst_db, dst);
     return true;
   }
 
@@ -233,6 +263,10 @@ class MemoryKeyspace final : public Keyspace {
     assert(db >= 0 && db < engine_->num_databases_);
     MemoryEngine::Shard* shard = &engine_->shards_[static_cast<std::size_t>(s)];
     return {h, shard, &shard->dbs[static_cast<std::size_t>(db)]};
+  }
+
+  void Touched(int db, std::string_view key) {
+    if (KeyspaceObserver* observer = engine_->active_observer()) observer->KeyModified(db, key);
   }
 
   // The entry for key if present and not expired; an expired one is deleted.
@@ -299,10 +333,13 @@ void MemoryEngine::Shutdown() {
 void MemoryEngine::Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) {
   MemoryKeyspace ks(this);
   if (request.all) {
-    for (int i = 0; i < kNumShards; ++i) shards_[i].mu.lock();
+    LockAll();
     ks.MarkAllLocked();
+    const MemoryEngine* outer = tls_holds_all;
+    tls_holds_all = this;
     fn(ks);
-    for (int i = kNumShards - 1; i >= 0; --i) shards_[i].mu.unlock();
+    tls_holds_all = outer;
+    UnlockAll();
     return;
   }
   // Lock the distinct shards of the keys in ascending order (deadlock-free).
@@ -329,10 +366,26 @@ void MemoryEngine::Execute(const LockRequest& request, FunctionRef<void(Keyspace
   for (std::size_t i = n; i-- > 0;) shards_[ids[i]].mu.unlock();
 }
 
+void MemoryEngine::LockAll() {
+  if (tls_holds_all == this) return;
+  for (int i = 0; i < kNumShards; ++i) shards_[i].mu.lock();
+}
+
+void MemoryEngine::UnlockAll() {
+  if (tls_holds_all == this) return;
+  for (int i = kNumShards - 1; i >= 0; --i) shards_[i].mu.unlock();
+}
+
+bool MemoryEngine::LiveLocked(int db, std::string_view key, std::int64_t now_ms) {
+  std::uint64_t h = Table::Hash(key);
+  const Entry* e = shards_[ShardOf(h)].dbs[static_cast<std::size_t>(db)].Find(h, key);
+  return e != nullptr && !Expired(e, now_ms);
+}
+
 std::uint64_t MemoryEngine::DbSize(int db) {
   std::uint64_t total = 0;
   for (int i = 0; i < kNumShards; ++i) {
-    std::lock_guard<std::mutex> l(shards_[i].mu);
+    ShardGuard l(this, shards_[i].mu);
     total += shards_[i].dbs[static_cast<std::size_t>(db)].size();
   }
   return total;
@@ -350,7 +403,7 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
   while (shard < kNumShards) {
     Shard& s = shards_[shard];
     {
-      std::lock_guard<std::mutex> l(s.mu);
+      ShardGuard l(this, s.mu);
       Table& t = s.dbs[static_cast<std::size_t>(db)];
       do {
         tc = t.ScanBucket(tc, [&](Entry* e) {
@@ -389,7 +442,7 @@ bool MemoryEngine::RandomKey(int db, std::string* key) {
     int start = static_cast<int>(r % kNumShards);
     for (int i = 0; i < kNumShards; ++i) {
       Shard& s = shards_[(start + i) % kNumShards];
-      std::lock_guard<std::mutex> l(s.mu);
+      ShardGuard l(this, s.mu);
       Table& t = s.dbs[static_cast<std::size_t>(db)];
       if (t.size() == 0) continue;
       Entry* e = t.RandomEntry(RandomU64());
@@ -411,9 +464,17 @@ bool MemoryEngine::RandomKey(int db, std::string* key) {
 
 void MemoryEngine::Flush(int db, bool async) {
   std::vector<Table> dead;
+  // All shards at once: the flush is atomic, and watchers learn which keys it removed.
+  LockAll();
+  if (KeyspaceObserver* observer = active_observer()) {
+    const std::int64_t now = UnixTimeMs();
+    for (int d = 0; d < num_databases_; ++d) {
+      if (db >= 0 && d != db) continue;
+      observer->DbModified(d, [&](std::string_view key) { return LiveLocked(d, key, now); });
+    }
+  }
   for (int i = 0; i < kNumShards; ++i) {
     Shard& s = shards_[i];
-    std::lock_guard<std::mutex> l(s.mu);
     for (int d = 0; d < num_databases_; ++d) {
       if (db >= 0 && d != db) continue;
       Table& t = s.dbs[static_cast<std::size_t>(d)];
@@ -422,6 +483,7 @@ void MemoryEngine::Flush(int db, bool async) {
       t = Table();
     }
   }
+  UnlockAll();
   if (async) {
     std::lock_guard<std::mutex> l(bg_mu_);
     for (auto& t : dead) to_free_.push_back(std::move(t));
@@ -431,13 +493,21 @@ void MemoryEngine::Flush(int db, bool async) {
 }
 
 void MemoryEngine::SwapDb(int a, int b) {
-  for (int i = 0; i < kNumShards; ++i) shards_[i].mu.lock();
+  LockAll();
+  if (KeyspaceObserver* observer = active_observer()) {
+    const std::int64_t now = UnixTimeMs();
+    auto present = [&](std::string_view key) {
+      return LiveLocked(a, key, now) || LiveLocked(b, key, now);
+    };
+    observer->DbModified(a, present);
+    if (b != a) observer->DbModified(b, present);
+  }
   for (int i = 0; i < kNumShards; ++i) {
     std::swap(shards_[i].dbs[static_cast<std::size_t>(a)], shards_[i].dbs[static_cast<std::size_t>(b)]);
     std::swap(shards_[i].expire_cursor[static_cast<std::size_t>(a)],
               shards_[i].expire_cursor[static_cast<std::size_t>(b)]);
   }
-  for (int i = kNumShards - 1; i >= 0; --i) shards_[i].mu.unlock();
+  UnlockAll();
   std::int64_t ta = avg_ttl_[static_cast<std::size_t>(a)];
   avg_ttl_[static_cast<std::size_t>(a)] = avg_ttl_[static_cast<std::size_t>(b)].load();
   avg_ttl_[static_cast<std::size_t>(b)] = ta;
@@ -446,7 +516,7 @@ void MemoryEngine::SwapDb(int a, int b) {
 DbStats MemoryEngine::GetDbStats(int db) {
   DbStats st;
   for (int i = 0; i < kNumShards; ++i) {
-    std::lock_guard<std::mutex> l(shards_[i].mu);
+    ShardGuard l(this, shards_[i].mu);
     const Table& t = shards_[i].dbs[static_cast<std::size_t>(db)];
     st.keys += t.size();
     st.expires += t.expires();
@@ -459,7 +529,7 @@ EngineStats MemoryEngine::GetStats() {
   EngineStats st;
   std::int64_t bytes = 0;
   for (int i = 0; i < kNumShards; ++i) {
-    std::lock_guard<std::mutex> l(shards_[i].mu);
+    ShardGuard l(this, shards_[i].mu);
     st.expired_keys += shards_[i].expired;
     st.keyspace_hits += shards_[i].hits;
     st.keyspace_misses += shards_[i].misses;
@@ -473,7 +543,7 @@ EngineStats MemoryEngine::GetStats() {
 
 void MemoryEngine::ResetStats() {
   for (int i = 0; i < kNumShards; ++i) {
-    std::lock_guard<std::mutex> l(shards_[i].mu);
+    ShardGuard l(this, shards_[i].mu);
     shards_[i].expired = shards_[i].hits = shards_[i].misses = 0;
   }
 }
@@ -481,7 +551,7 @@ void MemoryEngine::ResetStats() {
 std::size_t MemoryEngine::KeyMemoryUsage(int db, std::string_view key) {
   std::uint64_t h = Table::Hash(key);
   Shard& s = shards_[static_cast<std::size_t>(ShardOf(h))];
-  std::lock_guard<std::mutex> l(s.mu);
+  ShardGuard l(this, s.mu);
   Entry* e = s.dbs[static_cast<std::size_t>(db)].Find(h, key);
   if (e == nullptr || Expired(e, UnixTimeMs())) return 0;
   return EntryMemoryUsage(e);
@@ -496,7 +566,7 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
   std::vector<std::int64_t> ttl_n(static_cast<std::size_t>(num_databases_), 0);
   for (int i = 0; i < kNumShards; ++i) {
     Shard& s = shards_[i];
-    std::lock_guard<std::mutex> l(s.mu);
+    ShardGuard l(this, s.mu);
     for (int d = 0; d < num_databases_; ++d) {
       Table& t = s.dbs[static_cast<std::size_t>(d)];
       if (t.expires() == 0) continue;

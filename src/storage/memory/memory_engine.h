@@ -58,6 +58,11 @@ class MemoryEngine final : public StorageEngine {
   };
 
   static int ShardOf(std::uint64_t hash) { return static_cast<int>(hash >> (64 - kShardBits)); }
+  // Lock / unlock every shard, in order; no-ops on a thread inside Execute(all).
+  void LockAll();
+  void UnlockAll();
+  // Whether `key` of `db` exists and has not expired; its shard must be locked.
+  bool LiveLocked(int db, std::string_view key, std::int64_t now_ms);
   void BackgroundLoop();
   // Scans part of each shard's tables for expired keys; returns keys removed.
   std::uint64_t ActiveExpireCycle(std::size_t buckets_per_table);
