@@ -27,6 +27,8 @@ constexpr std::uint64_t kRelativeMaxS = 50000000;
 constexpr std::uint64_t kHugeRelativeMinS = 200000000000ULL;
 constexpr std::uint64_t kHugeRelativeMaxS = 1000000000000000ULL;
 constexpr std::int64_t kRelativeSeparationS = 100;
+// Number of collection home keys at the end of Keys().
+constexpr std::size_t kHomeKeys = 8;
 
 const std::vector<std::string> kFutureSeconds = {"2147483647", "2147483648", "2500000000",
                                                  "2500000001", "3000000000", "4102444800",
@@ -96,6 +98,15 @@ const std::vector<std::string>& CommandGenerator::Keys() {
       "[a]",
       "k?",
       "\xc3\xa9t\xc3\xa9",
+      // home keys of the collection families (see FamilyKey)
+      "list:a",
+      "list:b",
+      "hash:a",
+      "hash:b",
+      "set:a",
+      "set:b",
+      "zset:a",
+      "zset:b",
   };
   return keys;
 }
@@ -128,6 +139,10 @@ std::string CommandGenerator::Key() {
   const auto& keys = Keys();
   // Half the time one of a few hot keys, so that commands see each other's effects.
   if (Chance(0.5)) return keys[Uniform(0, 7)];
+  // The collection families' home keys (the last kHomeKeys) are mostly left to their own
+  // family (see FamilyKey), so that they keep their type long enough to grow; other
+  // commands still reach them now and then (WRONGTYPE, RENAME/COPY/DEL across types).
+  if (Chance(0.75)) return keys[Uniform(0, keys.size() - kHomeKeys - 1)];
   return Pick(keys);
 }
 
@@ -624,7 +639,8 @@ GeneratedCommand CommandGenerator::Scan() {
     }
     if (Chance(0.3)) {
       c.args.push_back(Casing("TYPE"));
-      c.args.push_back(Pick(std::vector<std::string>{"string", "STRING", "list", "hash"}));
+      c.args.push_back(Pick(std::vector<std::string>{"string", "STRING", "list", "hash",
+                                                         "set", "zset", "ZSet", "stream"}));
     }
     return c;
   }
@@ -670,7 +686,29 @@ GeneratedCommand CommandGenerator::WrongArity() {
       {"SET", -3},     {"MGET", -2},      {"MSET", -3},       {"MSETNX", -3},  {"DEL", -2},
       {"UNLINK", -2},  {"EXISTS", -2},    {"TOUCH", -2},      {"COPY", -3},    {"EXPIRE", -3},
       {"PEXPIRE", -3}, {"EXPIREAT", -3},  {"PEXPIREAT", -3},  {"GETEX", -2},   {"LCS", -3},
-      {"SCAN", -2},    {"OBJECT", -2}};
+      {"SCAN", -2},    {"OBJECT", -2},
+      // lists
+      {"LPUSH", -3}, {"RPUSH", -3}, {"LPUSHX", -3}, {"RPUSHX", -3}, {"LPOP", -2}, {"RPOP", -2},
+      {"LLEN", 2}, {"LRANGE", 4}, {"LINDEX", 3}, {"LSET", 4}, {"LINSERT", 5}, {"LREM", 4},
+      {"LTRIM", 4}, {"LPOS", -3}, {"LMOVE", 5}, {"RPOPLPUSH", 3}, {"LMPOP", -4},
+      // hashes
+      {"HSET", -4}, {"HSETNX", 4}, {"HGET", 3}, {"HMGET", -3}, {"HMSET", -4}, {"HDEL", -3},
+      {"HLEN", 2}, {"HEXISTS", 3}, {"HGETALL", 2}, {"HKEYS", 2}, {"HVALS", 2}, {"HINCRBY", 4},
+      {"HINCRBYFLOAT", 4}, {"HSTRLEN", 3}, {"HSCAN", -3}, {"HRANDFIELD", -2},
+      // sets
+      {"SADD", -3}, {"SREM", -3}, {"SMEMBERS", 2}, {"SISMEMBER", 3}, {"SMISMEMBER", -3},
+      {"SCARD", 2}, {"SMOVE", 4}, {"SINTER", -2}, {"SINTERCARD", -3}, {"SUNION", -2},
+      {"SDIFF", -2}, {"SINTERSTORE", -3}, {"SUNIONSTORE", -3}, {"SDIFFSTORE", -3},
+      {"SSCAN", -3}, {"SPOP", -2}, {"SRANDMEMBER", -2},
+      // sorted sets
+      {"ZADD", -4}, {"ZINCRBY", 4}, {"ZREM", -3}, {"ZSCORE", 3}, {"ZMSCORE", -3}, {"ZCARD", 2},
+      {"ZCOUNT", 4}, {"ZLEXCOUNT", 4}, {"ZRANGE", -4}, {"ZRANGESTORE", -5}, {"ZREVRANGE", -4},
+      {"ZRANGEBYSCORE", -4}, {"ZREVRANGEBYSCORE", -4}, {"ZRANGEBYLEX", -4},
+      {"ZREVRANGEBYLEX", -4}, {"ZRANK", 3}, {"ZREVRANK", 3}, {"ZPOPMIN", -2}, {"ZPOPMAX", -2},
+      {"ZMPOP", -4}, {"ZREMRANGEBYRANK", 4}, {"ZREMRANGEBYSCORE", 4}, {"ZREMRANGEBYLEX", 4},
+      {"ZSCAN", -3}, {"ZRANDMEMBER", -2},
+      // transactions
+      {"MULTI", 1}, {"EXEC", 1}, {"DISCARD", 1}, {"WATCH", -2}, {"UNWATCH", 1}};
   const Arity& a = Pick(kArities);
   std::size_t argc;
   if (a.arity > 0) {
@@ -782,6 +820,7 @@ void CommandGenerator::BuildTable() {
       {2, [this] { return WrongArity(); }},
       {0.7, [this] { return Unknown(); }},
   };
+  AddCollectionBuilders();
   for (const auto& e : table_) total_weight_ += e.weight;
 }
 

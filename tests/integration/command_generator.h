@@ -1,10 +1,16 @@
 // Seeded random command stream for the differential test (strata-server vs redis-server).
 //
-// The generator produces string, key and TTL commands in valid and invalid forms over a
-// small key space so that commands interact. Everything it emits is chosen so that a
+// The generator produces string, key, TTL, list, hash, set, sorted-set and transaction
+// commands in valid and invalid forms over one small key space shared by all types, so that
+// commands interact (and WRONGTYPE paths are exercised). Everything it emits is chosen so that a
 // correct server's reply is a pure function of the command history, with two documented
-// exceptions the comparator handles: TTL-style integer replies (tolerance) and key
-// enumerations (order-free). See CompareMode.
+// exceptions the comparator handles: TTL-style integer replies (tolerance) and
+// enumerations whose order is a hash-table detail (order-free). See CompareMode.
+//
+// Collection sizes stay bounded by drawing members/fields from small fixed pools (at most a
+// few dozen distinct ones, every one at most 64 bytes), so hashes and sorted sets stay
+// listpack-encoded in Redis (insertion / score order, deterministic) and SPOP/SRANDMEMBER/
+// HRANDFIELD/ZRANDMEMBER with a count above the pool size return the whole collection.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +30,9 @@ enum class CompareMode {
   kTtlSeconds,     // TTL/EXPIRETIME: non-negative integers may differ by <= 1 (s)
   kTtlMillis,      // PTTL/PEXPIRETIME: non-negative integers may differ by <= 1000 (ms)
   kScanIteration,  // args are "SCAN 0 ..."; drive the full cursor loop, compare key sets
+  kUnorderedPairs,  // arrays of (field, value) pairs compared as multisets of pairs
+  kElementScan,     // args are "[SHZ]SCAN key 0 ..."; drive the cursor loop, compare the sets
+                    // of elements (HSCAN/ZSCAN: of pairs)
 };
 
 struct GeneratedCommand {
@@ -94,11 +103,57 @@ class CommandGenerator {
   GeneratedCommand WrongArity();
   GeneratedCommand Unknown();
 
+  // --- collections (command_generator_collections.cc) ---
+  std::string FamilyKey(char family);  // 'l' list, 'h' hash, 's' set, 'z' sorted set
+  std::string ListElement();
+  std::string HashField();
+  std::string HashValue();
+  std::string SetMember();
+  std::string ZMember();
+  std::string Score();           // ZADD scores: integers, decimals, inf, some invalid
+  std::string ScoreBound();      // ZRANGEBYSCORE bounds: "(" exclusive, inf, invalid
+  std::string LexBound();        // ZRANGEBYLEX bounds: "[a", "(a", "-", "+", invalid
+  std::string Count();           // LPOP/ZPOPMIN-style counts incl. 0, negative, non-integer
+  std::string NumKeys(std::size_t actual);  // LMPOP/ZMPOP/SINTERCARD numkeys, sometimes wrong
+  GeneratedCommand Push(const std::string& name);
+  GeneratedCommand Pop(const std::string& name);
+  GeneratedCommand LInsert();
+  GeneratedCommand LPos();
+  GeneratedCommand LMove();
+  GeneratedCommand LMPop();
+  GeneratedCommand HSet(const std::string& name);
+  GeneratedCommand HFieldsCmd(const std::string& name);  // HMGET/HDEL key f [f ...]
+  GeneratedCommand HIncr(const std::string& name);
+  GeneratedCommand HRandField();
+  GeneratedCommand ElementScan(const std::string& name);
+  GeneratedCommand SMembersCmd(const std::string& name);  // SADD/SREM/SMISMEMBER key m ...
+  GeneratedCommand SetAlgebra(const std::string& name);   // SINTER/SUNION/SDIFF[STORE]
+  GeneratedCommand SInterCard();
+  GeneratedCommand SPopRandom(const std::string& name);
+  GeneratedCommand ZAdd();
+  GeneratedCommand ZRangeGeneric();
+  GeneratedCommand ZRangeStore();
+  GeneratedCommand ZRangeByScore(const std::string& name);
+  GeneratedCommand ZRangeByLex(const std::string& name);
+  GeneratedCommand ZPop(const std::string& name);
+  GeneratedCommand ZMPop();
+  GeneratedCommand ZRemRange(const std::string& name);
+  GeneratedCommand ZRandMember();
+  GeneratedCommand ZSetAlgebra(const std::string& name);  // disabled until registered
+  GeneratedCommand Transaction();
+  GeneratedCommand Watch();
+  GeneratedCommand WriteTo(const std::string& key);  // a command that modifies `key`
+  GeneratedCommand InMulti();  // one command from a builder usable inside MULTI (exact mode)
+
   struct Entry {
     double weight;  // relative frequency
     std::function<GeneratedCommand()> build;
+    // False for builders that queue follow-up commands in pending_ themselves (MULTI,
+    // WATCH, scratch-key sequences): those cannot be nested inside a transaction.
+    bool in_multi = true;
   };
   void BuildTable();
+  void AddCollectionBuilders();
 
   std::vector<Entry> table_;
   std::deque<GeneratedCommand> pending_;  // emitted before drawing a new command

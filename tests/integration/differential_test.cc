@@ -1,29 +1,37 @@
-// Differential test: the same seeded random stream of string, key and TTL commands goes to a
-// real redis-server and to strata-server, and every reply is compared (type and content).
+// Differential test: the same seeded random stream of string, key, TTL, list, hash, set,
+// sorted-set and transaction commands goes to a real redis-server and to strata-server, and
+// every reply is compared (type and content).
 //
 // Reproduce a run:   STRATA_DIFF_SEED=<seed> ./strata_integration_tests
 //                        --gtest_filter='Differential*'
-// Other knobs:       STRATA_DIFF_COMMANDS (default 25000), STRATA_DIFF_SHOW (mismatches
+// Other knobs:       STRATA_DIFF_COMMANDS (default 100000), STRATA_DIFF_SHOW (mismatches
 //                    listed in the failure message, default 20), STRATA_DIFF_SELFCHECK=1
 //                    (redis-server against a second redis-server: must give 0 mismatches),
 //                    STRATA_DIFF_DUMP=<file> (log every command with both replies).
 //
 // Replies are read with a small RESP2 reader that keeps each reply's bytes. Comparison
 // rules (see CompareMode in command_generator.h): byte-for-byte identical, except
-//  * KEYS: the array is compared as a multiset (order is hash-table order);
-//  * SCAN: a full cursor iteration is driven on each server and the sets of returned keys
-//    are compared (cursors and page boundaries are implementation details);
+//  * KEYS, SMEMBERS, SINTER/SUNION/SDIFF, SPOP/SRANDMEMBER/HRANDFIELD/ZRANDMEMBER with a
+//    count covering the whole collection: the array is compared as a multiset (order is
+//    hash-table or random order); with WITHVALUES/WITHSCORES as a multiset of pairs;
+//  * SCAN, SSCAN, HSCAN, ZSCAN: a full cursor iteration is driven on each server and the
+//    sets of returned keys / elements / (field, value) pairs are compared (cursors and page
+//    boundaries are implementation details);
 //  * TTL/EXPIRETIME: two non-negative integer replies may differ by <= 1;
 //    PTTL/PEXPIRETIME: two non-negative integer replies may differ by <= 1000. The two
 //    servers execute a command a few milliseconds apart, and a key set with a relative
 //    expiry has a deadline of "now + n" on each. Negative replies (-1, -2) and every other
 //    reply type must match exactly.
-// Excluded on purpose: RANDOMKEY (returns a random key), OBJECT IDLETIME/FREQ/REFCOUNT
+// The final state of every database is compared too: per key its TYPE, OBJECT ENCODING,
+// contents (GET / LRANGE / HGETALL / SMEMBERS as a set / ZRANGE WITHSCORES) and PTTL.
+// Excluded on purpose: RANDOMKEY (returns a random key), random forms of SPOP/SRANDMEMBER/
+// HRANDFIELD/ZRANDMEMBER (see command_generator_collections.cc), OBJECT IDLETIME/FREQ/REFCOUNT
 // (clock / eviction-policy / allocator details), relative expiries short enough to fire
 // during the run (which of the two servers sees the key expire would be timing-dependent).
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -40,7 +48,7 @@ namespace strata::test {
 namespace {
 
 constexpr std::uint64_t kDefaultSeed = 0x5EED2024ULL;
-constexpr std::size_t kDefaultCommands = 25000;
+constexpr std::size_t kDefaultCommands = 100000;
 constexpr std::size_t kBatch = 100;
 constexpr std::size_t kMaxScanRounds = 100000;
 
@@ -123,6 +131,19 @@ Reply Sorted(Reply r) {
   return r;
 }
 
+// HGETALL-style arrays of (field, value) pairs as a sorted list of encoded pairs (callers
+// compare arrays of odd length exactly instead).
+std::vector<std::string> SortedPairs(const Reply& r) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2) {
+    const Reply& f = r.elements[i];
+    const Reply& v = r.elements[i + 1];
+    out.push_back(std::to_string(f.str.size()) + ":" + f.ToString() + "=" + v.ToString());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 bool Exact(const WireReply& a, const WireReply& b) {
   if (!a.raw.empty() && !b.raw.empty()) return a.raw == b.raw;
   return a.decoded == b.decoded;
@@ -135,6 +156,12 @@ bool RepliesMatch(CompareMode mode, const WireReply& a, const WireReply& b) {
     case CompareMode::kUnordered:
       if (x.type == REDIS_REPLY_ARRAY && y.type == REDIS_REPLY_ARRAY) {
         return Sorted(x) == Sorted(y);
+      }
+      return Exact(a, b);
+    case CompareMode::kUnorderedPairs:
+      if (x.type == REDIS_REPLY_ARRAY && y.type == REDIS_REPLY_ARRAY &&
+          x.elements.size() % 2 == 0 && y.elements.size() % 2 == 0) {
+        return x.elements.size() == y.elements.size() && SortedPairs(x) == SortedPairs(y);
       }
       return Exact(a, b);
     case CompareMode::kTtlSeconds:
@@ -195,6 +222,59 @@ WireReply IterateScan(RespClient& c, std::vector<std::string> args) {
   return out;
 }
 
+bool IsCommand(const std::string& arg, const char* name) {
+  std::string lower;
+  for (char ch : arg) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return lower == name;
+}
+
+// Runs "SSCAN|HSCAN|ZSCAN key <cursor> ..." until the cursor returns to 0 and folds the pages
+// into one synthetic reply: the sorted distinct elements (HSCAN/ZSCAN: sorted distinct
+// (field, value) pairs, flattened). Any reply that is not a well-formed page is returned as
+// is, so it gets compared exactly.
+WireReply IterateElementScan(RespClient& c, std::vector<std::string> args) {
+  const bool pairs = !IsCommand(args[0], "sscan");
+  std::set<std::pair<std::string, std::string>> seen;
+  std::string cursor = "0";
+  for (std::size_t round = 0; round < kMaxScanRounds; ++round) {
+    args[2] = cursor;
+    WireReply w = c.Cmd(args);
+    const Reply& r = w.decoded;
+    if (w.lost || r.type != REDIS_REPLY_ARRAY || r.elements.size() != 2 ||
+        r.elements[0].type != REDIS_REPLY_STRING || r.elements[1].type != REDIS_REPLY_ARRAY ||
+        (pairs && r.elements[1].elements.size() % 2 != 0)) {
+      return w;
+    }
+    const auto& els = r.elements[1].elements;
+    for (std::size_t i = 0; i < els.size(); i += pairs ? 2 : 1) {
+      seen.insert({els[i].str, pairs ? els[i + 1].str : std::string()});
+    }
+    cursor = r.elements[0].str;
+    if (cursor == "0") break;
+  }
+  WireReply out;
+  out.decoded.type = REDIS_REPLY_ARRAY;
+  auto add = [&out](const std::string& s) {
+    Reply e;
+    e.type = REDIS_REPLY_STRING;
+    e.str = s;
+    out.decoded.elements.push_back(e);
+  };
+  for (const auto& [k, v] : seen) {
+    add(k);
+    if (pairs) add(v);
+  }
+  if (cursor != "0") {
+    out.decoded.type = REDIS_REPLY_ERROR;
+    out.decoded.str = "<scan did not terminate>";
+  }
+  return out;
+}
+
+bool IsIteration(CompareMode m) {
+  return m == CompareMode::kScanIteration || m == CompareMode::kElementScan;
+}
+
 struct Mismatch {
   std::size_t index;
   std::string label;
@@ -225,6 +305,10 @@ class DifferentialRun {
   }
 
   bool RunScan(std::size_t index, const GeneratedCommand& cmd) {
+    if (cmd.mode == CompareMode::kElementScan) {
+      return Check(index, cmd, IterateElementScan(redis_, cmd.args),
+                   IterateElementScan(strata_, cmd.args));
+    }
     return Check(index, cmd, IterateScan(redis_, cmd.args), IterateScan(strata_, cmd.args));
   }
 
@@ -238,7 +322,23 @@ class DifferentialRun {
       WireReply rk = redis_.Cmd(keys.args);
       if (!Check(kFinal, keys, rk, strata_.Cmd(keys.args))) return false;
       for (const Reply& k : rk.decoded.elements) {
+        GeneratedCommand type{{"TYPE", k.str}, CompareMode::kExact, "final:TYPE"};
+        WireReply rt = redis_.Cmd(type.args);
+        if (!Check(kFinal, type, rt, strata_.Cmd(type.args))) return false;
+        GeneratedCommand enc{{"OBJECT", "ENCODING", k.str}, CompareMode::kExact,
+                             "final:OBJECT ENCODING"};
+        if (!Check(kFinal, enc, redis_.Cmd(enc.args), strata_.Cmd(enc.args))) return false;
+        const std::string& t = rt.decoded.str;
         GeneratedCommand get{{"GET", k.str}, CompareMode::kExact, "final:GET"};
+        if (t == "list") {
+          get = {{"LRANGE", k.str, "0", "-1"}, CompareMode::kExact, "final:LRANGE"};
+        } else if (t == "hash") {
+          get = {{"HGETALL", k.str}, CompareMode::kExact, "final:HGETALL"};
+        } else if (t == "set") {
+          get = {{"SMEMBERS", k.str}, CompareMode::kUnordered, "final:SMEMBERS"};
+        } else if (t == "zset") {
+          get = {{"ZRANGE", k.str, "0", "-1", "WITHSCORES"}, CompareMode::kExact, "final:ZRANGE"};
+        }
         if (!Check(kFinal, get, redis_.Cmd(get.args), strata_.Cmd(get.args))) return false;
         GeneratedCommand pttl{{"PTTL", k.str}, CompareMode::kTtlMillis, "final:PTTL"};
         if (!Check(kFinal, pttl, redis_.Cmd(pttl.args), strata_.Cmd(pttl.args))) return false;
@@ -297,7 +397,7 @@ class DifferentialRun {
   std::string lost_;
 };
 
-TEST(DifferentialTest, SeededStringKeyTtlStreamMatchesRedis) {
+TEST(DifferentialTest, SeededCommandStreamMatchesRedis) {
   const std::uint64_t seed = EnvNumber("STRATA_DIFF_SEED", kDefaultSeed);
   const std::size_t count = EnvNumber("STRATA_DIFF_COMMANDS", kDefaultCommands);
   const std::size_t show = EnvNumber("STRATA_DIFF_SHOW", 20);
@@ -335,13 +435,13 @@ TEST(DifferentialTest, SeededStringKeyTtlStreamMatchesRedis) {
   bool alive = true;
   std::size_t i = 0;
   while (alive && i < cmds.size()) {
-    if (cmds[i].mode == CompareMode::kScanIteration) {
+    if (IsIteration(cmds[i].mode)) {
       alive = run.RunScan(i, cmds[i]);
       ++i;
       continue;
     }
     std::size_t end = i;
-    while (end < cmds.size() && end - i < kBatch && cmds[end].mode != CompareMode::kScanIteration) {
+    while (end < cmds.size() && end - i < kBatch && !IsIteration(cmds[end].mode)) {
       ++end;
     }
     alive = run.RunBatch(cmds, i, end);
