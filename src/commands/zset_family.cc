@@ -112,6 +112,90 @@ std::pair<std::size_t, std::size_t> LexRanks(const ZSetObject& z, LexBound min,
   return {lo, hi > lo ? hi : lo};
 }
 
+// ---- Lex ranges over members that are not in lex order ------------------------------------
+//
+// Lex ranges assume every member has the same score. When they do not, Redis's answer is
+// whatever its walk produces; for the compact (listpack) form that walk is linear and fully
+// determined, so clients can observe it — and the differential test does. The helpers below
+// reproduce it for listpack sets. (For skiplist sets Redis's answer depends on the random
+// shape of its skiplist; there the rank search above is as good an answer as any.)
+
+bool LexGteMin(std::string_view m, const LexBound& min) {
+  switch (min.kind) {
+    case LexBound::kMinusInf: return true;
+    case LexBound::kPlusInf: return false;
+    case LexBound::kInclusive: return m >= min.s;
+    case LexBound::kExclusive: return m > min.s;
+  }
+  return false;
+}
+
+bool LexLteMax(std::string_view m, const LexBound& max) {
+  switch (max.kind) {
+    case LexBound::kMinusInf: return false;
+    case LexBound::kPlusInf: return true;
+    case LexBound::kInclusive: return m <= max.s;
+    case LexBound::kExclusive: return m < max.s;
+  }
+  return false;
+}
+
+// Whether min > max (or equal with an exclusive end): the range is empty by construction.
+bool LexRangeEmpty(const LexBound& min, const LexBound& max) {
+  auto rank = [](const LexBound& b) {
+    return b.kind == LexBound::kMinusInf ? 0 : b.kind == LexBound::kPlusInf ? 2 : 1;
+  };
+  int cmp;
+  if (rank(min) != 1 || rank(max) != 1) {
+    cmp = rank(min) == rank(max) ? 0 : (rank(min) < rank(max) ? -1 : 1);
+  } else {
+    cmp = min.s.compare(max.s);
+    cmp = cmp < 0 ? -1 : (cmp > 0 ? 1 : 0);
+  }
+  return cmp > 0 ||
+         (cmp == 0 && (min.kind == LexBound::kExclusive || max.kind == LexBound::kExclusive));
+}
+
+std::vector<std::string_view> Members(const ZSetObject& z) {
+  std::vector<std::string_view> out;
+  out.reserve(z.size());
+  if (z.size() > 0) {
+    z.ForRange(0, z.size(), false, [&](std::string_view m, double) { out.push_back(m); });
+  }
+  return out;
+}
+
+// Ascending ranks [lo, hi) a lex range covers in a listpack set, following Redis's walk:
+// forward from the first member >= min until one > max; `reverse` walks back from the last
+// member <= max until one < min.
+std::pair<std::size_t, std::size_t> ListpackLexRanks(const ZSetObject& z, const LexBound& min,
+                                                     const LexBound& max, bool reverse) {
+  std::vector<std::string_view> m = Members(z);
+  std::size_t n = m.size();
+  if (n == 0 || LexRangeEmpty(min, max) || !LexGteMin(m[n - 1], min) || !LexLteMax(m[0], max)) {
+    return {0, 0};
+  }
+  if (!reverse) {
+    std::size_t lo = 0;
+    while (lo < n && !LexGteMin(m[lo], min)) ++lo;
+    if (lo == n || !LexLteMax(m[lo], max)) return {0, 0};
+    std::size_t hi = lo;
+    while (hi < n && LexLteMax(m[hi], max)) ++hi;
+    return {lo, hi};
+  }
+  std::size_t hi = n;
+  while (hi > 0 && !LexLteMax(m[hi - 1], max)) --hi;
+  if (hi == 0 || !LexGteMin(m[hi - 1], min)) return {0, 0};
+  std::size_t lo = hi;
+  while (lo > 0 && LexGteMin(m[lo - 1], min)) --lo;
+  return {lo, hi};
+}
+
+std::pair<std::size_t, std::size_t> LexRangeRanks(const ZSetObject& z, const LexBound& min,
+                                                  const LexBound& max, bool reverse) {
+  return z.is_listpack() ? ListpackLexRanks(z, min, max, reverse) : LexRanks(z, min, max);
+}
+
 // Redis's rank range rules (negative from the end, clamped); [lo, hi) ascending.
 std::pair<std::size_t, std::size_t> RankRanks(std::size_t n, std::int64_t start,
                                               std::int64_t end) {
@@ -468,6 +552,15 @@ void CmdZScan(CommandContext& ctx) {
       errno == ERANGE) {
     return ctx.reply.Error("ERR invalid cursor");
   }
+  // As Redis: the key (missing: an empty scan; wrong type: WRONGTYPE) before the options.
+  auto found = FindTyped<ZSetObject>(ctx, args[1]);
+  if (found.wrong_type) return;
+  if (!found.obj) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("0");
+    ctx.reply.ArrayHeader(0);
+    return;
+  }
   std::int64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;
@@ -483,16 +576,13 @@ void CmdZScan(CommandContext& ctx) {
       return ctx.reply.Error(kErrSyntax);
     }
   }
-  auto found = FindTyped<ZSetObject>(ctx, args[1]);
-  if (found.wrong_type) return;
   std::vector<std::pair<std::string, double>> out;
-  std::uint64_t next = 0;
-  if (found.obj) {
-    next = found.obj->Scan(cursor, static_cast<std::size_t>(count),
-                           [&](std::string_view m, double s) {
-                             if (!use_pattern || GlobMatch(pattern, m)) out.emplace_back(m, s);
-                           });
-  }
+  std::uint64_t next = found.obj->Scan(cursor, static_cast<std::size_t>(count),
+                                       [&](std::string_view m, double s) {
+                                         if (!use_pattern || GlobMatch(pattern, m)) {
+                                           out.emplace_back(m, s);
+                                         }
+                                       });
   ctx.reply.ArrayHeader(2);
   char buf[24];
   ctx.reply.Bulk(std::string_view(buf, static_cast<std::size_t>(
@@ -602,9 +692,33 @@ RangeWalk Resolve(const ZSetObject& z, const RangeRequest& rq) {
   } else if (rq.type == RangeType::kScore) {
     r = ScoreRanks(z, rq.smin, rq.smax);
   } else {
-    r = LexRanks(z, rq.lmin, rq.lmax);
+    r = LexRangeRanks(z, rq.lmin, rq.lmax, reverse);
   }
   std::size_t n = r.second - r.first;
+  if (rq.type == RangeType::kLex && z.is_listpack() && n > 0) {
+    // Redis skips the offset without looking, then emits while the far bound holds: with
+    // members out of lex order that can leave [lo, hi) (see ListpackLexRanks).
+    if (rq.offset < 0) return {};
+    std::vector<std::string_view> m = Members(z);
+    auto off = static_cast<std::uint64_t>(rq.offset);
+    std::size_t count = 0;
+    if (!reverse) {
+      if (off >= m.size() - r.first) return {};
+      std::size_t from = r.first + static_cast<std::size_t>(off);
+      while (from + count < m.size() && LexLteMax(m[from + count], rq.lmax) &&
+             (rq.limit < 0 || count < static_cast<std::uint64_t>(rq.limit))) {
+        ++count;
+      }
+      return count == 0 ? RangeWalk{} : RangeWalk{from, count, false};
+    }
+    if (off >= r.second) return {};
+    std::size_t from = r.second - 1 - static_cast<std::size_t>(off);
+    while (count <= from && LexGteMin(m[from - count], rq.lmin) &&
+           (rq.limit < 0 || count < static_cast<std::uint64_t>(rq.limit))) {
+      ++count;
+    }
+    return count == 0 ? RangeWalk{} : RangeWalk{from, count, true};
+  }
   if (rq.type != RangeType::kRank) {
     // A negative offset skips everything in Redis; a negative limit means "all".
     if (rq.offset < 0 || static_cast<std::uint64_t>(rq.offset) >= n) return {};
@@ -662,7 +776,7 @@ void CmdZLexCount(CommandContext& ctx) {
   auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
   if (found.wrong_type) return;
   if (!found.obj) return ctx.reply.Integer(0);
-  auto r = LexRanks(*found.obj, min, max);
+  auto r = LexRangeRanks(*found.obj, min, max, false);
   ctx.reply.Integer(static_cast<std::int64_t>(r.second - r.first));
 }
 
@@ -690,9 +804,10 @@ void RemoveRangeCommand(CommandContext& ctx, RemoveBy by) {
   if (found.wrong_type) return;
   if (!found.obj) return ctx.reply.Integer(0);
   ZSetObject* z = found.obj;
-  std::pair<std::size_t, std::size_t> r = by == RemoveBy::kRank    ? RankRanks(z->size(), start, end)
-                                          : by == RemoveBy::kScore ? ScoreRanks(*z, smin, smax)
-                                                                   : LexRanks(*z, lmin, lmax);
+  std::pair<std::size_t, std::size_t> r =
+      by == RemoveBy::kRank    ? RankRanks(z->size(), start, end)
+      : by == RemoveBy::kScore ? ScoreRanks(*z, smin, smax)
+                               : LexRangeRanks(*z, lmin, lmax, false);
   z->RemoveRange(r.first, r.second);
   if (r.second > r.first) CommitTyped(ctx, ctx.args[1], z);
   ctx.reply.Integer(static_cast<std::int64_t>(r.second - r.first));

@@ -932,14 +932,13 @@ void CommandGenerator::AddCollectionBuilders() {
       {1, [this] { return ZRemRange("ZREMRANGEBYLEX"); }},
       {1, [this] { return ElementScan("ZSCAN"); }},
       {1, [this] { return ZRandMember(); }, false},
-      // Disabled until ZUNIONSTORE & co. are registered (lead: enable after the merge):
-      // {1, [this] { return ZSetAlgebra("ZUNIONSTORE"); }},
-      // {1, [this] { return ZSetAlgebra("ZINTERSTORE"); }},
-      // {0.7, [this] { return ZSetAlgebra("ZDIFFSTORE"); }},
-      // {1, [this] { return ZSetAlgebra("ZUNION"); }},
-      // {1, [this] { return ZSetAlgebra("ZINTER"); }},
-      // {0.7, [this] { return ZSetAlgebra("ZDIFF"); }},
-      // {0.7, [this] { return ZSetAlgebra("ZINTERCARD"); }},
+      {1, [this] { return ZSetAlgebra("ZUNIONSTORE"); }},
+      {1, [this] { return ZSetAlgebra("ZINTERSTORE"); }},
+      {0.7, [this] { return ZSetAlgebra("ZDIFFSTORE"); }},
+      {1, [this] { return ZSetAlgebra("ZUNION"); }},
+      {1, [this] { return ZSetAlgebra("ZINTER"); }},
+      {0.7, [this] { return ZSetAlgebra("ZDIFF"); }},
+      {0.7, [this] { return ZSetAlgebra("ZINTERCARD"); }},
       // keyspace on collection keys (TYPE/DEL/RENAME/COPY/MOVE/EXPIRE/OBJECT already draw
       // from the same keys; these raise their share now that the table is larger)
       {1.5, key_only("TYPE")},
