@@ -54,6 +54,8 @@ struct CommandContext {
   Keyspace* ks = nullptr;
   // The selected database.
   int db = 0;
+  // Running inside EXEC: blocking commands must answer at once instead of blocking.
+  bool in_transaction = false;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

@@ -206,6 +206,9 @@ const DocEntry kDocs[] = {
    "[<new-format: [ID client-id:integer] | "
    "[TYPE <normal_master_slave_pubsub: NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | [USER username] | "
    "[ADDR ip:port] | [LADDR ip:port] | [SKIPME yes/no]> ...]>"},
+  {"client|unblock", "5.0.0", "connection", "O(log N) where N is the number of client connections",
+   "@connection @dangerous", "", "End another client's blocking command early",
+   "client-id:integer [timeout_error: TIMEOUT | ERROR]"},
   {"client|pause", "2.9.50", "connection", kO1, "@connection", "",
    "Hold back commands from clients for a while", "timeout:integer [mode: WRITE | ALL]"},
   {"client|unpause", "6.2.0", "connection", "O(N), N being the number of paused clients",

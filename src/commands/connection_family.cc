@@ -566,6 +566,41 @@ void CmdClientNoEvict(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command as if it had
+// timed out, or with an error.
+void CmdClientUnblock(CommandContext& ctx) {
+  std::int64_t id;
+  if (!ParseInt64(ctx.args[2], &id)) return ctx.reply.Error(kErrNotInteger);
+  bool as_error = false;
+  if (ctx.args.size() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "error")) {
+      as_error = true;
+    } else if (!EqualsIgnoreCase(ctx.args[3], "timeout")) {
+      return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  for (const auto& c : ctx.server.Clients()) {
+    if (c->id != static_cast<std::uint64_t>(id)) continue;
+    std::lock_guard<std::mutex> l(c->mu);
+    std::shared_ptr<BlockedClient> blocked = c->blocked;
+    if (!blocked || c->conn == nullptr || !ctx.server.blocking().Finish(blocked)) break;
+    c->blocked.reset();
+    std::string out;
+    ReplyBuilder reply(&out);
+    reply.set_resp3(blocked->resp3);
+    if (as_error) {
+      reply.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
+    } else if (blocked->null_bulk_on_timeout) {
+      reply.Null();
+    } else {
+      reply.NullArray();
+    }
+    c->conn->Resume(std::move(out));
+    return ctx.reply.Integer(1);
+  }
+  ctx.reply.Integer(0);
+}
+
 void CmdClientHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "CLIENT",
             {
@@ -590,6 +625,9 @@ void CmdClientHelp(CommandContext& ctx) {
                 "LIST [TYPE (NORMAL|MASTER|REPLICA|PUBSUB) | ID <client-id> [<client-id> ...]]",
                 "    Describe connections, one per line: all of them, those of one type, or",
                 "    those with the given IDs.",
+                "UNBLOCK <client-id> [TIMEOUT|ERROR]",
+                "    End the blocking command of another client as if it timed out (the",
+                "    default), or with an error.",
                 "UNPAUSE",
                 "    End a pause started by CLIENT PAUSE.",
                 "PAUSE <timeout> [WRITE|ALL]",
@@ -631,6 +669,7 @@ void RegisterConnectionCommands(CommandTable* table) {
   client.Sub("kill", -3, kClientFlags | kCmdAdmin, CmdClientKill);
   client.Sub("pause", -3, kClientFlags | kCmdAdmin, CmdClientPause);
   client.Sub("unpause", 2, kClientFlags | kCmdAdmin, CmdClientUnpause);
+  client.Sub("unblock", -3, kClientFlags | kCmdAdmin, CmdClientUnblock);
   client.Sub("reply", 3, kClientFlags, CmdClientReply);
   client.Sub("no-evict", 3, kClientFlags | kCmdAdmin, CmdClientNoEvict);
   client.Sub("help", 2, kCmdLoading | kCmdStale, CmdClientHelp);

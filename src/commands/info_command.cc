@@ -140,7 +140,7 @@ std::string InfoClients(ServerState& s) {
       .Add("maxclients", s.runtime().maxclients.load())
       .Add("client_recent_max_input_buffer", 0)
       .Add("client_recent_max_output_buffer", 0)
-      .Add("blocked_clients", 0)
+      .Add("blocked_clients", static_cast<std::uint64_t>(s.blocking().blocked_clients()))
       .Add("tracking_clients", 0)
       .Add("clients_in_timeout_table", 0);
   return sec.Take();

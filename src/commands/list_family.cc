@@ -1,4 +1,4 @@
-// List commands: LPUSH/RPUSH and friends over types::ListObject (non-blocking only).
+// List commands: LPUSH/RPUSH and friends over types::ListObject, and the blocking pops.
 #include <algorithm>
 #include <cstdint>
 #include <memory>
@@ -234,12 +234,16 @@ void CmdLPos(CommandContext& ctx) {
             "or use negative to start from the end of the list");
       }
     } else if (more && EqualsIgnoreCase(opt, "count")) {
-      if (!ParseInt64(ctx.args[++i], &count)) return ctx.reply.Error(kErrNotInteger);
-      if (count < 0) return ctx.reply.Error("ERR COUNT can't be negative");
+      // Redis reads COUNT and MAXLEN as "positive integers": a parse failure gets the same
+      // error as a negative value.
+      if (!ParseInt64(ctx.args[++i], &count) || count < 0) {
+        return ctx.reply.Error("ERR COUNT can't be negative");
+      }
       has_count = true;
     } else if (more && EqualsIgnoreCase(opt, "maxlen")) {
-      if (!ParseInt64(ctx.args[++i], &maxlen)) return ctx.reply.Error(kErrNotInteger);
-      if (maxlen < 0) return ctx.reply.Error("ERR MAXLEN can't be negative");
+      if (!ParseInt64(ctx.args[++i], &maxlen) || maxlen < 0) {
+        return ctx.reply.Error("ERR MAXLEN can't be negative");
+      }
     } else {
       return ctx.reply.Error(kErrSyntax);
     }
@@ -317,41 +321,217 @@ void LMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
   for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(2 + i));
 }
 
-void CmdLMPop(CommandContext& ctx) {
+struct LMPopArgs {
+  std::span<const std::string_view> keys;
+  bool left = true;
+  std::size_t count = 1;
+};
+
+// Parses "numkeys key [key ...] LEFT|RIGHT [COUNT count]" starting at args[1]; replies the
+// error and returns false when malformed.
+bool ParseLMPop(CommandContext& ctx, std::span<const std::string_view> args, LMPopArgs* out) {
   std::int64_t n;
-  if (!ParseInt64(ctx.args[1], &n) || n <= 0) {
-    return ctx.reply.Error("ERR numkeys should be greater than 0");
+  if (!ParseInt64(args[1], &n) || n <= 0) {
+    ctx.reply.Error("ERR numkeys should be greater than 0");
+    return false;
   }
-  n = LMPopNumKeys(ctx.args);
-  if (n == 0) return ctx.reply.Error(kErrSyntax);
+  n = LMPopNumKeys(args);
+  if (n == 0) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
   std::size_t where = static_cast<std::size_t>(2 + n);
-  bool left;
-  if (!ParseWhere(ctx.args[where], &left)) return ctx.reply.Error(kErrSyntax);
-  std::int64_t count = 1;
+  if (!ParseWhere(args[where], &out->left)) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
   bool has_count = false;
-  for (std::size_t i = where + 1; i < ctx.args.size(); ++i) {
-    if (!has_count && i + 1 < ctx.args.size() && EqualsIgnoreCase(ctx.args[i], "count")) {
-      if (!ParseInt64(ctx.args[++i], &count) || count <= 0) {
-        return ctx.reply.Error("ERR count should be greater than 0");
+  for (std::size_t i = where + 1; i < args.size(); ++i) {
+    std::int64_t count;
+    if (!has_count && i + 1 < args.size() && EqualsIgnoreCase(args[i], "count")) {
+      if (!ParseInt64(args[++i], &count) || count <= 0) {
+        ctx.reply.Error("ERR count should be greater than 0");
+        return false;
       }
+      out->count = static_cast<std::size_t>(count);
       has_count = true;
     } else {
-      return ctx.reply.Error(kErrSyntax);
+      ctx.reply.Error(kErrSyntax);
+      return false;
     }
   }
-  for (std::size_t k = 2; k < where; ++k) {
-    auto l = FindTyped<ListObject>(ctx, ctx.args[k]);
+  out->keys = args.subspan(2, static_cast<std::size_t>(n));
+  return true;
+}
+
+// Replies [key, [elements...]] popped from `list` (which must be non-empty).
+void ReplyLMPop(ReplyBuilder& reply, std::string_view key, ListObject* list, bool left,
+                std::size_t count) {
+  std::size_t take = std::min(count, list->size());
+  reply.ArrayHeader(2);
+  reply.Bulk(key);
+  reply.ArrayHeader(take);
+  for (std::size_t i = 0; i < take; ++i) {
+    reply.Bulk(list->At(left ? 0 : list->size() - 1));
+    if (left) list->PopFront(nullptr);
+    else list->PopBack(nullptr);
+  }
+}
+
+// Pops from the first non-empty list of `a.keys`. Returns false when all are empty (nothing
+// replied) or after replying WRONGTYPE (*wrong_type set).
+bool TryLMPop(CommandContext& ctx, const LMPopArgs& a, bool* wrong_type) {
+  *wrong_type = false;
+  for (std::string_view key : a.keys) {
+    auto l = FindTyped<ListObject>(ctx, key);
+    if (l.wrong_type) {
+      *wrong_type = true;
+      return false;
+    }
+    if (!l.obj) continue;
+    ReplyLMPop(ctx.reply, key, l.obj, a.left, a.count);
+    CommitTyped(ctx, key, l.obj);
+    return true;
+  }
+  return false;
+}
+
+void CmdLMPop(CommandContext& ctx) {
+  LMPopArgs a;
+  if (!ParseLMPop(ctx, ctx.args, &a)) return;
+  bool wrong_type;
+  if (!TryLMPop(ctx, a, &wrong_type) && !wrong_type) ctx.reply.NullArray();
+}
+
+// ---------------------------------------------------------------------------------------
+// Blocking pops. Each first tries like its non-blocking twin; with nothing to pop it
+// answers null at once inside MULTI/EXEC, else it waits (see server/blocking.h).
+
+// The list at `key` for a blocked client being served, or nullptr (absent or other type:
+// the client keeps waiting).
+ListObject* ReadyList(Keyspace& ks, int db, std::string_view key) {
+  ValueRef v = ks.Find(db, key);
+  return v.type == ValueType::kList ? static_cast<ListObject*>(v.obj) : nullptr;
+}
+
+void AfterPop(Keyspace& ks, int db, std::string_view key, ListObject* list) {
+  if (list->size() == 0) {
+    ks.Delete(db, key);
+  } else {
+    ks.ObjectChanged(db, key);
+  }
+}
+
+void BlockingPop(CommandContext& ctx, bool left) {
+  std::int64_t timeout;
+  if (auto err = ParseBlockTimeout(ctx.args.back(), &timeout); !err.empty()) {
+    return ctx.reply.Error(err);
+  }
+  auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
+  for (std::string_view key : keys) {
+    auto l = FindTyped<ListObject>(ctx, key);
     if (l.wrong_type) return;
     if (!l.obj) continue;
-    std::size_t take = std::min<std::size_t>(static_cast<std::size_t>(count), l.obj->size());
     ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(ctx.args[k]);
-    ctx.reply.ArrayHeader(take);
-    PopInto(ctx, l.obj, left, take);
-    CommitTyped(ctx, ctx.args[k], l.obj);
+    ctx.reply.Bulk(key);
+    PopInto(ctx, l.obj, left, 1);
+    CommitTyped(ctx, key, l.obj);
     return;
   }
-  ctx.reply.NullArray();
+  if (ctx.in_transaction) return ctx.reply.NullArray();
+  const int db = ctx.db;
+  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
+              [db, left](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
+                ListObject* list = ReadyList(ks, db, key);
+                if (list == nullptr) return false;
+                reply.ArrayHeader(2);
+                reply.Bulk(key);
+                reply.Bulk(list->At(left ? 0 : list->size() - 1));
+                if (left) list->PopFront(nullptr);
+                else list->PopBack(nullptr);
+                AfterPop(ks, db, key, list);
+                return true;
+              });
+}
+
+void CmdBLPop(CommandContext& ctx) { BlockingPop(ctx, true); }
+void CmdBRPop(CommandContext& ctx) { BlockingPop(ctx, false); }
+
+void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string_view timeout_arg) {
+  std::int64_t timeout;
+  if (auto err = ParseBlockTimeout(timeout_arg, &timeout); !err.empty()) {
+    return ctx.reply.Error(err);
+  }
+  std::string_view src = ctx.args[1], dst = ctx.args[2];
+  auto s = FindTyped<ListObject>(ctx, src);
+  if (s.wrong_type) return;
+  if (s.obj) return MoveGeneric(ctx, from_left, to_left);
+  if (ctx.in_transaction) return ctx.reply.Null();
+  const int db = ctx.db;
+  BlockOnKeys(ctx, {std::string(src)}, {std::string(dst)}, timeout, true,
+              [db, from_left, to_left, dst = std::string(dst)](
+                  Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
+                ListObject* list = ReadyList(ks, db, key);
+                if (list == nullptr) return false;
+                ValueRef d = ks.Find(db, dst);
+                if (d && d.type != ValueType::kList) {
+                  reply.Error(kErrWrongType);  // served with the error, as Redis does
+                  return true;
+                }
+                std::string value;
+                if (from_left) list->PopFront(&value);
+                else list->PopBack(&value);
+                if (d) {
+                  auto* out = static_cast<ListObject*>(d.obj);
+                  if (to_left) out->PushFront(value);
+                  else out->PushBack(value);
+                  if (out != list) ks.ObjectChanged(db, dst);
+                } else {
+                  auto fresh = std::make_unique<ListObject>();
+                  fresh->PushBack(value);
+                  ks.SetObject(db, dst, std::move(fresh), kNoExpire);
+                }
+                AfterPop(ks, db, key, list);
+                reply.Bulk(value);
+                return true;
+              });
+}
+
+void CmdBLMove(CommandContext& ctx) {
+  bool from_left, to_left;
+  if (!ParseWhere(ctx.args[3], &from_left) || !ParseWhere(ctx.args[4], &to_left)) {
+    return ctx.reply.Error(kErrSyntax);
+  }
+  BlockingMove(ctx, from_left, to_left, ctx.args[5]);
+}
+
+void CmdBRPopLPush(CommandContext& ctx) { BlockingMove(ctx, false, true, ctx.args[3]); }
+
+void BLMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
+  std::int64_t n = LMPopNumKeys(args.subspan(1));
+  for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(3 + i));
+}
+
+void CmdBLMPop(CommandContext& ctx) {
+  std::int64_t timeout;
+  if (auto err = ParseBlockTimeout(ctx.args[1], &timeout); !err.empty()) {
+    return ctx.reply.Error(err);
+  }
+  LMPopArgs a;
+  if (!ParseLMPop(ctx, ctx.args.subspan(1), &a)) return;
+  bool wrong_type;
+  if (TryLMPop(ctx, a, &wrong_type) || wrong_type) return;
+  if (ctx.in_transaction) return ctx.reply.NullArray();
+  const int db = ctx.db;
+  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
+              [db, left = a.left, count = a.count](Keyspace& ks, std::string_view key,
+                                                   ReplyBuilder& reply) {
+                ListObject* list = ReadyList(ks, db, key);
+                if (list == nullptr) return false;
+                ReplyLMPop(reply, key, list, left, count);
+                AfterPop(ks, db, key, list);
+                return true;
+              });
 }
 
 constexpr std::string_view kPushCx =
@@ -418,6 +598,26 @@ const DocEntry kListDocs[] = {
      "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
      "@list", "", "Pop elements from the first non-empty list among several keys",
      "numkeys:integer key [key ...] <where: LEFT | RIGHT> [COUNT count:integer]"},
+    {"blpop", "2.0.0", "list", "O(N) where N is the number of provided keys.",
+     "@list @blocking", "",
+     "Pop the first element of the first non-empty list, waiting for one if all are empty",
+     "key [key ...] timeout:double"},
+    {"brpop", "2.0.0", "list", "O(N) where N is the number of provided keys.",
+     "@list @blocking", "",
+     "Pop the last element of the first non-empty list, waiting for one if all are empty",
+     "key [key ...] timeout:double"},
+    {"blmove", "6.2.0", "list", "O(1)", "@list", "",
+     "Move an element between lists like LMOVE, waiting for one if the source is empty",
+     "source destination <wherefrom: LEFT | RIGHT> <whereto: LEFT | RIGHT> timeout:double"},
+    {"brpoplpush", "2.2.0", "list", "O(1)", "@list", "",
+     "Move the last element of a list to the head of another, waiting if the source is empty",
+     "source destination timeout:double"},
+    {"blmpop", "7.0.0", "list",
+     "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
+     "@list @blocking", "",
+     "Pop elements from the first non-empty list, waiting for one if all are empty",
+     "timeout:double numkeys:integer key [key ...] <where: LEFT | RIGHT> "
+     "[COUNT count:integer]"},
 };
 
 }  // namespace
@@ -443,6 +643,12 @@ void RegisterListCommands(CommandTable* table) {
   table->Add("lmove", 5, kCmdWrite | kCmdDenyOom, CmdLMove).Keys(1, 2, 1);
   table->Add("rpoplpush", 3, kCmdWrite | kCmdDenyOom, CmdRPopLPush).Keys(1, 2, 1);
   table->Add("lmpop", -4, kCmdWrite, CmdLMPop).KeysBy(LMPopKeys);
+  constexpr std::uint32_t kBlock = kCmdWrite | kCmdNoScript | kCmdBlocking;
+  table->Add("blpop", -3, kBlock, CmdBLPop).Keys(1, -2, 1);
+  table->Add("brpop", -3, kBlock, CmdBRPop).Keys(1, -2, 1);
+  table->Add("blmove", 6, kBlock | kCmdDenyOom, CmdBLMove).Keys(1, 2, 1);
+  table->Add("brpoplpush", 4, kBlock | kCmdDenyOom, CmdBRPopLPush).Keys(1, 2, 1);
+  table->Add("blmpop", -5, kCmdWrite | kCmdBlocking, CmdBLMPop).KeysBy(BLMPopKeys);
 }
 
 }  // namespace strata

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <utility>
 
+#include "util/clock.h"
+
 namespace strata {
 
 bool ParseInt64(std::string_view s, std::int64_t* out) {
@@ -56,6 +58,22 @@ bool ParseLongDouble(std::string_view s, long double* out) {
   if (std::isnan(v)) return false;
   *out = v;
   return true;
+}
+
+std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms) {
+  long double seconds;
+  if (!ParseLongDouble(s, &seconds)) return "ERR timeout is not a float or out of range";
+  long double ms = seconds * 1000.0L;
+  // Redis converts with a plain cast: anything beyond the int64 range (inf included) comes
+  // out as INT64_MIN there and is reported as negative.
+  if (!(ms < 9223372036854775807.0L && ms > -9223372036854775807.0L)) {
+    return "ERR timeout is negative";
+  }
+  auto t = static_cast<std::int64_t>(ms);
+  if (t < 0) return "ERR timeout is negative";
+  if (t > INT64_MAX - UnixTimeMs()) return "ERR timeout is out of range";
+  *timeout_ms = t;
+  return "";
 }
 
 bool ParseDouble(std::string_view s, double* out) {

@@ -35,6 +35,10 @@ std::string ToUpper(std::string_view s);
 // Redis's stringmatchlen glob matching (*, ?, [...], \ escapes), optionally nocase.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 
+// A blocking command's timeout argument (seconds, fractional; 0 = forever) in milliseconds.
+// Returns "" or Redis's error text for it.
+std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms);
+
 // Formats an integer into `buf` (at least 21 bytes); returns the length.
 std::size_t FormatInt64(std::int64_t v, char* buf);
 

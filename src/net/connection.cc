@@ -138,7 +138,7 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
 void Connection::ProcessInput() {
   // CONFIG SET proto-max-bulk-len applies to connections already open, as in Redis.
   parser_.set_max_bulk_len(state_->runtime().proto_max_bulk_len.load(std::memory_order_relaxed));
-  while (!closed_ && !paused_ && !close_after_reply_) {
+  while (!closed_ && !paused_ && !blocked_ && !close_after_reply_) {
     std::size_t consumed = 0;
     auto result = parser_.Parse(in_.get() + in_begin_, in_end_ - in_begin_, &consumed);
     if (result == RespParser::Result::kNeedMore) break;
@@ -166,6 +166,11 @@ void Connection::ProcessInput() {
       break;
     }
     in_begin_ += consumed;
+    if (action.kind == SessionAction::kBlocked) {
+      blocked_ = true;
+      if (action.delay_ms > 0) ArmBlockTimer(action.delay_ms);
+      break;
+    }
   }
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
@@ -175,6 +180,34 @@ void Connection::ProcessInput() {
       in_cap_ = 0;
     }
   }
+}
+
+void Connection::ArmBlockTimer(std::int64_t ms) {
+  retry_timer_.expires_after(std::chrono::milliseconds(ms));
+  retry_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+    if (ec || self->closed_ || !self->blocked_) return;
+    if (!self->session_->OnBlockTimeout(self->reply_)) {
+      self->ArmBlockTimer(1);  // being served this very moment; look again
+      return;
+    }
+    self->EndBlock();
+  });
+}
+
+void Connection::EndBlock() {
+  blocked_ = false;
+  ProcessInput();  // commands pipelined behind the blocking one
+  Flush();
+  DoRead();
+}
+
+void Connection::Resume(std::string reply) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), reply = std::move(reply)] {
+    if (self->closed_ || !self->blocked_) return;
+    self->retry_timer_.cancel();
+    self->out_ += reply;
+    self->EndBlock();
+  });
 }
 
 void Connection::Flush() {

@@ -40,6 +40,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   int Fd() const override { return fd_; }
   std::size_t QueryBufferBytes() const override { return in_end_ - in_begin_; }
   std::size_t OutputBufferBytes() const override { return out_.size(); }
+  void Resume(std::string reply) override;
 
  private:
   void DoRead();
@@ -71,6 +72,9 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool close_after_reply_ = false;
   bool closed_ = false;
   bool paused_ = false;  // waiting on a retry timer
+  bool blocked_ = false;  // in a blocking command (input is still read, not processed)
+  void ArmBlockTimer(std::int64_t ms);
+  void EndBlock();
   bool flush_scheduled_ = false;  // queued in the worker's end-of-turn flush
   asio::steady_timer retry_timer_;
   std::int64_t last_activity_ms_ = 0;

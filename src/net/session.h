@@ -16,6 +16,8 @@ struct SessionAction {
   enum Kind : std::uint8_t {
     kDone,        // the command ran; its reply (if any) is in the builder
     kRetryLater,  // the command did not run (e.g. CLIENT PAUSE); call again after delay_ms
+    kBlocked,     // a blocking command waits: no more input is processed until
+                  // ConnectionControl::Resume, or OnBlockTimeout after delay_ms (0: never)
   };
   Kind kind = kDone;
   std::int64_t delay_ms = 0;
@@ -27,6 +29,10 @@ class Session {
   virtual SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) = 0;
   // The connection is closing; called once, on the connection's thread.
   virtual void OnClose() = 0;
+  // A blocked command's timeout passed: writes its timeout reply and returns true, or
+  // returns false when the command is being served right now (its reply comes by Resume;
+  // ask again shortly in case that attempt fails).
+  virtual bool OnBlockTimeout(ReplyBuilder& reply) = 0;
   virtual ClientState& client() = 0;
 };
 

@@ -33,8 +33,12 @@ std::string UnknownCommandError(std::span<const std::string_view> args) {
 }  // namespace
 
 ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
-    : server_(server), client_(std::make_shared<ClientState>()), table_(CommandTable::Get()) {
+    : server_(server),
+      client_(std::make_shared<ClientState>()),
+      table_(CommandTable::Get()),
+      exec_spec_(table_.Find("exec")) {
   client_->id = server->NextClientId();
+  client_->self = client_;
   client_->conn = conn;
   client_->created_ms = UnixTimeMs();
   client_->last_interaction_ms = client_->created_ms;
@@ -47,6 +51,12 @@ ClientSession::~ClientSession() { server_->watches().UnwatchAll(&client_->watch)
 
 void ClientSession::OnClose() {
   server_->watches().UnwatchAll(&client_->watch);
+  std::shared_ptr<BlockedClient> blocked;
+  {
+    std::lock_guard<std::mutex> l(client_->mu);
+    blocked = std::move(client_->blocked);
+  }
+  if (blocked) server_->blocking().Finish(blocked);
   server_->RemoveClient(client_->id);
   // Other threads (CLIENT KILL, CLIENT LIST) use `conn` only while holding `mu`; once it is
   // null under the lock they leave the connection alone, so it may be destroyed.
@@ -106,6 +116,8 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   std::uint64_t start = MonotonicUs();
 
   Execute(spec, args, reply);
+  // Serve clients blocked on keys this command pushed to (its locks are released now).
+  if (BlockingRegistry::HasReady()) server_->blocking().ServeReady(server_->engine());
 
   std::uint64_t elapsed = MonotonicUs() - start;
   std::uint64_t errors = reply.errors() - errors_before;
@@ -122,7 +134,33 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
     out->resize(out_before);
     if (after == ReplyMode::kSkip) client_->reply_mode = ReplyMode::kOn;
   }
+  if (client_->block_request) {
+    std::int64_t timeout = client_->block_timeout_ms;
+    std::lock_guard<std::mutex> l(client_->mu);
+    client_->blocked = std::move(client_->block_request);
+    return {net::SessionAction::kBlocked, timeout};
+  }
   return {};
+}
+
+bool ClientSession::OnBlockTimeout(ReplyBuilder& reply) {
+  std::shared_ptr<BlockedClient> blocked;
+  {
+    std::lock_guard<std::mutex> l(client_->mu);
+    blocked = client_->blocked;
+  }
+  if (!blocked || !server_->blocking().Finish(blocked)) return false;
+  {
+    std::lock_guard<std::mutex> l(client_->mu);
+    client_->blocked.reset();
+  }
+  reply.set_resp3(blocked->resp3);
+  if (blocked->null_bulk_on_timeout) {
+    reply.Null();
+  } else {
+    reply.NullArray();
+  }
+  return true;
 }
 
 void ClientSession::Execute(const CommandSpec* spec, std::span<const std::string_view> args,
@@ -154,9 +192,16 @@ void ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
 }
 
 void ClientSession::Reject(ReplyBuilder& reply, const CommandSpec* spec, std::string_view error) {
-  reply.Error(error);
   if (spec != nullptr) spec->stats.RecordRejected();
   server_->stats().total_error_replies.Add(1);
+  if (spec != nullptr && spec == exec_spec_) {
+    // A refused EXEC ends the transaction (and the WATCHes), inside MULTI or not.
+    std::string_view reason = error.substr(0, 4) == "ERR " ? error.substr(4) : error;
+    reply.Error("EXECABORT Transaction discarded because of: " + std::string(reason));
+    EndTransaction();
+    return;
+  }
+  reply.Error(error);
   if (client_->multi.active) client_->multi.aborted = true;
 }
 
@@ -217,7 +262,7 @@ void ClientSession::Exec(CommandContext& ctx) {
       spec->KeyPositions(argvs[i], &positions);
       CommandContext qctx{argvs[i], reply, *client_, *server_, engine,
                           positions.empty() ? nullptr : &ks,
-                          client_->db.load(std::memory_order_relaxed)};
+                          client_->db.load(std::memory_order_relaxed), true};
       std::uint64_t errors_before = reply.errors();
       std::uint64_t start = MonotonicUs();
       spec->handler(qctx);
@@ -227,7 +272,7 @@ void ClientSession::Exec(CommandContext& ctx) {
       server_->stats().total_commands_processed.Add(1);
     }
   });
-  EndTransaction();
+  EndTransaction();  // clients blocked on keys pushed to here are served after EXEC returns
 }
 
 }  // namespace strata

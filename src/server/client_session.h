@@ -20,6 +20,7 @@ class ClientSession final : public net::Session, public TransactionRunner {
 
   net::SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) override;
   void OnClose() override;
+  bool OnBlockTimeout(ReplyBuilder& reply) override;
   ClientState& client() override { return *client_; }
   // EXEC: runs the queued commands atomically (TransactionRunner).
   void Exec(CommandContext& ctx) override;
@@ -38,6 +39,7 @@ class ClientSession final : public net::Session, public TransactionRunner {
   ServerState* server_;
   std::shared_ptr<ClientState> client_;
   const CommandTable& table_;
+  const CommandSpec* exec_spec_;  // EXEC: refusing it ends the transaction
   std::vector<int> key_positions_;         // scratch
   std::vector<std::string_view> keys_;     // scratch
 };

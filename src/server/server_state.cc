@@ -5,12 +5,38 @@
 
 namespace strata {
 
+namespace {
+
+// The engine has one observer slot; WATCH and blocked clients both need the notifications.
+class Observer final : public KeyspaceObserver {
+ public:
+  Observer(WatchRegistry* watches, BlockingRegistry* blocking)
+      : watches_(watches), blocking_(blocking) {}
+  bool Active() const override { return watches_->Active() || blocking_->Active(); }
+  void KeyModified(int db, std::string_view key) override {
+    if (watches_->Active()) watches_->KeyModified(db, key);
+    if (blocking_->Active()) blocking_->KeyModified(db, key);
+  }
+  void DbModified(int db, FunctionRef<bool(std::string_view key)> present) override {
+    if (watches_->Active()) watches_->DbModified(db, present);
+    if (blocking_->Active()) blocking_->DbModified(db, present);
+  }
+
+ private:
+  WatchRegistry* watches_;
+  BlockingRegistry* blocking_;
+};
+
+}  // namespace
+
 ServerState::ServerState(const Config& config, StorageEngine* engine)
     : config_(config),
       engine_(engine),
       watches_(std::make_unique<WatchRegistry>(engine->num_databases())),
+      blocking_(std::make_unique<BlockingRegistry>(engine->num_databases())),
+      observer_(std::make_unique<Observer>(watches_.get(), blocking_.get())),
       start_time_ms_(UnixTimeMs()) {
-  engine_->set_observer(watches_.get());
+  engine_->set_observer(observer_.get());
   last_save_time_ = start_time_ms_ / 1000;
   runtime_.maxclients = config.server.maxclients;
   runtime_.timeout = config.server.timeout;

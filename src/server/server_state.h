@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "server/blocking.h"
 #include "server/watch_registry.h"
 #include "strata/config.h"
 #include "strata/storage_engine.h"
@@ -38,6 +39,9 @@ class ConnectionControl {
   // Bytes buffered for input / output right now (CLIENT LIST qbuf, omem).
   virtual std::size_t QueryBufferBytes() const = 0;
   virtual std::size_t OutputBufferBytes() const = 0;
+  // Thread-safe: ends a blocking command with `reply` (raw RESP) and resumes the client.
+  // Call while holding the client's `mu` with `conn` non-null.
+  virtual void Resume(std::string reply) = 0;
 };
 
 enum class ReplyMode : std::uint8_t { kOn, kOff, kSkip };
@@ -68,6 +72,7 @@ class TransactionRunner {
 // or guarded by `mu`.
 struct ClientState {
   std::uint64_t id = 0;
+  std::weak_ptr<ClientState> self;  // this state's owner, for replies delivered later
   ConnectionControl* conn = nullptr;
   std::int64_t created_ms = 0;
 
@@ -82,11 +87,16 @@ struct ClientState {
   MultiState multi;                        // connection thread only
   WatchSet watch;                          // keys: connection thread; dirty: any thread
   TransactionRunner* runner = nullptr;     // the dispatcher serving this client
+  // Set by a blocking command's handler that found nothing; the dispatcher then suspends
+  // the client (connection thread only).
+  std::shared_ptr<BlockedClient> block_request;
+  std::int64_t block_timeout_ms = 0;
 
   mutable std::mutex mu;
   std::string name;      // GUARDED_BY(mu)
   std::string lib_name;  // GUARDED_BY(mu)
   std::string lib_ver;   // GUARDED_BY(mu)
+  std::shared_ptr<BlockedClient> blocked;  // GUARDED_BY(mu): while in a blocking command
 
   std::string GetName() const {
     std::lock_guard<std::mutex> l(mu);
@@ -130,6 +140,7 @@ class ServerState {
   const Config& initial_config() const { return config_; }
   StorageEngine& engine() { return *engine_; }
   WatchRegistry& watches() { return *watches_; }
+  BlockingRegistry& blocking() { return *blocking_; }
   RuntimeConfig& runtime() { return runtime_; }
   ServerStats& stats() { return stats_; }
   std::int64_t start_time_ms() const { return start_time_ms_; }
@@ -175,6 +186,8 @@ class ServerState {
   Config config_;
   StorageEngine* engine_;
   std::unique_ptr<WatchRegistry> watches_;
+  std::unique_ptr<BlockingRegistry> blocking_;
+  std::unique_ptr<KeyspaceObserver> observer_;  // fans engine notifications out to both
   RuntimeConfig runtime_;
   ServerStats stats_;
   std::int64_t start_time_ms_;

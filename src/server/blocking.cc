@@ -1,0 +1,140 @@
+#include "server/blocking.h"
+
+#include <algorithm>
+#include <thread>
+#include <utility>
+
+#include "server/server_state.h"
+
+namespace strata {
+namespace {
+
+struct ReadyKey {
+  int db;
+  std::string key;
+};
+// Keys with waiters changed by this thread's current command, in the order they changed.
+thread_local std::vector<ReadyKey> tls_ready;
+
+void NoteReady(int db, std::string_view key) {
+  for (const ReadyKey& r : tls_ready) {
+    if (r.db == db && r.key == key) return;
+  }
+  tls_ready.push_back({db, std::string(key)});
+}
+
+}  // namespace
+
+bool BlockingRegistry::HasReady() { return !tls_ready.empty(); }
+
+void BlockingRegistry::Block(const std::shared_ptr<BlockedClient>& waiter) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto& keys = by_key_[static_cast<std::size_t>(waiter->db)];
+  for (const std::string& k : waiter->keys) {
+    Queue& q = keys[k];
+    if (q.empty()) waiting_keys_.fetch_add(1, std::memory_order_relaxed);
+    // BLPOP a a: one place in the queue is enough.
+    if (std::find(q.begin(), q.end(), waiter) == q.end()) q.push_back(waiter);
+  }
+  blocked_.fetch_add(1, std::memory_order_relaxed);
+}
+
+void BlockingRegistry::Remove(const BlockedClient* waiter) {
+  std::lock_guard<std::mutex> l(mu_);
+  auto& keys = by_key_[static_cast<std::size_t>(waiter->db)];
+  bool found = false;
+  for (const std::string& k : waiter->keys) {
+    auto it = keys.find(k);
+    if (it == keys.end()) continue;
+    Queue& q = it->second;
+    auto pos = std::find_if(q.begin(), q.end(), [&](const auto& p) { return p.get() == waiter; });
+    if (pos == q.end()) continue;
+    q.erase(pos);
+    found = true;
+    if (q.empty()) {
+      keys.erase(it);
+      waiting_keys_.fetch_sub(1, std::memory_order_relaxed);
+    }
+  }
+  if (found) blocked_.fetch_sub(1, std::memory_order_relaxed);
+}
+
+void BlockingRegistry::KeyModified(int db, std::string_view key) {
+  std::lock_guard<std::mutex> l(mu_);
+  const auto& keys = by_key_[static_cast<std::size_t>(db)];
+  if (keys.find(std::string(key)) != keys.end()) NoteReady(db, key);
+}
+
+void BlockingRegistry::DbModified(int db, FunctionRef<bool(std::string_view key)> present) {
+  std::lock_guard<std::mutex> l(mu_);
+  for (const auto& [key, queue] : by_key_[static_cast<std::size_t>(db)]) {
+    if (present(key)) NoteReady(db, key);
+  }
+}
+
+std::shared_ptr<BlockedClient> BlockingRegistry::ClaimFirst(int db, const std::string& key,
+                                                            bool* busy) {
+  *busy = false;
+  std::lock_guard<std::mutex> l(mu_);
+  auto& keys = by_key_[static_cast<std::size_t>(db)];
+  auto it = keys.find(key);
+  if (it == keys.end()) return nullptr;
+  for (const auto& waiter : it->second) {
+    if (waiter->Claim(BlockedClient::kServing)) return waiter;
+    if (waiter->state.load(std::memory_order_acquire) == BlockedClient::kServing) {
+      *busy = true;
+      return nullptr;
+    }
+  }
+  return nullptr;
+}
+
+bool BlockingRegistry::Finish(const std::shared_ptr<BlockedClient>& waiter) {
+  if (!waiter->Claim()) return false;
+  Remove(waiter.get());
+  return true;
+}
+
+void BlockingRegistry::Deliver(const BlockedClient& waiter, std::string reply) {
+  std::shared_ptr<ClientState> client = waiter.client.lock();
+  if (client == nullptr) return;
+  std::lock_guard<std::mutex> l(client->mu);
+  client->blocked.reset();
+  if (client->conn != nullptr) client->conn->Resume(std::move(reply));
+}
+
+void BlockingRegistry::ServeReady(StorageEngine& engine) {
+  // Serving can make more keys ready (BLMOVE pushes to its destination): loop until done.
+  for (std::size_t next = 0; next < tls_ready.size(); ++next) {
+    ReadyKey ready = tls_ready[next];
+    // Waiters in the order they blocked, until one finds nothing left to pop.
+    for (;;) {
+      bool busy = false;
+      std::shared_ptr<BlockedClient> waiter = ClaimFirst(ready.db, ready.key, &busy);
+      if (waiter == nullptr) {
+        if (!busy) break;
+        std::this_thread::yield();  // another thread's attempt is in flight; look again
+        continue;
+      }
+      std::string out;
+      ReplyBuilder reply(&out);
+      reply.set_resp3(waiter->resp3);
+      std::vector<std::string_view> keys{ready.key};
+      for (const std::string& k : waiter->extra_keys) keys.emplace_back(k);
+      bool served = false;
+      engine.Execute(LockRequest{keys, false}, [&](Keyspace& ks) {
+        served = waiter->try_serve(ks, ready.key, reply);
+      });
+      if (!served) {
+        waiter->state.store(BlockedClient::kWaiting, std::memory_order_release);
+        break;
+      }
+      waiter->state.store(BlockedClient::kDone, std::memory_order_release);
+      Remove(waiter.get());
+      Deliver(*waiter, std::move(out));
+    }
+  }
+  tls_ready.clear();
+}
+
+}  // namespace strata
