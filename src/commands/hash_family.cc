@@ -339,60 +339,17 @@ void CmdHRandField(CommandContext& ctx) {
 
 // ---- HSCAN ---------------------------------------------------------------------------
 
-// Redis parses cursors with strtoul: no leading space, the whole (C) string, no overflow;
-// a leading '-' wraps around.
-bool ParseCursor(std::string_view s, std::uint64_t* out) {
-  std::string buf(s);
-  if (!buf.empty() && std::isspace(static_cast<unsigned char>(buf[0]))) return false;
-  char* end = nullptr;
-  errno = 0;
-  unsigned long v = std::strtoul(buf.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *out = v;
-  return true;
-}
 
 void CmdHScan(CommandContext& ctx) {
-  std::uint64_t cursor;
-  if (!ParseCursor(ctx.args[2], &cursor)) {
-    ctx.reply.Error("ERR invalid cursor");
-    return;
-  }
-  auto r = FindTyped<HashObject>(ctx, ctx.args[1]);
-  if (r.wrong_type) return;
-  if (r.obj == nullptr) {  // Redis answers before looking at the options
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.ArrayHeader(0);
-    return;
-  }
-  std::int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (std::size_t i = 3; i < ctx.args.size(); i += 2) {
-    const bool has_value = i + 1 < ctx.args.size();
-    if (has_value && EqualsIgnoreCase(ctx.args[i], "count")) {
-      if (!ParseInt64(ctx.args[i + 1], &count)) {
-        ctx.reply.Error(kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(kErrSyntax);
-        return;
-      }
-    } else if (has_value && EqualsIgnoreCase(ctx.args[i], "match")) {
-      pattern = ctx.args[i + 1];
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-  }
+  ElementScan scan;
+  HashObject* h = BeginElementScan<HashObject>(ctx, &scan);
+  if (h == nullptr) return;
+  std::uint64_t cursor = scan.cursor;
+  const auto count = static_cast<std::int64_t>(scan.count);
   std::vector<HashObject::Entry> found;
   auto collect = [&](std::string_view f, std::string_view v) {
-    if (!use_pattern || GlobMatch(pattern, f)) found.emplace_back(f, v);
+    if (scan.Matches(f)) found.emplace_back(f, v);
   };
-  HashObject* h = r.obj;
   if (h->is_listpack()) {  // small hashes come back whole, as in Redis
     h->ForEach(collect);
     cursor = 0;

@@ -250,19 +250,6 @@ void CmdMove(CommandContext& ctx) {
 // ---------------------------------------------------------------------------------------
 // KEYS SCAN RANDOMKEY DBSIZE FLUSHDB FLUSHALL SWAPDB
 
-// Redis's SCAN cursor parsing (strtoul): optional sign, decimal digits up to the first NUL,
-// no leading space; a negative number wraps around as unsigned.
-bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor) {
-  std::string text(arg);
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
-}
-
 void CmdKeys(CommandContext& ctx) {
   std::string_view pattern = ctx.args[1];
   // A lone "*" matches every key, the empty one included (GlobMatch("*", "") is false).

@@ -372,63 +372,20 @@ void CmdSInterCard(CommandContext& ctx) {
 
 // ---- SSCAN ----------------------------------------------------------------------------
 
-// Redis's cursor rules: strtoul, no leading space, whole string, no overflow ("-1" wraps).
-bool ParseCursor(std::string_view arg, std::uint64_t* cursor) {
-  std::string text(arg);
-  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return false;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return false;
-  *cursor = v;
-  return true;
-}
 
 void CmdSScan(CommandContext& ctx) {
-  std::uint64_t cursor;
-  if (!ParseCursor(ctx.args[2], &cursor)) {
-    ctx.reply.Error("ERR invalid cursor");
-    return;
-  }
-  auto t = FindTyped<SetObject>(ctx, ctx.args[1]);
-  if (t.wrong_type) return;
-  if (t.obj == nullptr) {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.ArrayHeader(0);
-    return;
-  }
-  std::int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (std::size_t j = 3; j < ctx.args.size(); j += 2) {
-    bool has_value = j + 1 < ctx.args.size();
-    if (EqualsIgnoreCase(ctx.args[j], "count") && has_value) {
-      if (!ParseInt64(ctx.args[j + 1], &count)) {
-        ctx.reply.Error(kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(kErrSyntax);
-        return;
-      }
-    } else if (EqualsIgnoreCase(ctx.args[j], "match") && has_value) {
-      pattern = ctx.args[j + 1];
-      use_pattern = pattern != "*";
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-  }
+  ElementScan scan;
+  SetObject* set = BeginElementScan<SetObject>(ctx, &scan);
+  if (set == nullptr) return;
   std::vector<std::string> found;
   auto take = [&](std::string_view m) {
-    if (!use_pattern || GlobMatch(pattern, m)) found.emplace_back(m);
+    if (scan.Matches(m)) found.emplace_back(m);
   };
   std::uint64_t next = 0;
-  if (t.obj->is_intset()) {
-    t.obj->ForEach(take);  // compact sets are returned whole, as Redis does
+  if (set->is_intset()) {
+    set->ForEach(take);  // compact sets are returned whole, as Redis does
   } else {
-    next = t.obj->ScanStep(cursor, static_cast<std::size_t>(count), take);
+    next = set->ScanStep(scan.cursor, scan.count, take);
   }
   ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk(std::to_string(next));

@@ -51,6 +51,57 @@ void CommitTyped(CommandContext& ctx, std::string_view key, T* obj) {
   }
 }
 
+// HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count], in Redis's order of checks:
+// the cursor, then the key (missing: an empty scan is replied; wrong type: WRONGTYPE), then
+// the options.
+struct ElementScan {
+  std::uint64_t cursor = 0;
+  std::size_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;  // "*" matches everything, the empty string included
+
+  bool Matches(std::string_view s) const { return !use_pattern || GlobMatch(pattern, s); }
+};
+
+// Returns the collection to scan, or nullptr once a reply was written.
+template <typename T>
+T* BeginElementScan(CommandContext& ctx, ElementScan* scan) {
+  if (!ParseScanCursor(ctx.args[2], &scan->cursor)) {
+    ctx.reply.Error("ERR invalid cursor");
+    return nullptr;
+  }
+  auto found = FindTyped<T>(ctx, ctx.args[1]);
+  if (found.wrong_type) return nullptr;
+  if (found.obj == nullptr) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("0");
+    ctx.reply.ArrayHeader(0);
+    return nullptr;
+  }
+  for (std::size_t i = 3; i < ctx.args.size(); i += 2) {
+    const bool has_value = i + 1 < ctx.args.size();
+    std::int64_t count;
+    if (has_value && EqualsIgnoreCase(ctx.args[i], "count")) {
+      if (!ParseInt64(ctx.args[i + 1], &count)) {
+        ctx.reply.Error(kErrNotInteger);
+        return nullptr;
+      }
+      if (count < 1) {
+        ctx.reply.Error(kErrSyntax);
+        return nullptr;
+      }
+      scan->count = static_cast<std::size_t>(count);
+    } else if (has_value && EqualsIgnoreCase(ctx.args[i], "match")) {
+      scan->pattern = ctx.args[i + 1];
+      scan->use_pattern = scan->pattern != "*";
+    } else {
+      ctx.reply.Error(kErrSyntax);
+      return nullptr;
+    }
+  }
+  return found.obj;
+}
+
 // Suspends the client in a blocking command that found nothing to pop: it waits on `keys`
 // (of the selected database) until `try_serve` succeeds on one of them after a change, or
 // `timeout_ms` passes (0: forever), when it gets a null reply (a null bulk string with

@@ -60,6 +60,17 @@ bool ParseLongDouble(std::string_view s, long double* out) {
   return true;
 }
 
+bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor) {
+  std::string text(arg);
+  if (!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return false;
+  *cursor = v;
+  return true;
+}
+
 std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms) {
   long double seconds;
   if (!ParseLongDouble(s, &seconds)) return "ERR timeout is not a float or out of range";

@@ -35,6 +35,10 @@ std::string ToUpper(std::string_view s);
 // Redis's stringmatchlen glob matching (*, ?, [...], \ escapes), optionally nocase.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
 
+// Redis's SCAN-family cursor (strtoul): decimal digits, no leading space; a negative number
+// wraps around as unsigned.
+bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor);
+
 // A blocking command's timeout argument (seconds, fractional; 0 = forever) in milliseconds.
 // Returns "" or Redis's error text for it.
 std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms);

@@ -542,47 +542,13 @@ void CmdZRandMember(CommandContext& ctx) {
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdZScan(CommandContext& ctx) {
-  const auto& args = ctx.args;
-  // Redis reads the cursor with strtoul: no leading space, a '-' wraps around.
-  std::string text(args[2]);
-  errno = 0;
-  char* end = nullptr;
-  std::uint64_t cursor = std::strtoull(text.c_str(), &end, 10);
-  if ((!text.empty() && std::isspace(static_cast<unsigned char>(text[0]))) || *end != '\0' ||
-      errno == ERANGE) {
-    return ctx.reply.Error("ERR invalid cursor");
-  }
-  // As Redis: the key (missing: an empty scan; wrong type: WRONGTYPE) before the options.
-  auto found = FindTyped<ZSetObject>(ctx, args[1]);
-  if (found.wrong_type) return;
-  if (!found.obj) {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    ctx.reply.ArrayHeader(0);
-    return;
-  }
-  std::int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  for (std::size_t j = 3; j < args.size(); j += 2) {
-    bool has_value = j + 1 < args.size();
-    if (EqualsIgnoreCase(args[j], "count") && has_value) {
-      if (!ParseInt64(args[j + 1], &count)) return ctx.reply.Error(kErrNotInteger);
-      if (count < 1) return ctx.reply.Error(kErrSyntax);
-    } else if (EqualsIgnoreCase(args[j], "match") && has_value) {
-      pattern = args[j + 1];
-      use_pattern = pattern != "*";  // "*" matches everything, even the empty member
-    } else {
-      return ctx.reply.Error(kErrSyntax);
-    }
-  }
+  ElementScan scan;
+  ZSetObject* z = BeginElementScan<ZSetObject>(ctx, &scan);
+  if (z == nullptr) return;
   std::vector<std::pair<std::string, double>> out;
-  std::uint64_t next = found.obj->Scan(cursor, static_cast<std::size_t>(count),
-                                       [&](std::string_view m, double s) {
-                                         if (!use_pattern || GlobMatch(pattern, m)) {
-                                           out.emplace_back(m, s);
-                                         }
-                                       });
+  std::uint64_t next = z->Scan(scan.cursor, scan.count, [&](std::string_view m, double s) {
+    if (scan.Matches(m)) out.emplace_back(m, s);
+  });
   ctx.reply.ArrayHeader(2);
   char buf[24];
   ctx.reply.Bulk(std::string_view(buf, static_cast<std::size_t>(
