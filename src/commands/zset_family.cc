@@ -393,6 +393,23 @@ void RankCommand(CommandContext& ctx, bool reverse) {
 void CmdZRank(CommandContext& ctx) { RankCommand(ctx, false); }
 void CmdZRevRank(CommandContext& ctx) { RankCommand(ctx, true); }
 
+// Replies the `n` lowest (or, with `max`, highest) entries of `z` as member, score — each
+// entry as a [member, score] pair when `pairs` — and removes them. No header.
+void PopEntries(ReplyBuilder& reply, ZSetObject* z, bool max, std::size_t n, bool pairs) {
+  if (n == 0) return;
+  std::size_t start = max ? z->size() - 1 : 0;
+  z->ForRange(start, n, max, [&](std::string_view m, double s) {
+    if (pairs) reply.ArrayHeader(2);
+    reply.Bulk(m);
+    reply.Double(s);
+  });
+  if (max) {
+    z->RemoveRange(z->size() - n, z->size());
+  } else {
+    z->RemoveRange(0, n);
+  }
+}
+
 void PopCommand(CommandContext& ctx, bool max) {
   if (ctx.args.size() > 3) return ctx.reply.Error(kErrSyntax);
   std::int64_t count = 1;
@@ -409,17 +426,7 @@ void PopCommand(CommandContext& ctx, bool max) {
   // Without a count the reply is one flat pair, even in RESP3.
   bool pairs = has_count && ctx.reply.resp3();
   ctx.reply.ArrayHeader(pairs ? n : 2 * n);
-  std::size_t start = max ? z->size() - 1 : 0;
-  z->ForRange(start, n, max, [&](std::string_view m, double s) {
-    if (pairs) ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(m);
-    ctx.reply.Double(s);
-  });
-  if (max) {
-    z->RemoveRange(z->size() - n, z->size());
-  } else {
-    z->RemoveRange(0, n);
-  }
+  PopEntries(ctx.reply, z, max, n, pairs);
   CommitTyped(ctx, ctx.args[1], z);
 }
 
@@ -435,50 +442,168 @@ void ZMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
   }
 }
 
-void CmdZMPop(CommandContext& ctx) {
-  const auto& args = ctx.args;
+// BZMPOP timeout numkeys key [key ...] MIN|MAX [COUNT count]: the keys start at args[3].
+void BZMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
+  if (args.size() < 2) return;
+  std::size_t first = out->size();
+  ZMPopKeys(args.subspan(1), out);
+  for (std::size_t i = first; i < out->size(); ++i) ++(*out)[i];
+}
+
+struct ZMPopArgs {
+  std::span<const std::string_view> keys;
+  bool max = false;
+  std::size_t count = 1;
+};
+
+// Parses "numkeys key [key ...] MIN|MAX [COUNT count]" starting at args[1]; replies the
+// error and returns false when malformed.
+bool ParseZMPop(CommandContext& ctx, std::span<const std::string_view> args, ZMPopArgs* out) {
   std::int64_t numkeys;
   if (!ParseInt64(args[1], &numkeys) || numkeys <= 0) {
-    return ctx.reply.Error("ERR numkeys should be greater than 0");
+    ctx.reply.Error("ERR numkeys should be greater than 0");
+    return false;
   }
-  if (static_cast<std::uint64_t>(numkeys) + 2 >= args.size()) return ctx.reply.Error(kErrSyntax);
+  if (static_cast<std::uint64_t>(numkeys) + 2 >= args.size()) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
   std::size_t where = 2 + static_cast<std::size_t>(numkeys);
-  bool max = EqualsIgnoreCase(args[where], "max");
-  if (!max && !EqualsIgnoreCase(args[where], "min")) return ctx.reply.Error(kErrSyntax);
+  out->max = EqualsIgnoreCase(args[where], "max");
+  if (!out->max && !EqualsIgnoreCase(args[where], "min")) {
+    ctx.reply.Error(kErrSyntax);
+    return false;
+  }
   std::int64_t count = -1;
   for (std::size_t j = where + 1; j < args.size(); ++j) {
     if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
       if (!ParseInt64(args[++j], &count) || count <= 0) {
-        return ctx.reply.Error("ERR count should be greater than 0");
+        ctx.reply.Error("ERR count should be greater than 0");
+        return false;
       }
     } else {
-      return ctx.reply.Error(kErrSyntax);
+      ctx.reply.Error(kErrSyntax);
+      return false;
     }
   }
-  if (count == -1) count = 1;
-  for (std::size_t k = 2; k < where; ++k) {
-    auto found = FindTyped<ZSetObject>(ctx, args[k]);
-    if (found.wrong_type) return;
-    ZSetObject* z = found.obj;
-    if (!z) continue;
-    std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(count), z->size());
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(args[k]);
-    ctx.reply.ArrayHeader(n);
-    z->ForRange(max ? z->size() - 1 : 0, n, max, [&](std::string_view m, double s) {
-      ctx.reply.ArrayHeader(2);
-      ctx.reply.Bulk(m);
-      ctx.reply.Double(s);
-    });
-    if (max) {
-      z->RemoveRange(z->size() - n, z->size());
-    } else {
-      z->RemoveRange(0, n);
+  out->count = count == -1 ? 1 : static_cast<std::size_t>(count);
+  out->keys = args.subspan(2, static_cast<std::size_t>(numkeys));
+  return true;
+}
+
+// Replies [key, [[member, score] ...]] with up to `count` entries popped from `z`.
+void ReplyZMPop(ReplyBuilder& reply, std::string_view key, ZSetObject* z, bool max,
+                std::size_t count) {
+  std::size_t n = std::min(count, z->size());
+  reply.ArrayHeader(2);
+  reply.Bulk(key);
+  reply.ArrayHeader(n);
+  PopEntries(reply, z, max, n, true);
+}
+
+// Pops from the first non-empty sorted set of `a.keys`. Returns false when all are empty
+// (nothing replied) or after replying WRONGTYPE (*wrong_type set).
+bool TryZMPop(CommandContext& ctx, const ZMPopArgs& a, bool* wrong_type) {
+  *wrong_type = false;
+  for (std::string_view key : a.keys) {
+    auto found = FindTyped<ZSetObject>(ctx, key);
+    if (found.wrong_type) {
+      *wrong_type = true;
+      return false;
     }
-    CommitTyped(ctx, args[k], z);
+    if (!found.obj) continue;
+    ReplyZMPop(ctx.reply, key, found.obj, a.max, a.count);
+    CommitTyped(ctx, key, found.obj);
+    return true;
+  }
+  return false;
+}
+
+void CmdZMPop(CommandContext& ctx) {
+  ZMPopArgs a;
+  if (!ParseZMPop(ctx, ctx.args, &a)) return;
+  bool wrong_type;
+  if (!TryZMPop(ctx, a, &wrong_type) && !wrong_type) ctx.reply.NullArray();
+}
+
+// ---- Blocking pops -----------------------------------------------------------------------
+//
+// Like the list family's: an immediate attempt exactly as the non-blocking command, then a
+// null reply inside MULTI/EXEC, else a wait on the keys (see server/blocking.h).
+
+// The sorted set at `key` for a blocked client being served, or nullptr (absent or of
+// another type: the client keeps waiting).
+ZSetObject* ReadyZSet(Keyspace& ks, int db, std::string_view key) {
+  ValueRef v = ks.Find(db, key);
+  return v.type == ZSetObject::kType ? static_cast<ZSetObject*>(v.obj) : nullptr;
+}
+
+void AfterServe(Keyspace& ks, int db, std::string_view key, ZSetObject* z) {
+  if (z->size() == 0) {
+    ks.Delete(db, key);
+  } else {
+    ks.ObjectChanged(db, key);
+  }
+}
+
+// Replies [key, member, score] for the entry popped from `z` (non-empty).
+void ReplyBZPop(ReplyBuilder& reply, std::string_view key, ZSetObject* z, bool max) {
+  reply.ArrayHeader(3);
+  reply.Bulk(key);
+  PopEntries(reply, z, max, 1, false);
+}
+
+// BZPOPMIN / BZPOPMAX key [key ...] timeout.
+void BlockingZPop(CommandContext& ctx, bool max) {
+  std::int64_t timeout;
+  if (auto err = ParseBlockTimeout(ctx.args.back(), &timeout); !err.empty()) {
+    return ctx.reply.Error(err);
+  }
+  auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
+  for (std::string_view key : keys) {
+    auto found = FindTyped<ZSetObject>(ctx, key);
+    if (found.wrong_type) return;
+    if (!found.obj) continue;
+    ReplyBZPop(ctx.reply, key, found.obj, max);
+    CommitTyped(ctx, key, found.obj);
     return;
   }
-  ctx.reply.NullArray();
+  if (ctx.in_transaction) return ctx.reply.NullArray();
+  const int db = ctx.db;
+  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
+              [db, max](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
+                ZSetObject* z = ReadyZSet(ks, db, key);
+                if (z == nullptr || z->size() == 0) return false;
+                ReplyBZPop(reply, key, z, max);
+                AfterServe(ks, db, key, z);
+                return true;
+              });
+}
+
+void CmdBZPopMin(CommandContext& ctx) { BlockingZPop(ctx, false); }
+void CmdBZPopMax(CommandContext& ctx) { BlockingZPop(ctx, true); }
+
+void CmdBZMPop(CommandContext& ctx) {
+  // Redis checks numkeys, the direction and COUNT before the timeout.
+  ZMPopArgs a;
+  if (!ParseZMPop(ctx, ctx.args.subspan(1), &a)) return;
+  std::int64_t timeout;
+  if (auto err = ParseBlockTimeout(ctx.args[1], &timeout); !err.empty()) {
+    return ctx.reply.Error(err);
+  }
+  bool wrong_type;
+  if (TryZMPop(ctx, a, &wrong_type) || wrong_type) return;
+  if (ctx.in_transaction) return ctx.reply.NullArray();
+  const int db = ctx.db;
+  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
+              [db, max = a.max, count = a.count](Keyspace& ks, std::string_view key,
+                                                 ReplyBuilder& reply) {
+                ZSetObject* z = ReadyZSet(ks, db, key);
+                if (z == nullptr || z->size() == 0) return false;
+                ReplyZMPop(reply, key, z, max, count);
+                AfterServe(ks, db, key, z);
+                return true;
+              });
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]].
@@ -1121,6 +1246,17 @@ const DocEntry kZSetDocs[] = {
      "@sortedset", "", "Remove and return the lowest or highest scored members of the first "
      "non-empty sorted set among several keys",
      "numkeys:integer key [key ...] <where: MIN | MAX> [COUNT count:integer]"},
+    {"bzpopmin", "5.0.0", "sorted-set", kLogN, "@sortedset", "",
+     "Remove and return the lowest scored member of the first non-empty sorted set, waiting "
+     "for one if all are empty", "key [key ...] timeout:double"},
+    {"bzpopmax", "5.0.0", "sorted-set", kLogN, "@sortedset", "",
+     "Remove and return the highest scored member of the first non-empty sorted set, "
+     "waiting for one if all are empty", "key [key ...] timeout:double"},
+    {"bzmpop", "7.0.0", "sorted-set",
+     "O(K)+O(M*log(N)) with K the number of keys and M the number of members popped",
+     "@sortedset", "", "Remove and return the lowest or highest scored members of the first "
+     "non-empty sorted set, waiting for one if all are empty",
+     "timeout:double numkeys:integer key [key ...] <where: MIN | MAX> [COUNT count:integer]"},
     {"zrandmember", "6.2.0", "sorted-set", "O(N) with N the number of members returned",
      "@sortedset", "nondeterministic_output", "Return random members of a sorted set",
      "key [options: count:integer [WITHSCORES]]"},
@@ -1192,6 +1328,10 @@ void RegisterZSetCommands(CommandTable* table) {
   table->Add("zcount", 4, kReadFast, CmdZCount).Keys(1, 1, 1);
   table->Add("zlexcount", 4, kReadFast, CmdZLexCount).Keys(1, 1, 1);
   table->Add("zmpop", -4, kCmdWrite, CmdZMPop).KeysBy(ZMPopKeys);
+  constexpr std::uint32_t kBlock = kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast;
+  table->Add("bzpopmin", -3, kBlock, CmdBZPopMin).Keys(1, -2, 1);
+  table->Add("bzpopmax", -3, kBlock, CmdBZPopMax).Keys(1, -2, 1);
+  table->Add("bzmpop", -5, kCmdWrite | kCmdBlocking, CmdBZMPop).KeysBy(BZMPopKeys);
   table->Add("zrandmember", -2, kCmdReadOnly | kCmdRandom, CmdZRandMember).Keys(1, 1, 1);
   table->Add("zscan", -3, kCmdReadOnly | kCmdRandom, CmdZScan).Keys(1, 1, 1);
   table->Add("zremrangebyrank", 4, kCmdWrite, CmdZRemRangeByRank).Keys(1, 1, 1);

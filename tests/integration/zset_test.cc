@@ -636,11 +636,16 @@ TEST_F(ZSetTest, Resp3Shapes) {
   EXPECT_NE(got.find("*2\r\n$1\r\na\r\n,2.5\r\n"), std::string::npos) << got;
 }
 
-TEST_F(ZSetTest, UnregisteredCommandsAreUnknown) {
-  // Out of scope here: blocking pops. They must answer the unknown-command error.
-  Reply r = s_->Cmd({"BZPOPMIN", "zset:x", "0"});
-  EXPECT_TRUE(r.is_error());
-  EXPECT_EQ(r.str.rfind("ERR unknown command", 0), 0u) << r.str;
+TEST_F(ZSetTest, BlockingPopsAreRegistered) {
+  // The blocking pops are covered in blocking_test.cc; here only their immediate replies.
+  BothAll({
+      {"DEL", "zset:x", "zset:y"},
+      {"ZADD", "zset:x", "1.5", "a", "2", "b", "3", "c"},
+      {"BZPOPMIN", "zset:y", "zset:x", "0"},
+      {"BZPOPMAX", "zset:x", "0"},
+      {"BZMPOP", "0", "2", "zset:y", "zset:x", "MIN", "COUNT", "5"},
+      {"EXISTS", "zset:x"},
+  });
 }
 
 }  // namespace
