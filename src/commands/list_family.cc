@@ -513,12 +513,13 @@ void BLMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
 }
 
 void CmdBLMPop(CommandContext& ctx) {
+  // Redis checks numkeys, LEFT|RIGHT and COUNT before the timeout.
+  LMPopArgs a;
+  if (!ParseLMPop(ctx, ctx.args.subspan(1), &a)) return;
   std::int64_t timeout;
   if (auto err = ParseBlockTimeout(ctx.args[1], &timeout); !err.empty()) {
     return ctx.reply.Error(err);
   }
-  LMPopArgs a;
-  if (!ParseLMPop(ctx, ctx.args.subspan(1), &a)) return;
   bool wrong_type;
   if (TryLMPop(ctx, a, &wrong_type) || wrong_type) return;
   if (ctx.in_transaction) return ctx.reply.NullArray();

@@ -186,20 +186,11 @@ TEST_F(BlockingTest, ErrorOrderOfTheMultiPops) {
       {"BZMPOP", "-1", "1", "b:l", "FOO"},
       {"BZMPOP", "abc", "1", "b:l", "MIN"},
   });
-  if (!HasFailure()) {
-    // See the report: BLMPOP parses the timeout first.
-    Reply s = s_->Cmd(Args{"BLMPOP", "abc", "0", "b:l", "LEFT"});
-    Reply r = r_->Cmd(Args{"BLMPOP", "abc", "0", "b:l", "LEFT"});
-    if (!(s == r)) {
-      GTEST_SKIP() << "Strata bug (list_family.cc CmdBLMPop): BLMPOP checks the timeout "
-                      "before numkeys/direction/COUNT; Redis answers "
-                   << r.ToString() << ", Strata " << s.ToString();
-    }
-    BothAll({
-        {"BLMPOP", "-1", "1", "b:l", "UP"},
-        {"BLMPOP", "abc", "1", "b:l", "LEFT", "COUNT", "0"},
-    });
-  }
+  BothAll({
+      {"BLMPOP", "abc", "0", "b:l", "LEFT"},
+      {"BLMPOP", "-1", "1", "b:l", "UP"},
+      {"BLMPOP", "abc", "1", "b:l", "LEFT", "COUNT", "0"},
+  });
 }
 
 TEST_F(BlockingTest, TimeoutReturnsNull) {
