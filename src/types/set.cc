@@ -3,6 +3,7 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <limits>
@@ -55,6 +56,12 @@ char* NewBlob(std::string_view m) {
   }
   char* p = static_cast<char*>(std::malloc(h + m.size()));
   if (p == nullptr) std::abort();
+  // The slot format needs the pointer to fit in 48 bits; fail loudly rather than corrupt
+  // a set on a platform with wider user-space addresses (e.g. 5-level paging).
+  if ((reinterpret_cast<std::uintptr_t>(p) >> kTagShift) != 0) {
+    std::fprintf(stderr, "strata: a heap address exceeds 48 bits; sets cannot store it\n");
+    std::abort();
+  }
   std::memcpy(p, hdr, h);
   if (!m.empty()) std::memcpy(p + h, m.data(), m.size());
   return p;
