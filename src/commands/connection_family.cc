@@ -569,6 +569,10 @@ void CmdClientNoEvict(CommandContext& ctx) {
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command as if it had
 // timed out, or with an error.
 void CmdClientUnblock(CommandContext& ctx) {
+  if (ctx.args.size() > 4) {
+    return ctx.reply.Error(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  }
   std::int64_t id;
   if (!ParseInt64(ctx.args[2], &id)) return ctx.reply.Error(kErrNotInteger);
   bool as_error = false;

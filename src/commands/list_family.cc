@@ -407,11 +407,13 @@ void CmdLMPop(CommandContext& ctx) {
 // Blocking pops. Each first tries like its non-blocking twin; with nothing to pop it
 // answers null at once inside MULTI/EXEC, else it waits (see server/blocking.h).
 
-// The list at `key` for a blocked client being served, or nullptr (absent or other type:
-// the client keeps waiting).
-ListObject* ReadyList(Keyspace& ks, int db, std::string_view key) {
+// The list at `key` for a blocked client being served, or nullptr with *miss telling why
+// it keeps waiting (absent, or another type).
+ListObject* ReadyList(Keyspace& ks, int db, std::string_view key, ServeResult* miss) {
   ValueRef v = ks.Find(db, key);
-  return v.type == ValueType::kList ? static_cast<ListObject*>(v.obj) : nullptr;
+  if (v.type == ValueType::kList) return static_cast<ListObject*>(v.obj);
+  *miss = v ? ServeResult::kSkip : ServeResult::kEmpty;
+  return nullptr;
 }
 
 void AfterPop(Keyspace& ks, int db, std::string_view key, ListObject* list) {
@@ -442,15 +444,16 @@ void BlockingPop(CommandContext& ctx, bool left) {
   const int db = ctx.db;
   BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
               [db, left](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
-                ListObject* list = ReadyList(ks, db, key);
-                if (list == nullptr) return false;
+                ServeResult miss;
+                ListObject* list = ReadyList(ks, db, key, &miss);
+                if (list == nullptr) return miss;
                 reply.ArrayHeader(2);
                 reply.Bulk(key);
                 reply.Bulk(list->At(left ? 0 : list->size() - 1));
                 if (left) list->PopFront(nullptr);
                 else list->PopBack(nullptr);
                 AfterPop(ks, db, key, list);
-                return true;
+                return ServeResult::kServed;
               });
 }
 
@@ -471,12 +474,13 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
   BlockOnKeys(ctx, {std::string(src)}, {std::string(dst)}, timeout, true,
               [db, from_left, to_left, dst = std::string(dst)](
                   Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
-                ListObject* list = ReadyList(ks, db, key);
-                if (list == nullptr) return false;
+                ServeResult miss;
+                ListObject* list = ReadyList(ks, db, key, &miss);
+                if (list == nullptr) return miss;
                 ValueRef d = ks.Find(db, dst);
                 if (d && d.type != ValueType::kList) {
                   reply.Error(kErrWrongType);  // served with the error, as Redis does
-                  return true;
+                  return ServeResult::kServed;
                 }
                 std::string value;
                 if (from_left) list->PopFront(&value);
@@ -493,7 +497,7 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
                 }
                 AfterPop(ks, db, key, list);
                 reply.Bulk(value);
-                return true;
+                return ServeResult::kServed;
               });
 }
 
@@ -527,11 +531,12 @@ void CmdBLMPop(CommandContext& ctx) {
   BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
               [db, left = a.left, count = a.count](Keyspace& ks, std::string_view key,
                                                    ReplyBuilder& reply) {
-                ListObject* list = ReadyList(ks, db, key);
-                if (list == nullptr) return false;
+                ServeResult miss;
+                ListObject* list = ReadyList(ks, db, key, &miss);
+                if (list == nullptr) return miss;
                 ReplyLMPop(reply, key, list, left, count);
                 AfterPop(ks, db, key, list);
-                return true;
+                return ServeResult::kServed;
               });
 }
 

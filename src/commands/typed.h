@@ -103,13 +103,14 @@ T* BeginElementScan(CommandContext& ctx, ElementScan* scan) {
 }
 
 // Suspends the client in a blocking command that found nothing to pop: it waits on `keys`
-// (of the selected database) until `try_serve` succeeds on one of them after a change, or
+// (of the selected database) until `try_serve` serves it from one of them after a change, or
 // `timeout_ms` passes (0: forever), when it gets a null reply (a null bulk string with
 // `null_bulk`, else a null array). Call from the handler, with the keys still locked.
 inline void BlockOnKeys(
     CommandContext& ctx, std::vector<std::string> keys, std::vector<std::string> extra_keys,
     std::int64_t timeout_ms, bool null_bulk,
-    std::function<bool(Keyspace& ks, std::string_view ready_key, ReplyBuilder& reply)> try_serve) {
+    std::function<ServeResult(Keyspace& ks, std::string_view ready_key, ReplyBuilder& reply)>
+        try_serve) {
   auto waiter = std::make_shared<BlockedClient>();
   waiter->db = ctx.db;
   waiter->keys = std::move(keys);

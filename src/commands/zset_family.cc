@@ -533,9 +533,13 @@ void CmdZMPop(CommandContext& ctx) {
 
 // The sorted set at `key` for a blocked client being served, or nullptr (absent or of
 // another type: the client keeps waiting).
-ZSetObject* ReadyZSet(Keyspace& ks, int db, std::string_view key) {
+// The sorted set at `key` for a blocked client being served, or nullptr with *miss telling
+// why it keeps waiting (absent, or another type).
+ZSetObject* ReadyZSet(Keyspace& ks, int db, std::string_view key, ServeResult* miss) {
   ValueRef v = ks.Find(db, key);
-  return v.type == ZSetObject::kType ? static_cast<ZSetObject*>(v.obj) : nullptr;
+  if (v.type == ZSetObject::kType) return static_cast<ZSetObject*>(v.obj);
+  *miss = v ? ServeResult::kSkip : ServeResult::kEmpty;
+  return nullptr;
 }
 
 void AfterServe(Keyspace& ks, int db, std::string_view key, ZSetObject* z) {
@@ -572,11 +576,12 @@ void BlockingZPop(CommandContext& ctx, bool max) {
   const int db = ctx.db;
   BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
               [db, max](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
-                ZSetObject* z = ReadyZSet(ks, db, key);
-                if (z == nullptr || z->size() == 0) return false;
+                ServeResult miss;
+                ZSetObject* z = ReadyZSet(ks, db, key, &miss);
+                if (z == nullptr) return miss;
                 ReplyBZPop(reply, key, z, max);
                 AfterServe(ks, db, key, z);
-                return true;
+                return ServeResult::kServed;
               });
 }
 
@@ -598,11 +603,12 @@ void CmdBZMPop(CommandContext& ctx) {
   BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
               [db, max = a.max, count = a.count](Keyspace& ks, std::string_view key,
                                                  ReplyBuilder& reply) {
-                ZSetObject* z = ReadyZSet(ks, db, key);
-                if (z == nullptr || z->size() == 0) return false;
+                ServeResult miss;
+                ZSetObject* z = ReadyZSet(ks, db, key, &miss);
+                if (z == nullptr) return miss;
                 ReplyZMPop(reply, key, z, max, count);
                 AfterServe(ks, db, key, z);
-                return true;
+                return ServeResult::kServed;
               });
 }
 

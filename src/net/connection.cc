@@ -168,7 +168,9 @@ void Connection::ProcessInput() {
     in_begin_ += consumed;
     if (action.kind == SessionAction::kBlocked) {
       blocked_ = true;
-      if (action.delay_ms > 0) ArmBlockTimer(action.delay_ms);
+      // Beyond ~100 years a deadline is "never" (and would overflow the timer's clock).
+      constexpr std::int64_t kForeverMs = 100LL * 366 * 24 * 3600 * 1000;
+      if (action.delay_ms > 0 && action.delay_ms < kForeverMs) ArmBlockTimer(action.delay_ms);
       break;
     }
   }

@@ -29,6 +29,8 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   // Closes the socket now (connection thread only).
   void Close();
   std::int64_t last_activity_ms() const { return last_activity_ms_; }
+  // In a blocking command: exempt from the idle timeout, as in Redis.
+  bool blocked() const { return blocked_; }
   Session* session() { return session_.get(); }
 
   // ConnectionControl

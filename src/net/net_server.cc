@@ -52,7 +52,8 @@ void Worker::SweepIdle() {
   std::int64_t now = UnixTimeMs();
   std::vector<Connection*> idle;
   for (auto& [raw, conn] : conns_) {
-    if (now - conn->last_activity_ms() > static_cast<std::int64_t>(timeout) * 1000) {
+    if (!conn->blocked() &&
+        now - conn->last_activity_ms() > static_cast<std::int64_t>(timeout) * 1000) {
       idle.push_back(raw);
     }
   }

@@ -15,10 +15,13 @@ struct ReadyKey {
 };
 // Keys with waiters changed by this thread's current command, in the order they changed.
 thread_local std::vector<ReadyKey> tls_ready;
+// Entries of tls_ready before this index are being or have been served: a key changed
+// again while serving (BLMOVE pushing to it) must be queued again.
+thread_local std::size_t tls_first_pending = 0;
 
 void NoteReady(int db, std::string_view key) {
-  for (const ReadyKey& r : tls_ready) {
-    if (r.db == db && r.key == key) return;
+  for (std::size_t i = tls_first_pending; i < tls_ready.size(); ++i) {
+    if (tls_ready[i].db == db && tls_ready[i].key == key) return;
   }
   tls_ready.push_back({db, std::string(key)});
 }
@@ -72,14 +75,16 @@ void BlockingRegistry::DbModified(int db, FunctionRef<bool(std::string_view key)
   }
 }
 
-std::shared_ptr<BlockedClient> BlockingRegistry::ClaimFirst(int db, const std::string& key,
-                                                            bool* busy) {
+std::shared_ptr<BlockedClient> BlockingRegistry::ClaimFirst(
+    int db, const std::string& key, const std::vector<const BlockedClient*>& skip, bool* busy) {
   *busy = false;
   std::lock_guard<std::mutex> l(mu_);
   auto& keys = by_key_[static_cast<std::size_t>(db)];
   auto it = keys.find(key);
   if (it == keys.end()) return nullptr;
   for (const auto& waiter : it->second) {
+    if (std::find(skip.begin(), skip.end(), waiter.get()) != skip.end()) continue;
+    if (waiter->abandoned.load()) continue;
     if (waiter->Claim(BlockedClient::kServing)) return waiter;
     if (waiter->state.load(std::memory_order_acquire) == BlockedClient::kServing) {
       *busy = true;
@@ -106,11 +111,14 @@ void BlockingRegistry::Deliver(const BlockedClient& waiter, std::string reply) {
 void BlockingRegistry::ServeReady(StorageEngine& engine) {
   // Serving can make more keys ready (BLMOVE pushes to its destination): loop until done.
   for (std::size_t next = 0; next < tls_ready.size(); ++next) {
+    tls_first_pending = next + 1;
     ReadyKey ready = tls_ready[next];
-    // Waiters in the order they blocked, until one finds nothing left to pop.
+    // Waiters that pop another type than the key holds stay behind for a later change.
+    std::vector<const BlockedClient*> skipped;
+    // Waiters in the order they blocked, until the key has nothing left to pop.
     for (;;) {
       bool busy = false;
-      std::shared_ptr<BlockedClient> waiter = ClaimFirst(ready.db, ready.key, &busy);
+      std::shared_ptr<BlockedClient> waiter = ClaimFirst(ready.db, ready.key, skipped, &busy);
       if (waiter == nullptr) {
         if (!busy) break;
         std::this_thread::yield();  // another thread's attempt is in flight; look again
@@ -121,13 +129,22 @@ void BlockingRegistry::ServeReady(StorageEngine& engine) {
       reply.set_resp3(waiter->resp3);
       std::vector<std::string_view> keys{ready.key};
       for (const std::string& k : waiter->extra_keys) keys.emplace_back(k);
-      bool served = false;
+      ServeResult result = ServeResult::kEmpty;
       engine.Execute(LockRequest{keys, false}, [&](Keyspace& ks) {
-        served = waiter->try_serve(ks, ready.key, reply);
+        result = waiter->try_serve(ks, ready.key, reply);
       });
-      if (!served) {
-        waiter->state.store(BlockedClient::kWaiting, std::memory_order_release);
-        break;
+      if (result != ServeResult::kServed) {
+        waiter->state.store(BlockedClient::kWaiting);
+        // A connection that closed during the attempt could not finish its waiter (we held
+        // it): finish it now. (Sequentially consistent: either its Finish saw kWaiting, or
+        // this load sees its flag.)
+        if (waiter->abandoned.load()) {
+          Finish(waiter);
+          continue;
+        }
+        if (result == ServeResult::kEmpty) break;
+        skipped.push_back(waiter.get());
+        continue;
       }
       waiter->state.store(BlockedClient::kDone, std::memory_order_release);
       Remove(waiter.get());
@@ -135,6 +152,7 @@ void BlockingRegistry::ServeReady(StorageEngine& engine) {
     }
   }
   tls_ready.clear();
+  tls_first_pending = 0;
 }
 
 }  // namespace strata

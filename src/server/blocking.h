@@ -29,25 +29,35 @@ namespace strata {
 
 struct ClientState;
 
+// What one attempt to serve a waiter found.
+enum class ServeResult {
+  kServed,  // popped (or replied an error, BLMOVE's wrong-type destination); reply written
+  kEmpty,   // the key is missing: nobody behind this waiter can be served either
+  kSkip,    // the key holds a type this waiter does not pop; later waiters may differ
+};
+
 struct BlockedClient {
   enum State : int { kWaiting, kServing, kDone };
   std::atomic<int> state{kWaiting};
+  // The client went away while another thread was serving it; that thread unregisters it.
+  std::atomic<bool> abandoned{false};
 
   int db = 0;
   std::vector<std::string> keys;        // waited on, in `db`
   std::vector<std::string> extra_keys;  // also locked when serving (BLMOVE's destination)
   bool resp3 = false;
   bool null_bulk_on_timeout = false;    // BLMOVE/BRPOPLPUSH answer $-1, the others *-1
-  // Serves the client from `ready_key` if it now holds something to pop; writes the reply
-  // and returns true, or changes nothing and returns false. Runs on the serving thread with
-  // the ready key and `extra_keys` locked in `ks`.
-  std::function<bool(Keyspace& ks, std::string_view ready_key, ReplyBuilder& reply)> try_serve;
+  // Serves the client from `ready_key` if it now holds something to pop (kServed, reply
+  // written), or changes nothing. Runs on the serving thread with the ready key and
+  // `extra_keys` locked in `ks`.
+  std::function<ServeResult(Keyspace& ks, std::string_view ready_key, ReplyBuilder& reply)>
+      try_serve;
   std::weak_ptr<ClientState> client;
 
   // Moves kWaiting to `to`; false if someone else finished or is serving the client.
   bool Claim(int to = kDone) {
     int expected = kWaiting;
-    return state.compare_exchange_strong(expected, to, std::memory_order_acq_rel);
+    return state.compare_exchange_strong(expected, to);
   }
 };
 
@@ -77,10 +87,12 @@ class BlockingRegistry {
 
  private:
   using Queue = std::deque<std::shared_ptr<BlockedClient>>;
-  // The first still-waiting client on (db, key), claimed for serving; nullptr if none.
-  // Sets *busy when an earlier client is being served by another thread right now: its
-  // attempt may fail and leave it waiting, so the caller must look again afterwards.
-  std::shared_ptr<BlockedClient> ClaimFirst(int db, const std::string& key, bool* busy);
+  // The first still-waiting client on (db, key) not in `skip`, claimed for serving; nullptr
+  // if none. Sets *busy when an earlier client is being served by another thread right now:
+  // its attempt may fail and leave it waiting, so the caller must look again afterwards.
+  std::shared_ptr<BlockedClient> ClaimFirst(int db, const std::string& key,
+                                            const std::vector<const BlockedClient*>& skip,
+                                            bool* busy);
   static void Deliver(const BlockedClient& waiter, std::string reply);
 
   mutable std::mutex mu_;

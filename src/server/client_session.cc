@@ -56,7 +56,11 @@ void ClientSession::OnClose() {
     std::lock_guard<std::mutex> l(client_->mu);
     blocked = std::move(client_->blocked);
   }
-  if (blocked) server_->blocking().Finish(blocked);
+  if (blocked) {
+    // If another thread is serving it right now, that thread unregisters it.
+    blocked->abandoned.store(true);
+    server_->blocking().Finish(blocked);
+  }
   server_->RemoveClient(client_->id);
   // Other threads (CLIENT KILL, CLIENT LIST) use `conn` only while holding `mu`; once it is
   // null under the lock they leave the connection alone, so it may be destroyed.
@@ -103,8 +107,13 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
     reply.SimpleString("QUEUED");
     return {};
   }
-  if (std::int64_t wait = server_->PauseRemainingMs(spec->has_flag(kCmdWrite)); wait > 0) {
-    if (!spec->has_flag(kCmdNoAuth) || spec->has_flag(kCmdWrite)) {
+  // An EXEC counts as a write when it would run one (CLIENT PAUSE WRITE holds it, as Redis).
+  bool is_write = spec->has_flag(kCmdWrite);
+  if (spec == exec_spec_) {
+    for (const QueuedCommand& q : client_->multi.queue) is_write |= q.spec->has_flag(kCmdWrite);
+  }
+  if (std::int64_t wait = server_->PauseRemainingMs(is_write); wait > 0) {
+    if (!spec->has_flag(kCmdNoAuth) || is_write) {
       return {net::SessionAction::kRetryLater, wait < 50 ? wait : 50};
     }
   }

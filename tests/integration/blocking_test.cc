@@ -616,3 +616,79 @@ TEST_F(BlockingTest, ManyWaitersManyKeysAcrossThreads) {
 
 }  // namespace
 }  // namespace strata::test
+
+namespace strata::test {
+namespace {
+
+// Waiters that pop another type than the key gets do not hold back those behind them.
+TEST_F(BlockingTest, WaiterOfAnotherTypeDoesNotBlockTheQueue) {
+  ExpectSameScenario(port(), redis()->port(), [](int p) {
+    std::vector<std::string> out;
+    Client c(p);
+    c.Cmd(Args{"DEL", "b:mix"});
+    Waiter zset_waiter(p), list_waiter(p);
+    zset_waiter.Start({"BZPOPMIN", "b:mix", "0"});
+    out.push_back(WaitBlocked(p, 1) ? "1 blocked" : "not blocked");
+    list_waiter.Start({"BLPOP", "b:mix", "0"});
+    out.push_back(WaitBlocked(p, 2) ? "2 blocked" : "not blocked");
+    out.push_back(c.Cmd(Args{"LPUSH", "b:mix", "x"}).ToString());
+    out.push_back(list_waiter.Get().ToString());
+    out.push_back(WaitBlocked(p, 1) ? "zset waiter still blocked" : "not 1");
+    out.push_back(c.Cmd(Args{"ZADD", "b:mix", "1", "m"}).ToString());
+    out.push_back(zset_waiter.Get().ToString());
+    return out;
+  });
+}
+
+// A key served earlier in the same pass is looked at again when a BLMOVE served later in
+// that pass pushes to it.
+TEST_F(BlockingTest, KeyReadyAgainWithinOnePass) {
+  ExpectSameScenario(port(), redis()->port(), [](int p) {
+    std::vector<std::string> out;
+    Client c(p);
+    c.Cmd(Args{"DEL", "b:d", "b:k"});
+    Waiter on_d(p), mover(p);
+    on_d.Start({"BLPOP", "b:d", "0"});
+    out.push_back(WaitBlocked(p, 1) ? "1 blocked" : "not blocked");
+    mover.Start({"BLMOVE", "b:k", "b:d", "RIGHT", "LEFT", "0"});
+    out.push_back(WaitBlocked(p, 2) ? "2 blocked" : "not blocked");
+    for (const Args& a : std::vector<Args>{{"MULTI"},
+                                           {"RPUSH", "b:d", "a"},
+                                           {"LPOP", "b:d"},
+                                           {"RPUSH", "b:k", "v"},
+                                           {"EXEC"}}) {
+      out.push_back(c.Cmd(a).ToString());
+    }
+    out.push_back(mover.Get().ToString());
+    out.push_back(on_d.Get().ToString());
+    out.push_back(c.Cmd(Args{"EXISTS", "b:d", "b:k"}).ToString());
+    return out;
+  });
+}
+
+// The idle timeout spares blocked clients, as in Redis; a deadline centuries away is not
+// "now" (it must not overflow the timer).
+TEST_F(BlockingTest, IdleTimeoutAndFarDeadlines) {
+  ExpectSameScenario(port(), redis()->port(), [](int p) {
+    std::vector<std::string> out;
+    Client c(p);
+    c.Cmd(Args{"DEL", "b:idle", "b:far"});
+    out.push_back(c.Cmd(Args{"CONFIG", "SET", "timeout", "1"}).ToString());
+    Waiter idle(p), far(p);
+    idle.Start({"BLPOP", "b:idle", "0"});
+    far.Start({"BLPOP", "b:far", "10000000000"});
+    out.push_back(WaitBlocked(p, 2) ? "2 blocked" : "not blocked");
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the idle timeout
+    Client admin(p);
+    out.push_back(admin.Cmd(Args{"RPUSH", "b:idle", "x"}).ToString());
+    out.push_back(admin.Cmd(Args{"RPUSH", "b:far", "y"}).ToString());
+    out.push_back(idle.Get().ToString());
+    out.push_back(far.Get().ToString());
+    out.push_back(admin.Cmd(Args{"CONFIG", "SET", "timeout", "0"}).ToString());
+    return out;
+  });
+  BothAll({{"CLIENT", "UNBLOCK", "1", "TIMEOUT", "extra"}});
+}
+
+}  // namespace
+}  // namespace strata::test
