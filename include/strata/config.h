@@ -35,11 +35,19 @@ struct StorageConfig {
   std::string dir = "./data";
 };
 
+struct CheckpointConfig {
+  std::string dir;  // "" = <storage.dir>/checkpoints
+  int keep = 2;     // complete checkpoints kept on disk (>= 1)
+  bool restore_on_start = true;
+  std::string on_corrupt = "refuse";  // "refuse" | "previous"
+};
+
 struct Config {
   std::string file;  // the TOML file it was read from, "" for built-in defaults
   ServerConfig server;
   LimitsConfig limits;
   StorageConfig storage;
+  CheckpointConfig checkpoint;
 };
 
 // One `--set section.key=value` override.

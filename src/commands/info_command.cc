@@ -200,18 +200,12 @@ std::string InfoMemory(ServerState& s) {
   return sec.Take();
 }
 
-// Writes since start-up, approximated by the successful calls of write commands (Strata
-// has no checkpoints yet, so nothing was ever saved).
-std::uint64_t ChangesSinceSave() {
-  std::uint64_t n = 0;
-  auto count = [&n](const CommandSpec& spec) {
-    if (spec.has_flag(kCmdWrite)) n += spec.stats.calls() - spec.stats.failed_calls();
-  };
-  for (const auto& c : CommandTable::Get().commands()) {
-    count(*c);
-    for (const auto& sub : c->subcommands) count(*sub);
-  }
-  return n;
+// Writes since the last SAVE, approximated by the successful calls of write commands since
+// then (0 after CONFIG RESETSTAT resets the counters below the mark).
+std::uint64_t ChangesSinceSave(ServerState& s) {
+  std::uint64_t now = WriteCommandCalls();
+  std::uint64_t mark = s.changes_mark();
+  return now > mark ? now - mark : 0;
 }
 
 std::string InfoPersistence(ServerState& s) {
@@ -224,16 +218,16 @@ std::string InfoPersistence(ServerState& s) {
       .Add("current_fork_perc", "0.00")
       .Add("current_save_keys_processed", 0)
       .Add("current_save_keys_total", 0)
-      .Add("rdb_changes_since_last_save", ChangesSinceSave())
+      .Add("rdb_changes_since_last_save", ChangesSinceSave(s))
       .Add("rdb_bgsave_in_progress", 0)
       .Add("rdb_last_save_time", s.last_save_time())
-      .Add("rdb_last_bgsave_status", "ok")
+      .Add("rdb_last_bgsave_status", s.last_save_ok() ? "ok" : "err")
       .Add("rdb_last_bgsave_time_sec", -1)
       .Add("rdb_current_bgsave_time_sec", -1)
-      .Add("rdb_saves", 0)
+      .Add("rdb_saves", s.saves())
       .Add("rdb_last_cow_size", 0)
-      .Add("rdb_last_load_keys_expired", 0)
-      .Add("rdb_last_load_keys_loaded", 0)
+      .Add("rdb_last_load_keys_expired", s.last_load_keys_expired())
+      .Add("rdb_last_load_keys_loaded", s.last_load_keys_loaded())
       .Add("aof_enabled", 0)
       .Add("aof_rewrite_in_progress", 0)
       .Add("aof_rewrite_scheduled", 0)
@@ -419,6 +413,18 @@ std::vector<const CommandSpec*> AllCommandSpecs() {
 }
 
 void ResetPeakMemory() { g_peak_memory = ReadAllocatorStats().allocated; }
+
+std::uint64_t WriteCommandCalls() {
+  std::uint64_t n = 0;
+  auto count = [&n](const CommandSpec& spec) {
+    if (spec.has_flag(kCmdWrite)) n += spec.stats.calls() - spec.stats.failed_calls();
+  };
+  for (const auto& c : CommandTable::Get().commands()) {
+    count(*c);
+    for (const auto& sub : c->subcommands) count(*sub);
+  }
+  return n;
+}
 
 void CmdInfo(CommandContext& ctx) {
   constexpr std::size_t kCount = std::size(kInfoSections);

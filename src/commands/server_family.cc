@@ -1,4 +1,4 @@
-// Server commands: TIME LASTSAVE DEBUG FUNCTION SHUTDOWN, and the registration of all server
+// Server commands: TIME SAVE LASTSAVE DEBUG FUNCTION SHUTDOWN, and the registration of all server
 // commands (INFO and CONFIG are in info_command.cc and config_command.cc).
 #include <chrono>
 #include <cstdint>
@@ -7,6 +7,7 @@
 #include <string_view>
 #include <thread>
 
+#include "checkpoint/checkpoint.h"
 #include "commands/command.h"
 #include "commands/config_command.h"
 #include "commands/help_reply.h"
@@ -20,7 +21,7 @@ namespace strata {
 namespace {
 
 // ---------------------------------------------------------------------------------------
-// TIME LASTSAVE
+// TIME SAVE LASTSAVE
 
 void CmdTime(CommandContext& ctx) {
   auto us = std::chrono::duration_cast<std::chrono::microseconds>(
@@ -29,6 +30,28 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk(std::to_string(us / 1000000));
   ctx.reply.Bulk(std::to_string(us % 1000000));
+}
+
+// SAVE: a synchronous checkpoint. It locks the whole keyspace while it reads it, so every
+// other command waits, as with Redis's SAVE.
+void CmdSave(CommandContext& ctx) {
+  std::lock_guard<std::mutex> l(ctx.server.save_mutex());
+  const Config& config = ctx.server.initial_config();
+  // Writes that finish after this point count as changes since the save.
+  const std::uint64_t mark = WriteCommandCalls();
+  checkpoint::WriteOptions options;
+  options.keep = config.checkpoint.keep;
+  auto r = checkpoint::WriteCheckpoint(ctx.engine, checkpoint::ResolveDir(config), options);
+  if (!r.ok()) {
+    LogWarning("SAVE failed: " + r.status().message());
+    ctx.server.RecordSave(false, 0);
+    ctx.reply.Error("ERR");  // Redis answers a failed SAVE with a bare "ERR"
+    return;
+  }
+  LogInfo("DB saved on disk: " + r->path + " (" + std::to_string(r->keys) + " keys, " +
+          std::to_string(r->bytes) + " bytes, " + std::to_string(r->duration_ms) + " ms)");
+  ctx.server.RecordSave(true, mark);
+  ctx.reply.Ok();
 }
 
 void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.last_save_time()); }
@@ -259,6 +282,7 @@ void RegisterServerCommands(CommandTable* table) {
   config.Sub("rewrite", 2, kCmdAdmin | kCmdNoScript | kAnyState, CmdConfigRewrite);
   config.Sub("help", 2, kAnyState, CmdConfigHelp);
   table->Add("time", 1, kCmdFast | kAnyState | kCmdRandom, CmdTime);
+  table->Add("save", 1, kCmdAdmin | kCmdNoScript | kCmdNoMulti, CmdSave);
   table->Add("lastsave", 1, kCmdFast | kAnyState | kCmdRandom, CmdLastSave);
   table->Add("debug", -2, kCmdAdmin | kCmdNoScript | kAnyState, CmdDebug);
   auto& function = table->Add("function", -2, 0, nullptr);

@@ -72,6 +72,16 @@ Setter StringSetter(std::string* field, std::vector<std::string> allowed = {}) {
   };
 }
 
+Setter BoolSetter(bool* field) {
+  return [=](const toml::node& node, const Origin& origin, std::string_view key) -> Status {
+    if (!node.is_boolean()) {
+      return ConfigError(origin, key, "expected true or false, got " + Describe(node));
+    }
+    *field = node.as_boolean()->get();
+    return Status::OK();
+  };
+}
+
 Setter SizeSetter(std::int64_t* field, std::int64_t min) {
   return [=](const toml::node& node, const Origin& origin, std::string_view key) -> Status {
     std::int64_t bytes = -1;
@@ -108,6 +118,10 @@ std::map<std::string, Setter> Schema(Config* c) {
        SizeSetter(&c->limits.client_query_buffer_limit, 1 << 20)},
       {"storage.engine", StringSetter(&c->storage.engine, {"memory", "hybridlog", "cloud"})},
       {"storage.dir", StringSetter(&c->storage.dir)},
+      {"checkpoint.dir", StringSetter(&c->checkpoint.dir)},
+      {"checkpoint.keep", IntSetter(&c->checkpoint.keep, 1, 1000000)},
+      {"checkpoint.restore_on_start", BoolSetter(&c->checkpoint.restore_on_start)},
+      {"checkpoint.on_corrupt", StringSetter(&c->checkpoint.on_corrupt, {"refuse", "previous"})},
   };
 }
 

@@ -1,13 +1,16 @@
 #include "server/server.h"
 
 #include <csignal>
+#include <cstdio>
 #include <filesystem>
 #include <thread>
 
+#include "checkpoint/checkpoint.h"
 #include "net/net_server.h"
 #include "server/client_session.h"
 #include "server/server_state.h"
 #include "storage/engine_factory.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace strata {
@@ -26,7 +29,83 @@ Server::~Server() {
   if (impl_ && impl_->engine) impl_->engine->Shutdown();
 }
 
-StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config) {
+namespace {
+
+std::string Mb(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, const std::string& path) {
+  LogInfo("loading checkpoint " + path);
+  const std::int64_t start = UnixTimeMs();
+  std::int64_t last_log = start;
+  auto progress = [&](std::uint64_t keys, std::uint64_t done, std::uint64_t total) {
+    std::int64_t now = UnixTimeMs();
+    if (now - last_log < 5000 || done >= total) return;
+    last_log = now;
+    double secs = static_cast<double>(now - start) / 1000.0;
+    char line[256];
+    std::snprintf(line, sizeof(line),
+                  "loading checkpoint: %llu keys, %s of %s MB (%.0f%%), %.1f MB/s",
+                  static_cast<unsigned long long>(keys), Mb(done).c_str(), Mb(total).c_str(),
+                  total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
+                  secs > 0 ? static_cast<double>(done) / (1024.0 * 1024.0) / secs : 0.0);
+    LogInfo(line);
+  };
+  auto r = checkpoint::LoadCheckpoint(engine, path, progress);
+  if (r.ok()) {
+    LogInfo("loaded checkpoint " + path + ": " + std::to_string(r->keys_loaded) + " keys (" +
+            std::to_string(r->keys_expired) + " expired, skipped), " + Mb(r->summary.bytes) +
+            " MB in " + std::to_string(r->duration_ms) + " ms");
+  }
+  return r;
+}
+
+// Restores the data at start-up, before the listener opens. An explicit --restore file must
+// load; otherwise the newest complete checkpoint in the checkpoint directory is loaded (if
+// restore_on_start), falling back to older ones only with on_corrupt = "previous".
+Status Restore(const Config& config, const std::string& restore_path, StorageEngine& engine,
+               ServerState& state) {
+  const std::string dir = checkpoint::ResolveDir(config);
+  if (int n = checkpoint::RemoveTemporaryFiles(dir); n > 0) {
+    LogWarning("removed " + std::to_string(n) + " unfinished checkpoint file(s) from " + dir);
+  }
+  if (!restore_path.empty()) {
+    auto r = LoadOne(engine, restore_path);
+    if (!r.ok()) return r.status();
+    state.RecordLoad(r->keys_loaded, r->keys_expired);
+    return Status::OK();
+  }
+  if (!config.checkpoint.restore_on_start) return Status::OK();
+  std::vector<std::string> files = checkpoint::ListCheckpoints(dir);
+  if (files.empty()) {
+    LogInfo("no checkpoint in " + dir + ", starting empty");
+    return Status::OK();
+  }
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    auto r = LoadOne(engine, files[i]);
+    if (r.ok()) {
+      state.RecordLoad(r->keys_loaded, r->keys_expired);
+      return Status::OK();
+    }
+    if (config.checkpoint.on_corrupt != "previous" ||
+        r.status().code() != Status::Code::kCorruption) {
+      return r.status();
+    }
+    LogError("CHECKPOINT CORRUPT, NOT LOADED: " + r.status().message() +
+             (i + 1 < files.size() ? std::string("; trying the previous checkpoint")
+                                   : std::string("")));
+  }
+  return Status::Corruption("no intact checkpoint in " + dir +
+                            " (every one is corrupt; see the log)");
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
+                                                 const std::string& restore_path) {
   auto impl = std::make_unique<Impl>();
   impl->config = config;
   std::error_code ec;
@@ -39,6 +118,7 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config) {
   if (!engine.ok()) return engine.status();
   impl->engine = std::move(engine).value();
   impl->state = std::make_unique<ServerState>(config, impl->engine.get());
+  STRATA_RETURN_IF_ERROR(Restore(config, restore_path, *impl->engine, *impl->state));
   impl->sessions = std::make_unique<ClientSessionFactory>(impl->state.get());
   net::NetOptions options;
   options.bind = config.server.bind;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "strata/config.h"
 #include "strata/status.h"
@@ -14,8 +15,11 @@ void BlockShutdownSignals();
 
 class Server {
  public:
-  // Opens the engine and binds the listening socket. Errors name what failed.
-  static StatusOr<std::unique_ptr<Server>> Create(const Config& config);
+  // Opens the engine, restores the newest checkpoint (or `restore_path` if given; see
+  // [checkpoint] in the configuration), then binds the listening socket. Errors name what
+  // failed.
+  static StatusOr<std::unique_ptr<Server>> Create(const Config& config,
+                                                  const std::string& restore_path = "");
   ~Server();
 
   int port() const;

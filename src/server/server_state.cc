@@ -49,6 +49,14 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
   for (int i = 0; i < 40; ++i) run_id_ += kHex[rng() % 16];
 }
 
+void ServerState::RecordSave(bool ok, std::uint64_t changes_mark) {
+  last_save_ok_ = ok;
+  if (!ok) return;
+  ++saves_;
+  changes_mark_ = changes_mark;
+  last_save_time_ = UnixTimeMs() / 1000;
+}
+
 void ServerState::AddClient(std::shared_ptr<ClientState> client) {
   std::lock_guard<std::mutex> l(clients_mu_);
   clients_[client->id] = std::move(client);

@@ -130,6 +130,45 @@ TEST_F(ConfigTest, ShippedFileMatchesDefaults) {
   EXPECT_EQ(s.limits.client_query_buffer_limit, d.limits.client_query_buffer_limit);
   EXPECT_EQ(s.storage.engine, d.storage.engine);
   EXPECT_EQ(s.storage.dir, d.storage.dir);
+  EXPECT_EQ(s.checkpoint.dir, d.checkpoint.dir);
+  EXPECT_EQ(s.checkpoint.keep, d.checkpoint.keep);
+  EXPECT_EQ(s.checkpoint.restore_on_start, d.checkpoint.restore_on_start);
+  EXPECT_EQ(s.checkpoint.on_corrupt, d.checkpoint.on_corrupt);
+}
+
+TEST_F(ConfigTest, CheckpointDefaultsAndKeys) {
+  auto d = LoadConfig("", {});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->checkpoint.dir, "");
+  EXPECT_EQ(d->checkpoint.keep, 2);
+  EXPECT_TRUE(d->checkpoint.restore_on_start);
+  EXPECT_EQ(d->checkpoint.on_corrupt, "refuse");
+  std::string path = Write("ckpt.toml",
+                           "[checkpoint]\ndir = \"/tmp/x\"\nkeep = 5\n"
+                           "restore_on_start = false\non_corrupt = \"previous\"\n");
+  auto r = LoadConfig(path, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->checkpoint.dir, "/tmp/x");
+  EXPECT_EQ(r->checkpoint.keep, 5);
+  EXPECT_FALSE(r->checkpoint.restore_on_start);
+  EXPECT_EQ(r->checkpoint.on_corrupt, "previous");
+  auto o = LoadConfig("", {{"checkpoint.keep", "1"}, {"checkpoint.restore_on_start", "false"}});
+  ASSERT_TRUE(o.ok()) << o.status().message();
+  EXPECT_EQ(o->checkpoint.keep, 1);
+  EXPECT_FALSE(o->checkpoint.restore_on_start);
+}
+
+TEST_F(ConfigTest, CheckpointBadValues) {
+  std::string keep0 = Write("k0.toml", "[checkpoint]\nkeep = 0\n");
+  EXPECT_EQ(ErrorFor(keep0), keep0 + ": checkpoint.keep: expected an integer from 1 to 1000000, got 0");
+  std::string mode = Write("m.toml", "[checkpoint]\non_corrupt = \"ignore\"\n");
+  EXPECT_EQ(ErrorFor(mode), mode + ": checkpoint.on_corrupt: expected one of \"refuse\", "
+                                   "\"previous\", got \"ignore\"");
+  std::string flag = Write("f.toml", "[checkpoint]\nrestore_on_start = \"yes\"\n");
+  EXPECT_EQ(ErrorFor(flag),
+            flag + ": checkpoint.restore_on_start: expected true or false, got \"yes\"");
+  std::string unknown = Write("u.toml", "[checkpoint]\nschedule = \"1h\"\n");
+  EXPECT_EQ(ErrorFor(unknown), unknown + ": checkpoint.schedule: unknown key");
 }
 
 TEST_F(ConfigTest, PartialFileKeepsOtherDefaults) {

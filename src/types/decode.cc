@@ -1,0 +1,37 @@
+#include "types/decode.h"
+
+#include "types/hash.h"
+#include "types/list.h"
+#include "types/set.h"
+#include "types/zset.h"
+
+namespace strata::types {
+namespace {
+
+template <typename T>
+StatusOr<std::unique_ptr<Object>> Widen(StatusOr<std::unique_ptr<T>> r) {
+  if (!r.ok()) return r.status();
+  return std::unique_ptr<Object>(std::move(r).value());
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<Object>> DecodeObject(ValueType type, std::string_view bytes) {
+  switch (type) {
+    case ValueType::kList:
+      return Widen(ListObject::Decode(bytes));
+    case ValueType::kHash:
+      return Widen(HashObject::Decode(bytes));
+    case ValueType::kSet:
+      return Widen(SetObject::Decode(bytes));
+    case ValueType::kZSet:
+      return Widen(ZSetObject::Decode(bytes));
+    case ValueType::kString:
+    case ValueType::kNone:
+      break;
+  }
+  return Status::InvalidArgument("no object decoder for value type " +
+                                 std::to_string(static_cast<int>(type)));
+}
+
+}  // namespace strata::types
