@@ -385,9 +385,24 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
                                       const WriteOptions& options) {
   const std::int64_t start = UnixTimeMs();
   std::error_code ec;
-  fs::create_directories(dir, ec);
+  const bool created = fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create checkpoint directory " + dir + ": " + ec.message());
-  const std::string base = std::string(kPrefix) + std::to_string(start) + "-" +
+  if (created) {
+    // Make the new directory's own entry durable, or a power loss could take it (and the
+    // checkpoint in it) away after SAVE said OK.
+    fs::path parent = fs::absolute(fs::path(dir)).lexically_normal().parent_path();
+    STRATA_RETURN_IF_ERROR(FsyncDir(parent.string()));
+  }
+  // Names order checkpoints: never let a new one sort before an existing one, even if the
+  // wall clock went back (NTP step, VM restore) — it would be pruned or not restored.
+  std::uint64_t name_ms = static_cast<std::uint64_t>(start);
+  for (const std::string& existing : ListCheckpoints(dir)) {
+    std::uint64_t ms, seq;
+    if (ParseName(fs::path(existing).filename().string(), &ms, &seq) && ms >= name_ms) {
+      name_ms = ms + 1;
+    }
+  }
+  const std::string base = std::string(kPrefix) + std::to_string(name_ms) + "-" +
                            std::to_string(g_seq.fetch_add(1) + 1);
   const std::string final_path = (fs::path(dir) / (base + std::string(kSuffix))).string();
   const std::string tmp_path = (fs::path(dir) / (base + std::string(kTmpSuffix))).string();
@@ -402,7 +417,10 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
     for (int db = 0; db < engine.num_databases(); ++db) {
       std::uint64_t cursor = 0;
       do {
-        cursor = engine.Scan(db, cursor, ScanOptions{1024},
+        // One unbounded pass per database: between bounded calls the engine may shrink a
+        // table (reaping expired keys), and the cursor would then revisit buckets, writing
+        // some keys twice.
+        cursor = engine.Scan(db, cursor, ScanOptions{SIZE_MAX},
                              [&](std::string_view key, const ValueRef& v) {
                                if (v.type == ValueType::kString) {
                                  writer.Record(db, key, v.type, v.str, v.expire_at_ms);
@@ -430,6 +448,7 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
 
   std::vector<std::string> all = ListCheckpoints(dir);
   for (std::size_t i = static_cast<std::size_t>(std::max(options.keep, 1)); i < all.size(); ++i) {
+    if (all[i] == final_path) continue;
     fs::remove(all[i], ec);  // best effort: a leftover old checkpoint is harmless
   }
 

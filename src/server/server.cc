@@ -94,7 +94,13 @@ Status Restore(const Config& config, const std::string& restore_path, StorageEng
         r.status().code() != Status::Code::kCorruption) {
       return r.status();
     }
+    // Set it aside (kept for inspection, no longer a checkpoint): left in place it would
+    // still count as the newest and push the intact one out at the next prune.
+    std::string aside = files[i] + ".corrupt";
+    std::error_code ec;
+    std::filesystem::rename(files[i], aside, ec);
     LogError("CHECKPOINT CORRUPT, NOT LOADED: " + r.status().message() +
+             (ec ? std::string("") : "; renamed to " + aside) +
              (i + 1 < files.size() ? std::string("; trying the previous checkpoint")
                                    : std::string("")));
   }

@@ -11,6 +11,9 @@ namespace {
 template <typename T>
 StatusOr<std::unique_ptr<Object>> Widen(StatusOr<std::unique_ptr<T>> r) {
   if (!r.ok()) return r.status();
+  // No command leaves an empty collection under a key, and commands rely on it: an empty
+  // one can only come from a damaged or crafted encoding.
+  if (r.value()->size() == 0) return Status::Corruption("empty collection");
   return std::unique_ptr<Object>(std::move(r).value());
 }
 
