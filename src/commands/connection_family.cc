@@ -591,13 +591,11 @@ void CmdClientUnblock(CommandContext& ctx) {
     c->blocked.reset();
     std::string out;
     ReplyBuilder reply(&out);
-    reply.set_resp3(blocked->resp3);
     if (as_error) {
+      reply.set_resp3(blocked->resp3);
       reply.Error("UNBLOCKED client unblocked via CLIENT UNBLOCK");
-    } else if (blocked->null_bulk_on_timeout) {
-      reply.Null();
     } else {
-      reply.NullArray();
+      blocked->WriteTimeoutReply(reply);
     }
     c->conn->Resume(std::move(out));
     return ctx.reply.Integer(1);

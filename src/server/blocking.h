@@ -54,6 +54,16 @@ struct BlockedClient {
       try_serve;
   std::weak_ptr<ClientState> client;
 
+  // The reply of a wait that ended without data (timeout, CLIENT UNBLOCK ... TIMEOUT).
+  void WriteTimeoutReply(ReplyBuilder& reply) const {
+    reply.set_resp3(resp3);
+    if (null_bulk_on_timeout) {
+      reply.Null();
+    } else {
+      reply.NullArray();
+    }
+  }
+
   // Moves kWaiting to `to`; false if someone else finished or is serving the client.
   bool Claim(int to = kDone) {
     int expected = kWaiting;

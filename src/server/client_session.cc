@@ -163,12 +163,7 @@ bool ClientSession::OnBlockTimeout(ReplyBuilder& reply) {
     std::lock_guard<std::mutex> l(client_->mu);
     client_->blocked.reset();
   }
-  reply.set_resp3(blocked->resp3);
-  if (blocked->null_bulk_on_timeout) {
-    reply.Null();
-  } else {
-    reply.NullArray();
-  }
+  blocked->WriteTimeoutReply(reply);
   return true;
 }
 
