@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <limits>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -35,14 +34,6 @@ constexpr std::string_view kErrHashNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kErrNanOrInf = "ERR increment would produce NaN or Infinity";
 constexpr std::string_view kErrIncrNanOrInf = "ERR value is NaN or Infinity";
 constexpr std::string_view kErrOutOfRange = "ERR value is out of range";
-constexpr std::string_view kErrCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
-
-std::mt19937_64& Rng() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng;
-}
 
 // A hash about to be written: the stored one, or a fresh one that Commit stores.
 struct WriteTarget {
@@ -267,17 +258,13 @@ void CmdHRandField(CommandContext& ctx) {
     if (r.obj == nullptr) {
       ctx.reply.Null();
     } else {
-      ctx.reply.Bulk(r.obj->RandomEntry(Rng()).first);
+      ctx.reply.Bulk(r.obj->RandomEntry(CommandRng()).first);
     }
     return;
   }
   std::int64_t count;
-  if (!ParseInt64(ctx.args[2], &count)) {
-    ctx.reply.Error(kErrNotInteger);
-    return;
-  }
-  if (count == std::numeric_limits<std::int64_t>::min()) {
-    ctx.reply.Error(kErrCountRange);
+  if (auto err = ParseRandomCount(ctx.args[2], &count); !err.empty()) {
+    ctx.reply.Error(err);
     return;
   }
   if (ctx.args.size() > 4 ||
@@ -298,7 +285,7 @@ void CmdHRandField(CommandContext& ctx) {
     return;
   }
   HashObject* h = r.obj;
-  auto& rng = Rng();
+  auto& rng = CommandRng();
   const std::size_t size = h->size();
   if (count < 0 || count == 1) {  // repetitions allowed
     const auto n = static_cast<std::uint64_t>(count < 0 ? -count : count);

@@ -3,9 +3,7 @@
 #include <cerrno>
 #include <cctype>
 #include <cstdlib>
-#include <limits>
 #include <memory>
-#include <random>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -21,11 +19,6 @@ namespace strata {
 namespace {
 
 using types::SetObject;
-
-std::mt19937_64& Rng() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return rng;
-}
 
 void ReplyMembers(CommandContext& ctx, const SetObject& s) {
   ctx.reply.SetHeader(s.size());
@@ -106,7 +99,7 @@ void CmdSPop(CommandContext& ctx) {
       ctx.reply.Null();
       return;
     }
-    ctx.reply.Bulk(t.obj->PopRandom(Rng()));
+    ctx.reply.Bulk(t.obj->PopRandom(CommandRng()));
     CommitTyped(ctx, key, t.obj);
     return;
   }
@@ -128,7 +121,7 @@ void CmdSPop(CommandContext& ctx) {
   }
   ctx.reply.SetHeader(count);
   std::size_t before = t.obj->size();
-  for (std::int64_t i = 0; i < count; ++i) ctx.reply.Bulk(t.obj->PopRandom(Rng()));
+  for (std::int64_t i = 0; i < count; ++i) ctx.reply.Bulk(t.obj->PopRandom(CommandRng()));
   auto remaining = before - static_cast<std::uint64_t>(count);
   if (remaining * 5 <= static_cast<std::uint64_t>(count) && !t.obj->is_intset()) {
     // When at most a sixth remains, Redis rebuilds the set from the remaining members, so
@@ -152,19 +145,13 @@ void CmdSRandMember(CommandContext& ctx) {
     if (t.obj == nullptr) {
       ctx.reply.Null();
     } else {
-      ctx.reply.Bulk(t.obj->RandomMember(Rng()));
+      ctx.reply.Bulk(t.obj->RandomMember(CommandRng()));
     }
     return;
   }
   std::int64_t count;
-  if (!ParseInt64(ctx.args[2], &count)) {
-    ctx.reply.Error(kErrNotInteger);
-    return;
-  }
-  if (count == std::numeric_limits<std::int64_t>::min()) {
-    ctx.reply.Error(
-        "ERR value is out of range, value must between -9223372036854775807 and "
-        "9223372036854775807");
+  if (auto err = ParseRandomCount(ctx.args[2], &count); !err.empty()) {
+    ctx.reply.Error(err);
     return;
   }
   auto t = FindTyped<SetObject>(ctx, ctx.args[1]);
@@ -174,7 +161,7 @@ void CmdSRandMember(CommandContext& ctx) {
     return;
   }
   SetObject& s = *t.obj;
-  auto& rng = Rng();
+  auto& rng = CommandRng();
   if (count < 0) {  // repetitions allowed: independent draws
     ctx.reply.ArrayHeader(static_cast<std::size_t>(-count));
     for (std::int64_t i = 0; i < -count; ++i) ctx.reply.Bulk(s.RandomMember(rng));

@@ -71,6 +71,20 @@ bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor) {
   return true;
 }
 
+std::string_view ParseRandomCount(std::string_view s, std::int64_t* count) {
+  if (!ParseInt64(s, count)) return kErrNotInteger;
+  if (*count == INT64_MIN) {
+    return "ERR value is out of range, value must between -9223372036854775807 and "
+           "9223372036854775807";
+  }
+  return "";
+}
+
+std::mt19937_64& CommandRng() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return rng;
+}
+
 std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms) {
   long double seconds;
   if (!ParseLongDouble(s, &seconds)) return "ERR timeout is not a float or out of range";

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 
@@ -38,6 +39,13 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = fal
 // Redis's SCAN-family cursor (strtoul): decimal digits, no leading space; a negative number
 // wraps around as unsigned.
 bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor);
+
+// The count of HRANDFIELD / SRANDMEMBER / ZRANDMEMBER: any int64 but INT64_MIN (its
+// negation, "that many with repetitions", does not exist). Returns "" or Redis's error text.
+std::string_view ParseRandomCount(std::string_view s, std::int64_t* count);
+
+// This thread's random generator for commands that pick at random (SPOP, HRANDFIELD...).
+std::mt19937_64& CommandRng();
 
 // A blocking command's timeout argument (seconds, fractional; 0 = forever) in milliseconds.
 // Returns "" or Redis's error text for it.

@@ -8,7 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <random>
 #include <span>
 #include <string>
 #include <string_view>
@@ -33,10 +32,6 @@ constexpr std::string_view kErrMinMaxLex = "ERR min or max not valid string rang
 constexpr std::string_view kErrNaN = "ERR resulting score is not a number (NaN)";
 constexpr std::string_view kErrPositive = "ERR value is out of range, must be positive";
 
-std::uint64_t NextRand() {
-  thread_local std::mt19937_64 rng(std::random_device{}());
-  return rng();
-}
 
 // ---- Range bounds ------------------------------------------------------------------------
 
@@ -619,11 +614,8 @@ void CmdZRandMember(CommandContext& ctx) {
   bool withscores = false;
   std::int64_t count = 0;
   if (args.size() >= 3) {
-    if (!ParseInt64(args[2], &count)) return ctx.reply.Error(kErrNotInteger);
-    if (count == INT64_MIN) {
-      return ctx.reply.Error(
-          "ERR value is out of range, value must between -9223372036854775807 and "
-          "9223372036854775807");
+    if (auto err = ParseRandomCount(args[2], &count); !err.empty()) {
+      return ctx.reply.Error(err);
     }
     if (args.size() == 4) {
       if (!EqualsIgnoreCase(args[3], "withscores")) return ctx.reply.Error(kErrSyntax);
@@ -637,7 +629,7 @@ void CmdZRandMember(CommandContext& ctx) {
   ZSetObject* z = found.obj;
   if (args.size() == 2) {
     if (!z) return ctx.reply.Null();
-    z->ForRange(NextRand() % z->size(), 1, false,
+    z->ForRange(CommandRng()() % z->size(), 1, false,
                 [&](std::string_view m, double) { ctx.reply.Bulk(m); });
     return;
   }
@@ -651,7 +643,7 @@ void CmdZRandMember(CommandContext& ctx) {
     // Independent picks, repetitions allowed.
     auto n = static_cast<std::uint64_t>(-count);
     RangeHeader(ctx.reply, n, withscores);
-    for (std::uint64_t i = 0; i < n; ++i) emit(NextRand() % size);
+    for (std::uint64_t i = 0; i < n; ++i) emit(CommandRng()() % size);
     return;
   }
   if (static_cast<std::uint64_t>(count) >= size) {
@@ -666,7 +658,7 @@ void CmdZRandMember(CommandContext& ctx) {
   auto n = static_cast<std::size_t>(count);
   RangeHeader(ctx.reply, n, withscores);
   for (std::size_t i = 0; i < n; ++i) {
-    std::swap(ranks[i], ranks[i + NextRand() % (size - i)]);
+    std::swap(ranks[i], ranks[i + CommandRng()() % (size - i)]);
     emit(ranks[i]);
   }
 }
