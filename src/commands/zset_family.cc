@@ -84,28 +84,6 @@ std::pair<std::size_t, std::size_t> ScoreRanks(const ZSetObject& z, ScoreBound m
   return {lo, hi > lo ? hi : lo};
 }
 
-std::pair<std::size_t, std::size_t> LexRanks(const ZSetObject& z, LexBound min,
-                                             LexBound max) {
-  std::size_t lo = z.CountBelow([&](double, std::string_view m) {
-    switch (min.kind) {
-      case LexBound::kMinusInf: return false;
-      case LexBound::kPlusInf: return true;
-      case LexBound::kInclusive: return m < min.s;
-      case LexBound::kExclusive: return m <= min.s;
-    }
-    return false;
-  });
-  std::size_t hi = z.CountBelow([&](double, std::string_view m) {
-    switch (max.kind) {
-      case LexBound::kMinusInf: return false;
-      case LexBound::kPlusInf: return true;
-      case LexBound::kInclusive: return m <= max.s;
-      case LexBound::kExclusive: return m < max.s;
-    }
-    return false;
-  });
-  return {lo, hi > lo ? hi : lo};
-}
 
 // ---- Lex ranges over members that are not in lex order ------------------------------------
 //
@@ -149,6 +127,15 @@ bool LexRangeEmpty(const LexBound& min, const LexBound& max) {
   }
   return cmp > 0 ||
          (cmp == 0 && (min.kind == LexBound::kExclusive || max.kind == LexBound::kExclusive));
+}
+
+// Ascending ranks [lo, hi) of the members within a lex range, by binary search: exact when
+// the members are in lex order (equal scores), which is what lex ranges are for.
+std::pair<std::size_t, std::size_t> LexRanks(const ZSetObject& z, const LexBound& min,
+                                             const LexBound& max) {
+  std::size_t lo = z.CountBelow([&](double, std::string_view m) { return !LexGteMin(m, min); });
+  std::size_t hi = z.CountBelow([&](double, std::string_view m) { return LexLteMax(m, max); });
+  return {lo, hi > lo ? hi : lo};
 }
 
 std::vector<std::string_view> Members(const ZSetObject& z) {
