@@ -244,12 +244,14 @@ void ClientSession::Exec(CommandContext& ctx) {
   std::vector<std::vector<std::string_view>> argvs(queue.size());
   std::vector<std::string_view> keys;
   std::vector<int> positions;
+  std::vector<bool> keyless(queue.size());  // handlers of keyless commands get no Keyspace
   bool all = false;
   for (std::size_t i = 0; i < queue.size(); ++i) {
     for (const std::string& a : queue[i].args) argvs[i].emplace_back(a);
     positions.clear();
     queue[i].spec->KeyPositions(argvs[i], &positions);
-    if (positions.empty() || queue[i].spec->has_flag(kCmdLockAll)) all = true;
+    keyless[i] = positions.empty();
+    if (keyless[i] || queue[i].spec->has_flag(kCmdLockAll)) all = true;
     for (int p : positions) keys.push_back(argvs[i][static_cast<std::size_t>(p)]);
   }
   for (const WatchSet::Key& k : client_->watch.keys) keys.emplace_back(k.key);
@@ -262,10 +264,8 @@ void ClientSession::Exec(CommandContext& ctx) {
     reply.ArrayHeader(queue.size());
     for (std::size_t i = 0; i < queue.size(); ++i) {
       const CommandSpec* spec = queue[i].spec;
-      positions.clear();
-      spec->KeyPositions(argvs[i], &positions);
       CommandContext qctx{argvs[i], reply, *client_, *server_, engine,
-                          positions.empty() ? nullptr : &ks,
+                          keyless[i] ? nullptr : &ks,
                           client_->db.load(std::memory_order_relaxed), true};
       std::uint64_t errors_before = reply.errors();
       std::uint64_t start = MonotonicUs();
