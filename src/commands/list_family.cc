@@ -330,37 +330,14 @@ struct LMPopArgs {
 // Parses "numkeys key [key ...] LEFT|RIGHT [COUNT count]" starting at args[1]; replies the
 // error and returns false when malformed.
 bool ParseLMPop(CommandContext& ctx, std::span<const std::string_view> args, LMPopArgs* out) {
-  std::int64_t n;
-  if (!ParseInt64(args[1], &n) || n <= 0) {
-    ctx.reply.Error("ERR numkeys should be greater than 0");
+  MultiPopArgs parsed;
+  if (auto err = ParseMultiPop(args, "left", "right", &parsed); !err.empty()) {
+    ctx.reply.Error(err);
     return false;
   }
-  n = LMPopNumKeys(args);
-  if (n == 0) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  std::size_t where = static_cast<std::size_t>(2 + n);
-  if (!ParseWhere(args[where], &out->left)) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  bool has_count = false;
-  for (std::size_t i = where + 1; i < args.size(); ++i) {
-    std::int64_t count;
-    if (!has_count && i + 1 < args.size() && EqualsIgnoreCase(args[i], "count")) {
-      if (!ParseInt64(args[++i], &count) || count <= 0) {
-        ctx.reply.Error("ERR count should be greater than 0");
-        return false;
-      }
-      out->count = static_cast<std::size_t>(count);
-      has_count = true;
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return false;
-    }
-  }
-  out->keys = args.subspan(2, static_cast<std::size_t>(n));
+  out->keys = parsed.keys;
+  out->left = parsed.word_a;
+  out->count = parsed.count;
   return true;
 }
 

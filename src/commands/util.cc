@@ -71,6 +71,34 @@ bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor) {
   return true;
 }
 
+std::string_view ParseMultiPop(std::span<const std::string_view> args, std::string_view word_a,
+                               std::string_view word_b, MultiPopArgs* out) {
+  std::int64_t n;
+  if (!ParseInt64(args[1], &n) || n <= 0) return "ERR numkeys should be greater than 0";
+  // The keys, then at least the direction.
+  if (n > static_cast<std::int64_t>(args.size()) - 3) return kErrSyntax;
+  const std::size_t where = 2 + static_cast<std::size_t>(n);
+  if (EqualsIgnoreCase(args[where], word_a)) {
+    out->word_a = true;
+  } else if (EqualsIgnoreCase(args[where], word_b)) {
+    out->word_a = false;
+  } else {
+    return kErrSyntax;
+  }
+  bool has_count = false;
+  for (std::size_t i = where + 1; i < args.size(); ++i) {
+    std::int64_t count;
+    if (has_count || i + 1 >= args.size() || !EqualsIgnoreCase(args[i], "count")) {
+      return kErrSyntax;
+    }
+    if (!ParseInt64(args[++i], &count) || count <= 0) return "ERR count should be greater than 0";
+    out->count = static_cast<std::size_t>(count);
+    has_count = true;
+  }
+  out->keys = args.subspan(2, static_cast<std::size_t>(n));
+  return "";
+}
+
 std::string_view ParseRandomCount(std::string_view s, std::int64_t* count) {
   if (!ParseInt64(s, count)) return kErrNotInteger;
   if (*count == INT64_MIN) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -39,6 +40,17 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = fal
 // Redis's SCAN-family cursor (strtoul): decimal digits, no leading space; a negative number
 // wraps around as unsigned.
 bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor);
+
+// LMPOP / ZMPOP (and their blocking forms) after the command name:
+// "numkeys key [key ...] <word_a | word_b> [COUNT count]", with Redis's error texts.
+struct MultiPopArgs {
+  std::span<const std::string_view> keys;
+  bool word_a = true;  // the direction given was word_a (LEFT, MIN), not word_b
+  std::size_t count = 1;
+};
+// Parses from args[1]; returns "" or the error to reply.
+std::string_view ParseMultiPop(std::span<const std::string_view> args, std::string_view word_a,
+                               std::string_view word_b, MultiPopArgs* out);
 
 // The count of HRANDFIELD / SRANDMEMBER / ZRANDMEMBER: any int64 but INT64_MIN (its
 // negation, "that many with repetitions", does not exist). Returns "" or Redis's error text.

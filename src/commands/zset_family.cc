@@ -441,35 +441,14 @@ struct ZMPopArgs {
 // Parses "numkeys key [key ...] MIN|MAX [COUNT count]" starting at args[1]; replies the
 // error and returns false when malformed.
 bool ParseZMPop(CommandContext& ctx, std::span<const std::string_view> args, ZMPopArgs* out) {
-  std::int64_t numkeys;
-  if (!ParseInt64(args[1], &numkeys) || numkeys <= 0) {
-    ctx.reply.Error("ERR numkeys should be greater than 0");
+  MultiPopArgs parsed;
+  if (auto err = ParseMultiPop(args, "min", "max", &parsed); !err.empty()) {
+    ctx.reply.Error(err);
     return false;
   }
-  if (static_cast<std::uint64_t>(numkeys) + 2 >= args.size()) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  std::size_t where = 2 + static_cast<std::size_t>(numkeys);
-  out->max = EqualsIgnoreCase(args[where], "max");
-  if (!out->max && !EqualsIgnoreCase(args[where], "min")) {
-    ctx.reply.Error(kErrSyntax);
-    return false;
-  }
-  std::int64_t count = -1;
-  for (std::size_t j = where + 1; j < args.size(); ++j) {
-    if (count == -1 && EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
-      if (!ParseInt64(args[++j], &count) || count <= 0) {
-        ctx.reply.Error("ERR count should be greater than 0");
-        return false;
-      }
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return false;
-    }
-  }
-  out->count = count == -1 ? 1 : static_cast<std::size_t>(count);
-  out->keys = args.subspan(2, static_cast<std::size_t>(numkeys));
+  out->keys = parsed.keys;
+  out->max = !parsed.word_a;
+  out->count = parsed.count;
   return true;
 }
 
