@@ -393,14 +393,6 @@ ListObject* ReadyList(Keyspace& ks, int db, std::string_view key, ServeResult* m
   return nullptr;
 }
 
-void AfterPop(Keyspace& ks, int db, std::string_view key, ListObject* list) {
-  if (list->size() == 0) {
-    ks.Delete(db, key);
-  } else {
-    ks.ObjectChanged(db, key);
-  }
-}
-
 void BlockingPop(CommandContext& ctx, bool left) {
   std::int64_t timeout;
   if (auto err = ParseBlockTimeout(ctx.args.back(), &timeout); !err.empty()) {
@@ -429,7 +421,7 @@ void BlockingPop(CommandContext& ctx, bool left) {
                 reply.Bulk(list->At(left ? 0 : list->size() - 1));
                 if (left) list->PopFront(nullptr);
                 else list->PopBack(nullptr);
-                AfterPop(ks, db, key, list);
+                CommitTyped(ks, db, key, list);
                 return ServeResult::kServed;
               });
 }
@@ -472,7 +464,7 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
                   fresh->PushBack(value);
                   ks.SetObject(db, dst, std::move(fresh), kNoExpire);
                 }
-                AfterPop(ks, db, key, list);
+                CommitTyped(ks, db, key, list);
                 reply.Bulk(value);
                 return ServeResult::kServed;
               });
@@ -512,7 +504,7 @@ void CmdBLMPop(CommandContext& ctx) {
                 ListObject* list = ReadyList(ks, db, key, &miss);
                 if (list == nullptr) return miss;
                 ReplyLMPop(reply, key, list, left, count);
-                AfterPop(ks, db, key, list);
+                CommitTyped(ks, db, key, list);
                 return ServeResult::kServed;
               });
 }

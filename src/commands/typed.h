@@ -40,15 +40,20 @@ TypedLookup<T> FindTyped(CommandContext& ctx, std::string_view key) {
   return r;
 }
 
-// After a command mutated `obj` in place: deletes the key when the collection became empty
+// After `obj` was mutated in place: deletes the key when the collection became empty
 // (Redis never keeps empty collections), otherwise tells the engine it changed.
 template <typename T>
-void CommitTyped(CommandContext& ctx, std::string_view key, T* obj) {
+void CommitTyped(Keyspace& ks, int db, std::string_view key, T* obj) {
   if (obj->size() == 0) {
-    ctx.ks->Delete(ctx.db, key);
+    ks.Delete(db, key);
   } else {
-    ctx.ks->ObjectChanged(ctx.db, key);
+    ks.ObjectChanged(db, key);
   }
+}
+
+template <typename T>
+void CommitTyped(CommandContext& ctx, std::string_view key, T* obj) {
+  CommitTyped(*ctx.ks, ctx.db, key, obj);
 }
 
 // HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count], in Redis's order of checks:

@@ -503,14 +503,6 @@ ZSetObject* ReadyZSet(Keyspace& ks, int db, std::string_view key, ServeResult* m
   return nullptr;
 }
 
-void AfterServe(Keyspace& ks, int db, std::string_view key, ZSetObject* z) {
-  if (z->size() == 0) {
-    ks.Delete(db, key);
-  } else {
-    ks.ObjectChanged(db, key);
-  }
-}
-
 // Replies [key, member, score] for the entry popped from `z` (non-empty).
 void ReplyBZPop(ReplyBuilder& reply, std::string_view key, ZSetObject* z, bool max) {
   reply.ArrayHeader(3);
@@ -541,7 +533,7 @@ void BlockingZPop(CommandContext& ctx, bool max) {
                 ZSetObject* z = ReadyZSet(ks, db, key, &miss);
                 if (z == nullptr) return miss;
                 ReplyBZPop(reply, key, z, max);
-                AfterServe(ks, db, key, z);
+                CommitTyped(ks, db, key, z);
                 return ServeResult::kServed;
               });
 }
@@ -568,7 +560,7 @@ void CmdBZMPop(CommandContext& ctx) {
                 ZSetObject* z = ReadyZSet(ks, db, key, &miss);
                 if (z == nullptr) return miss;
                 ReplyZMPop(reply, key, z, max, count);
-                AfterServe(ks, db, key, z);
+                CommitTyped(ks, db, key, z);
                 return ServeResult::kServed;
               });
 }
