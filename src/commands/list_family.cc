@@ -103,16 +103,12 @@ void CmdLRange(CommandContext& ctx) {
   auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return ctx.reply.ArrayHeader(0);
-  auto len = static_cast<std::int64_t>(l.obj->size());
-  if (start < 0) start += len;
-  if (stop < 0) stop += len;
-  if (start < 0) start = 0;
-  if (start > stop || start >= len) return ctx.reply.ArrayHeader(0);
-  if (stop >= len) stop = len - 1;
-  ctx.reply.ArrayHeader(static_cast<std::size_t>(stop - start + 1));
-  l.obj->Visit(static_cast<std::size_t>(start), false, [&](std::size_t i, std::string_view e) {
+  auto [first, last] = IndexRange(l.obj->size(), start, stop);
+  ctx.reply.ArrayHeader(last - first);
+  if (first == last) return;
+  l.obj->Visit(first, false, [&](std::size_t i, std::string_view e) {
     ctx.reply.Bulk(e);
-    return static_cast<std::int64_t>(i) < stop;
+    return i + 1 < last;
   });
 }
 
@@ -200,21 +196,13 @@ void CmdLTrim(CommandContext& ctx) {
   auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return ctx.reply.Ok();
-  auto len = static_cast<std::int64_t>(l.obj->size());
-  if (start < 0) start += len;
-  if (stop < 0) stop += len;
-  if (start < 0) start = 0;
-  std::int64_t front, back;
-  if (start > stop || start >= len) {
-    front = len;
-    back = 0;
-  } else {
-    if (stop >= len) stop = len - 1;
-    front = start;
-    back = len - stop - 1;
-  }
+  const std::size_t len = l.obj->size();
+  auto [first, last] = IndexRange(len, start, stop);
+  // An empty range drops everything.
+  const std::size_t front = first == last ? len : first;
+  const std::size_t back = first == last ? 0 : len - last;
   if (front || back) {
-    l.obj->Trim(static_cast<std::size_t>(front), static_cast<std::size_t>(back));
+    l.obj->Trim(front, back);
     CommitTyped(ctx, ctx.args[1], l.obj);
   }
   ctx.reply.Ok();

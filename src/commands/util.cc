@@ -71,6 +71,17 @@ bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor) {
   return true;
 }
 
+std::pair<std::size_t, std::size_t> IndexRange(std::size_t len, std::int64_t start,
+                                               std::int64_t stop) {
+  const auto n = static_cast<std::int64_t>(len);
+  if (start < 0) start += n;
+  if (stop < 0) stop += n;
+  if (start < 0) start = 0;
+  if (start > stop || start >= n) return {0, 0};
+  if (stop >= n) stop = n - 1;
+  return {static_cast<std::size_t>(start), static_cast<std::size_t>(stop + 1)};
+}
+
 std::string_view ParseMultiPop(std::span<const std::string_view> args, std::string_view word_a,
                                std::string_view word_b, MultiPopArgs* out) {
   std::int64_t n;

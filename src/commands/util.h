@@ -8,6 +8,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace strata {
 
@@ -40,6 +41,12 @@ bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = fal
 // Redis's SCAN-family cursor (strtoul): decimal digits, no leading space; a negative number
 // wraps around as unsigned.
 bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor);
+
+// Redis's start/stop index range over `len` elements (LRANGE, LTRIM, ZRANGE by rank...):
+// negative indexes count from the end, the ends are clamped; the result is the ascending
+// half-open range [first, last), empty as {0, 0}.
+std::pair<std::size_t, std::size_t> IndexRange(std::size_t len, std::int64_t start,
+                                               std::int64_t stop);
 
 // LMPOP / ZMPOP (and their blocking forms) after the command name:
 // "numkeys key [key ...] <word_a | word_b> [COUNT count]", with Redis's error texts.

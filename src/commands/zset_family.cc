@@ -178,18 +178,6 @@ std::pair<std::size_t, std::size_t> LexRangeRanks(const ZSetObject& z, const Lex
   return z.is_listpack() ? ListpackLexRanks(z, min, max, reverse) : LexRanks(z, min, max);
 }
 
-// Redis's rank range rules (negative from the end, clamped); [lo, hi) ascending.
-std::pair<std::size_t, std::size_t> RankRanks(std::size_t n, std::int64_t start,
-                                              std::int64_t end) {
-  auto len = static_cast<std::int64_t>(n);
-  if (start < 0) start += len;
-  if (end < 0) end += len;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) return {0, 0};
-  if (end >= len) end = len - 1;
-  return {static_cast<std::size_t>(start), static_cast<std::size_t>(end + 1)};
-}
-
 // Writes one entry of a range reply: the member, or (with scores) member and score, as a
 // [member, score] pair in RESP3.
 void EmitEntry(ReplyBuilder& reply, std::string_view m, double s, bool withscores) {
@@ -734,7 +722,7 @@ RangeWalk Resolve(const ZSetObject& z, const RangeRequest& rq) {
   bool reverse = rq.reverse == 1;
   if (rq.type == RangeType::kRank) {
     // Reverse ranks count from the top: map them onto ascending ranks.
-    r = RankRanks(z.size(), rq.start, rq.end);
+    r = IndexRange(z.size(), rq.start, rq.end);
     if (reverse && r.second > r.first) r = {z.size() - r.second, z.size() - r.first};
   } else if (rq.type == RangeType::kScore) {
     r = ScoreRanks(z, rq.smin, rq.smax);
@@ -852,7 +840,7 @@ void RemoveRangeCommand(CommandContext& ctx, RemoveBy by) {
   if (!found.obj) return ctx.reply.Integer(0);
   ZSetObject* z = found.obj;
   std::pair<std::size_t, std::size_t> r =
-      by == RemoveBy::kRank    ? RankRanks(z->size(), start, end)
+      by == RemoveBy::kRank    ? IndexRange(z->size(), start, end)
       : by == RemoveBy::kScore ? ScoreRanks(*z, smin, smax)
                                : LexRangeRanks(*z, lmin, lmax, false);
   z->RemoveRange(r.first, r.second);
