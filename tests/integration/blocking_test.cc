@@ -666,28 +666,47 @@ TEST_F(BlockingTest, KeyReadyAgainWithinOnePass) {
   });
 }
 
-// The idle timeout spares blocked clients, as in Redis; a deadline centuries away is not
-// "now" (it must not overflow the timer).
-TEST_F(BlockingTest, IdleTimeoutAndFarDeadlines) {
+// The idle timeout spares blocked clients, as in Redis.
+TEST_F(BlockingTest, IdleTimeoutSparesBlockedClients) {
   ExpectSameScenario(port(), redis()->port(), [](int p) {
     std::vector<std::string> out;
     Client c(p);
-    c.Cmd(Args{"DEL", "b:idle", "b:far"});
+    c.Cmd(Args{"DEL", "b:idle"});
     out.push_back(c.Cmd(Args{"CONFIG", "SET", "timeout", "1"}).ToString());
-    Waiter idle(p), far(p);
+    Waiter idle(p);
     idle.Start({"BLPOP", "b:idle", "0"});
-    far.Start({"BLPOP", "b:far", "10000000000"});
-    out.push_back(WaitBlocked(p, 2) ? "2 blocked" : "not blocked");
+    out.push_back(WaitBlocked(p, 1) ? "blocked" : "not blocked");
     std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // past the idle timeout
     Client admin(p);
     out.push_back(admin.Cmd(Args{"RPUSH", "b:idle", "x"}).ToString());
-    out.push_back(admin.Cmd(Args{"RPUSH", "b:far", "y"}).ToString());
     out.push_back(idle.Get().ToString());
-    out.push_back(far.Get().ToString());
     out.push_back(admin.Cmd(Args{"CONFIG", "SET", "timeout", "0"}).ToString());
     return out;
   });
-  BothAll({{"CLIENT", "UNBLOCK", "1", "TIMEOUT", "extra"}});
+}
+
+// A deadline centuries away is not "now" (converting it must not overflow the timer).
+// Kept apart from the idle timeout: redis-server 7.0 was seen, once, to drop such a client
+// when both were in play, so that mix has no deterministic reference.
+TEST_F(BlockingTest, FarDeadlineDoesNotExpire) {
+  ExpectSameScenario(port(), redis()->port(), [](int p) {
+    std::vector<std::string> out;
+    Client c(p);
+    c.Cmd(Args{"DEL", "b:far"});
+    Waiter far(p);
+    far.Start({"BLPOP", "b:far", "10000000000"});
+    out.push_back(WaitBlocked(p, 1) ? "blocked" : "not blocked");
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    out.push_back(WaitBlocked(p, 1) ? "still blocked" : "expired");
+    out.push_back(c.Cmd(Args{"RPUSH", "b:far", "y"}).ToString());
+    out.push_back(far.Get().ToString());
+    return out;
+  });
+}
+
+TEST_F(BlockingTest, ClientUnblockWithExtraArguments) {
+  BothAll({{"CLIENT", "UNBLOCK", "1", "TIMEOUT", "extra"},
+           {"client", "unblock", "1", "error", "extra"}});
 }
 
 }  // namespace
