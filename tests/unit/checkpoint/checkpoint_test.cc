@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -35,15 +36,32 @@ struct Entry {
 };
 using Dump = std::map<std::pair<int, std::string>, Entry>;
 
+// Sets and hashes have no defined order (their tables are seeded per process, and a table
+// rebuilt by a load may iterate differently), so their members are sorted; lists and sorted
+// sets are ordered and compare by their re-encoded bytes.
 std::string Canonical(const ValueRef& v) {
   if (v.type == ValueType::kString) return std::string(v.str);
   std::string enc;
   v.obj->Encode(&enc);
   auto obj = types::DecodeObject(v.type, enc);
   EXPECT_TRUE(obj.ok());
-  std::string again;
-  if (obj.ok()) (*obj)->Encode(&again);
-  return again;
+  if (!obj.ok()) return {};
+  std::vector<std::string> parts;
+  if (v.type == ValueType::kSet) {
+    parts = static_cast<const types::SetObject&>(**obj).Members();
+  } else if (v.type == ValueType::kHash) {
+    for (const auto& e : static_cast<const types::HashObject&>(**obj).Entries()) {
+      parts.push_back(std::to_string(e.first.size()) + ":" + std::string(e.first) + std::string(e.second));
+    }
+  } else {
+    std::string again;
+    (*obj)->Encode(&again);
+    return again;
+  }
+  std::sort(parts.begin(), parts.end());
+  std::string out;
+  for (const auto& p : parts) out += std::to_string(p.size()) + ":" + p;
+  return out;
 }
 
 Dump DumpEngine(StorageEngine& engine) {
