@@ -23,6 +23,7 @@ class [[nodiscard]] Status {
     kIOError,
     kNotSupported,
     kBusy,
+    kAborted,  // stopped on request before completion
   };
 
   Status() = default;
@@ -41,6 +42,7 @@ class [[nodiscard]] Status {
   }
   static Status NotSupported(std::string_view msg) { return Status(Code::kNotSupported, msg); }
   static Status Busy(std::string_view msg) { return Status(Code::kBusy, msg); }
+  static Status Aborted(std::string_view msg) { return Status(Code::kAborted, msg); }
 
   bool ok() const { return code_ == Code::kOk; }
   Code code() const { return code_; }

@@ -23,6 +23,7 @@
 // A Keyspace is valid only inside the Execute call that produced it, on that thread.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -177,6 +178,22 @@ class KeyspaceObserver {
   virtual void DbModified(int db, FunctionRef<bool(std::string_view key)> present) = 0;
 };
 
+// Receives the keys of a snapshot (StorageEngine::Snapshot). Emit is called on the
+// snapshot's thread and also on threads about to change a key the snapshot has not reached
+// yet, while that key is locked: it must be thread-safe and quick, and must not call the
+// engine.
+class SnapshotSink {
+ public:
+  virtual ~SnapshotSink() = default;
+  // The point in time is fixed; `at_ms` is its wall-clock time. Called once, first.
+  virtual void Begin(std::int64_t at_ms) = 0;
+  // One key as it was at the point in time. The views are valid during the call only.
+  virtual void Emit(int db, std::string_view key, const ValueRef& value) = 0;
+  // Called often on the snapshot's thread with no engine lock held: the place for slow work
+  // (writing out what Emit gathered). An error ends the snapshot early.
+  virtual Status Drain() = 0;
+};
+
 class StorageEngine {
  public:
   virtual ~StorageEngine() = default;
@@ -226,6 +243,14 @@ class StorageEngine {
   virtual void ResetStats() = 0;
   // Bytes MEMORY USAGE reports for `key` (0 if absent).
   virtual std::size_t KeyMemoryUsage(int db, std::string_view key) = 0;
+
+  // Gives `sink` every key live at one point in time, exactly once, with its value and
+  // expiry of that moment, and returns when done (or when Drain fails, or `cancel` becomes
+  // true: then the result is incomplete and the status says so). Runs on the caller's
+  // thread. Engines that can serve commands meanwhile do (a key that is about to change is
+  // emitted first); the default implementation locks the whole keyspace for the duration.
+  // At most one snapshot runs at a time.
+  virtual Status Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel = nullptr);
 
   // Stops background work; called once before destruction.
   virtual void Shutdown() {}

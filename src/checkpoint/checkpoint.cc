@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 
 #include "types/codec.h"
@@ -82,13 +83,14 @@ Status FsyncDir(const std::string& dir) {
   return Status::OK();
 }
 
-// Streams sections into a file, computing the trailer's figures.
+// Lays out the file's sections in memory, computing the trailer's figures; the caller
+// writes out what TakeOutput returns. Every database has its own open block, because a
+// concurrent snapshot emits keys of any database in any order.
 class Writer {
  public:
-  Writer(int fd, std::string path, int num_dbs, std::size_t block_bytes)
-      : fd_(fd),
-        path_(std::move(path)),
-        block_bytes_(std::max<std::size_t>(block_bytes, 1)),
+  Writer(int num_dbs, std::size_t block_bytes)
+      : block_bytes_(std::max<std::size_t>(block_bytes, 1)),
+        blocks_(static_cast<std::size_t>(num_dbs)),
         per_db_(static_cast<std::size_t>(num_dbs), 0) {}
 
   void Header(std::int64_t created_ms) {
@@ -104,80 +106,174 @@ class Writer {
 
   void Record(int db, std::string_view key, ValueType type, std::string_view value,
               std::int64_t expire_at_ms) {
-    if (!status_.ok()) return;
-    if (db != block_db_) EndBlock();
-    block_db_ = db;
-    block_.push_back(static_cast<char>(type));
+    Block& b = blocks_[static_cast<std::size_t>(db)];
+    b.data.push_back(static_cast<char>(type));
     bool expires = expire_at_ms != kNoExpire;
-    block_.push_back(static_cast<char>(expires ? kFlagExpire : 0));
-    if (expires) Put64(&block_, static_cast<std::uint64_t>(expire_at_ms));
-    types::PutBytes(&block_, key);
-    types::PutBytes(&block_, value);
-    ++block_records_;
+    b.data.push_back(static_cast<char>(expires ? kFlagExpire : 0));
+    if (expires) Put64(&b.data, static_cast<std::uint64_t>(expire_at_ms));
+    types::PutBytes(&b.data, key);
+    types::PutBytes(&b.data, value);
+    ++b.records;
     ++per_db_[static_cast<std::size_t>(db)];
     ++records_;
-    if (block_.size() >= block_bytes_) EndBlock();
+    if (b.data.size() >= block_bytes_) EndBlock(db);
   }
 
-  void EndBlock() {
-    if (block_records_ == 0) return;
-    if (block_.size() > UINT32_MAX) {
-      status_ = Status::InvalidArgument("a value is too large for a checkpoint block (4 GB)");
-      return;
-    }
-    std::string h(kBlockTag, sizeof(kBlockTag));
-    Put32(&h, static_cast<std::uint32_t>(block_db_));
-    Put32(&h, static_cast<std::uint32_t>(block_.size()));
-    Put32(&h, block_records_);
-    Put32(&h, Crc32c(block_));
-    Put32(&h, Crc32c(h));
-    Emit(h);
-    Emit(block_);
-    block_.clear();
-    block_records_ = 0;
-    ++blocks_;
-  }
-
-  Status Finish() {
-    EndBlock();
+  void Finish() {
+    for (int db = 0; db < static_cast<int>(blocks_.size()); ++db) EndBlock(db);
     std::string t(kTrailerTag, sizeof(kTrailerTag));
     Put32(&t, static_cast<std::uint32_t>(per_db_.size()));
-    Put64(&t, blocks_);
+    Put64(&t, block_count_);
     Put64(&t, records_);
-    Put64(&t, written_ + out_.size());
+    Put64(&t, emitted_);
     for (std::uint64_t n : per_db_) Put64(&t, n);
     Put32(&t, Crc32c(t));
     Emit(t);
-    Flush();
-    return status_;
   }
 
+  // Moves the bytes laid out so far into `out` (which is cleared first).
+  void TakeOutput(std::string* out) {
+    out->clear();
+    out->swap(out_);
+  }
+
+  const Status& status() const { return status_; }
   std::uint64_t records() const { return records_; }
-  std::uint64_t bytes() const { return written_; }
+  std::uint64_t bytes() const { return emitted_; }
 
  private:
-  void Emit(std::string_view s) {
-    out_.append(s);
-    if (out_.size() >= kWriteBuffer) Flush();
-  }
-  void Flush() {
-    if (status_.ok() && !out_.empty()) status_ = WriteAll(fd_, out_.data(), out_.size(), path_);
-    written_ += out_.size();
-    out_.clear();
+  struct Block {
+    std::string data;
+    std::uint32_t records = 0;
+  };
+
+  void EndBlock(int db) {
+    Block& b = blocks_[static_cast<std::size_t>(db)];
+    if (b.records == 0) return;
+    if (b.data.size() > UINT32_MAX) {
+      if (status_.ok()) {
+        status_ = Status::InvalidArgument("a value is too large for a checkpoint block (4 GB)");
+      }
+    } else {
+      std::string h(kBlockTag, sizeof(kBlockTag));
+      Put32(&h, static_cast<std::uint32_t>(db));
+      Put32(&h, static_cast<std::uint32_t>(b.data.size()));
+      Put32(&h, b.records);
+      Put32(&h, Crc32c(b.data));
+      Put32(&h, Crc32c(h));
+      Emit(h);
+      Emit(b.data);
+      ++block_count_;
+    }
+    b.data.clear();
+    if (b.data.capacity() > 4 * block_bytes_) b.data.shrink_to_fit();  // after a huge value
+    b.records = 0;
   }
 
-  int fd_;
-  std::string path_;
+  void Emit(std::string_view s) {
+    out_.append(s);
+    emitted_ += s.size();
+  }
+
   std::size_t block_bytes_;
   Status status_;
   std::string out_;
-  std::string block_;
-  int block_db_ = -1;
-  std::uint32_t block_records_ = 0;
-  std::uint64_t blocks_ = 0;
+  std::vector<Block> blocks_;
+  std::uint64_t block_count_ = 0;
   std::uint64_t records_ = 0;
-  std::uint64_t written_ = 0;
+  std::uint64_t emitted_ = 0;
   std::vector<std::uint64_t> per_db_;
+};
+
+// Receives the engine's snapshot and streams it into the temporary file. Emit runs on any
+// thread (commands changing a key the snapshot has not reached yet) and only lays records
+// out under the mutex; the file is written by Drain, on the snapshot's thread.
+class FileSink final : public SnapshotSink {
+ public:
+  FileSink(int fd, std::string path, int num_dbs, const WriteOptions& options,
+           std::uint64_t keys_estimate)
+      : fd_(fd),
+        path_(std::move(path)),
+        writer_(num_dbs, options.block_bytes),
+        progress_(options.progress),
+        keys_estimate_(keys_estimate) {}
+
+  void Begin(std::int64_t at_ms) override {
+    std::lock_guard<std::mutex> l(mu_);
+    writer_.Header(at_ms);
+    last_progress_ms_ = at_ms;
+  }
+
+  void Emit(int db, std::string_view key, const ValueRef& v) override {
+    std::string encoded;
+    std::string_view value = v.str;
+    if (v.type != ValueType::kString) {
+      v.obj->Encode(&encoded);
+      value = encoded;
+    }
+    std::lock_guard<std::mutex> l(mu_);
+    writer_.Record(db, key, v.type, value, v.expire_at_ms);
+  }
+
+  Status Drain() override {
+    std::uint64_t records;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      STRATA_RETURN_IF_ERROR(writer_.status());
+      writer_.TakeOutput(&taken_);
+      records = writer_.records();
+    }
+    pending_.append(taken_);
+    // Small writes are gathered: a Drain follows every few dozen keys.
+    if (pending_.size() < kWriteBuffer) return Status::OK();
+    STRATA_RETURN_IF_ERROR(WriteAll(fd_, pending_.data(), pending_.size(), path_));
+    written_ += pending_.size();
+    pending_.clear();
+    if (progress_) {
+      std::int64_t now = UnixTimeMs();
+      if (now - last_progress_ms_ >= kProgressEveryMs) {
+        last_progress_ms_ = now;
+        progress_(records, written_, keys_estimate_);
+      }
+    }
+    return Status::OK();
+  }
+
+  // Lays out the trailer and writes everything still buffered.
+  Status Finish() {
+    std::string rest;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      writer_.Finish();
+      STRATA_RETURN_IF_ERROR(writer_.status());
+      writer_.TakeOutput(&rest);
+    }
+    pending_.append(rest);
+    STRATA_RETURN_IF_ERROR(WriteAll(fd_, pending_.data(), pending_.size(), path_));
+    written_ += pending_.size();
+    pending_.clear();
+    return Status::OK();
+  }
+
+  std::uint64_t records() {
+    std::lock_guard<std::mutex> l(mu_);
+    return writer_.records();
+  }
+  std::uint64_t bytes() const { return written_; }
+
+ private:
+  static constexpr std::int64_t kProgressEveryMs = 5000;
+
+  const int fd_;
+  const std::string path_;
+  std::mutex mu_;
+  Writer writer_;              // GUARDED_BY(mu_)
+  std::string pending_;        // snapshot thread only: gathered output not yet written
+  std::string taken_;          // snapshot thread only: reused for each Drain
+  std::uint64_t written_ = 0;  // snapshot thread only
+  ProgressFn progress_;
+  std::uint64_t keys_estimate_;
+  std::int64_t last_progress_ms_ = 0;
 };
 
 // Parses "checkpoint-<ms>-<seq>.strata"; false for any other name.
@@ -409,32 +505,11 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
   int fd = ::open(tmp_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) return Status::IOError(Errno("cannot create", tmp_path));
 
-  Writer writer(fd, tmp_path, engine.num_databases(), options.block_bytes);
-  Status status;
-  engine.Execute(LockRequest{{}, true}, [&](Keyspace&) {
-    writer.Header(UnixTimeMs());
-    std::string encoded;
-    for (int db = 0; db < engine.num_databases(); ++db) {
-      std::uint64_t cursor = 0;
-      do {
-        // One unbounded pass per database: between bounded calls the engine may shrink a
-        // table (reaping expired keys), and the cursor would then revisit buckets, writing
-        // some keys twice.
-        cursor = engine.Scan(db, cursor, ScanOptions{SIZE_MAX},
-                             [&](std::string_view key, const ValueRef& v) {
-                               if (v.type == ValueType::kString) {
-                                 writer.Record(db, key, v.type, v.str, v.expire_at_ms);
-                               } else {
-                                 encoded.clear();
-                                 v.obj->Encode(&encoded);
-                                 writer.Record(db, key, v.type, encoded, v.expire_at_ms);
-                               }
-                             });
-      } while (cursor != 0);
-      writer.EndBlock();
-    }
-    status = writer.Finish();
-  });
+  std::uint64_t keys_estimate = 0;
+  for (int db = 0; db < engine.num_databases(); ++db) keys_estimate += engine.DbSize(db);
+  FileSink sink(fd, tmp_path, engine.num_databases(), options, keys_estimate);
+  Status status = engine.Snapshot(sink, options.cancel);
+  if (status.ok()) status = sink.Finish();
   if (status.ok() && ::fsync(fd) != 0) status = Status::IOError(Errno("cannot fsync", tmp_path));
   if (::close(fd) != 0 && status.ok()) status = Status::IOError(Errno("cannot close", tmp_path));
   if (status.ok() && ::rename(tmp_path.c_str(), final_path.c_str()) != 0) {
@@ -454,8 +529,8 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
 
   WriteResult result;
   result.path = final_path;
-  result.keys = writer.records();
-  result.bytes = writer.bytes();
+  result.keys = sink.records();
+  result.bytes = sink.bytes();
   result.duration_ms = UnixTimeMs() - start;
   return result;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -17,10 +18,19 @@ namespace strata::checkpoint {
 
 inline constexpr std::uint32_t kFormatVersion = 1;
 
+// Progress of a long write or load: keys so far, bytes so far, and the total (bytes for a
+// load; for a write, the number of keys when the write began).
+using ProgressFn = std::function<void(std::uint64_t keys, std::uint64_t bytes_done,
+                                      std::uint64_t total)>;
+
 struct WriteOptions {
   int keep = 2;  // complete checkpoints to keep in the directory, the new one included
   // A block is closed once its records reach this many bytes (tests use small blocks).
   std::size_t block_bytes = 64 * 1024;
+  // Called every few seconds during the write.
+  ProgressFn progress;
+  // When it becomes true, the write stops and fails with an Aborted status.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct WriteResult {
@@ -30,9 +40,10 @@ struct WriteResult {
   std::int64_t duration_ms = 0;
 };
 
-// Writes the whole keyspace of `engine` to a new checkpoint in `dir` (created if missing).
-// Locks the whole keyspace while reading it, so it is a consistent point in time and every
-// command waits meanwhile. Deletes complete checkpoints older than the newest `keep`.
+// Writes the whole keyspace of `engine` to a new checkpoint in `dir` (created if missing):
+// the dataset exactly as it was when the write began (StorageEngine::Snapshot), while
+// commands keep being served on engines that support it. Deletes complete checkpoints
+// older than the newest `keep`. One write at a time per engine; a second one waits.
 StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& dir,
                                       const WriteOptions& options = {});
 
@@ -54,10 +65,6 @@ struct LoadStats {
   std::uint64_t keys_expired = 0;  // skipped: their expiry time had passed
   std::int64_t duration_ms = 0;
 };
-
-// Progress callback for long loads: bytes read so far and the file size.
-using ProgressFn = std::function<void(std::uint64_t keys, std::uint64_t bytes_read,
-                                      std::uint64_t bytes_total)>;
 
 // Reads and verifies every section of `path` without loading it (--check-checkpoint). A
 // corrupt or truncated file is a Corruption status naming the file and the byte offset of

@@ -17,6 +17,7 @@ std::string Status::ToString() const {
     case Code::kIOError: name = retryable_ ? "IOError (retryable)" : "IOError"; break;
     case Code::kNotSupported: name = "NotSupported"; break;
     case Code::kBusy: name = "Busy"; break;
+    case Code::kAborted: name = "Aborted"; break;
   }
   return std::string(name) + ": " + message();
 }

@@ -4,7 +4,7 @@
 //   Entry* next        chain link in the hash table bucket
 //   u32   lru          engine clock (seconds) at the last access, for OBJECT IDLETIME
 //   u8    type         ValueType
-//   u8    flags        kHasExpire | kSlack | kRaw | kNotInt
+//   u8    flags        kHasExpire | kSlack | kRaw | kNotInt | kSnapMark
 //   [i64  expire]      absolute ms, present iff kHasExpire
 //   varint key_len, key bytes
 //   string:  kSlack ? (u64 len, u64 cap) : varint len ; then the bytes
@@ -32,6 +32,9 @@ class Entry {
   static constexpr std::uint8_t kSlack = 2;   // string stored with explicit capacity
   static constexpr std::uint8_t kRaw = 4;     // OBJECT ENCODING says "raw" (grown in place)
   static constexpr std::uint8_t kNotInt = 8;  // integer-looking, yet not "int" (INCRBYFLOAT)
+  // Snapshot bookkeeping: the entry is settled for the running snapshot when this bit equals
+  // the engine's current mark (see MemoryEngine::Snapshot).
+  static constexpr std::uint8_t kSnapMark = 16;
   // Flags describing how Redis would encode a string; they follow the value, not the key.
   static constexpr std::uint8_t kEncodingFlags = kRaw | kNotInt;
 

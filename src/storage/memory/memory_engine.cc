@@ -97,6 +97,8 @@ class MemoryKeyspace final : public Keyspace {
     }
     ++loc.shard->hits;
     e->set_lru(LruNow());
+    // A collection may be changed in place through the returned reference.
+    if (e->type() != ValueType::kString) Settle(loc, e);
     return RefOf(e);
   }
 
@@ -104,6 +106,7 @@ class MemoryKeyspace final : public Keyspace {
     Loc loc = Locate(db, key);
     Entry* e = loc.table->Find(loc.hash, key);
     if (e == nullptr || IsExpired(e)) return {};
+    if (e->type() != ValueType::kString) Settle(loc, e);
     return RefOf(e);
   }
 
@@ -119,6 +122,7 @@ class MemoryKeyspace final : public Keyspace {
                  std::int64_t expire) override {
     Loc loc = Locate(db, key);
     Entry* old = Live(loc, key);
+    if (old != nullptr) Settle(loc, old);
     if (expire == kKeepExpire) expire = old ? old->expire() : kNoExpire;
     // Overwrite in place when the layout is unchanged (SET of an equal-length value).
     if (old != nullptr && old->type() == ValueType::kString && !(old->flags() & Entry::kSlack) &&
@@ -148,6 +152,7 @@ class MemoryKeyspace final : public Keyspace {
       return e->mutable_str();
     }
     assert(old->type() == ValueType::kString);
+    Settle(loc, old);
     old->set_lru(LruNow());
     std::string_view cur = old->str();
     if ((old->flags() & Entry::kSlack) && len <= old->str_capacity()) {
@@ -196,6 +201,7 @@ class MemoryKeyspace final : public Keyspace {
     Entry* e = Live(loc, key);
     if (e == nullptr) return false;
     if (expire == kNoExpire && !e->has_expire()) return true;  // nothing changes
+    Settle(loc, e);
     Touched(db, key);
     if (expire != kNoExpire && expire <= now()) {
       Unlink(loc, key);
@@ -214,6 +220,7 @@ class MemoryKeyspace final : public Keyspace {
     Entry* e = Live(from, src);
     if (e == nullptr) return false;
     if (src_db == dst_db && src == dst) return true;
+    Settle(from, e);  // before Rebuild takes its object
     Entry* moved = Rebuild(e, dst, e->expire());
     Unlink(from, src);
     Loc to = Locate(dst_db, dst);
@@ -265,6 +272,9 @@ class MemoryKeyspace final : public Keyspace {
     return {h, shard, &shard->dbs[static_cast<std::size_t>(db)]};
   }
 
+  // Before an entry changes or goes: the running snapshot, if any, takes it first.
+  void Settle(const Loc& loc, Entry* e) { engine_->SaveIfPending(*loc.table, e); }
+
   void Touched(int db, std::string_view key) {
     if (KeyspaceObserver* observer = engine_->active_observer()) observer->KeyModified(db, key);
   }
@@ -283,6 +293,7 @@ class MemoryKeyspace final : public Keyspace {
   void Unlink(const Loc& loc, std::string_view key) {
     Entry* e = loc.table->Remove(loc.hash, key);
     if (e != nullptr) {
+      Settle(loc, e);
       loc.table->bytes_used -= static_cast<std::int64_t>(e->AllocatedBytes());
       Entry::Free(e);
     }
@@ -291,8 +302,10 @@ class MemoryKeyspace final : public Keyspace {
   // Stores `e` in place of `old` (nullptr: a new key).
   void Put(const Loc& loc, Entry* old, Entry* e) {
     if (e->lru() == 0) e->set_lru(LruNow());
+    engine_->MarkNew(e);
     loc.table->bytes_used += static_cast<std::int64_t>(e->AllocatedBytes());
     if (old != nullptr) {
+      Settle(loc, old);
       loc.table->Replace(loc.hash, old, e);
       loc.table->bytes_used -= static_cast<std::int64_t>(old->AllocatedBytes());
       Entry::Free(old);
@@ -422,6 +435,7 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
       for (const std::string& key : dead_keys) {
         Entry* dead = t.Remove(Table::Hash(key), key);
         if (dead == nullptr) continue;
+        SaveIfPending(t, dead);
         t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
         Entry::Free(dead);
         ++s.expired;
@@ -450,6 +464,7 @@ bool MemoryEngine::RandomKey(int db, std::string* key) {
       if (Expired(e, now)) {
         std::string k(e->key());
         Entry* dead = t.Remove(Table::Hash(k), k);
+        SaveIfPending(t, dead);
         t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
         Entry::Free(dead);
         ++s.expired;
@@ -483,6 +498,13 @@ void MemoryEngine::Flush(int db, bool async) {
       t = Table();
     }
   }
+  if (snap_ != nullptr) {
+    // The running snapshot still owes keys of these tables: it takes and frees them.
+    ++snap_layout_gen_;
+    std::lock_guard<std::mutex> l(snap_mu_);
+    for (auto& t : dead) snap_detached_.push_back(std::move(t));
+    dead.clear();
+  }
   UnlockAll();
   if (async) {
     std::lock_guard<std::mutex> l(bg_mu_);
@@ -507,6 +529,7 @@ void MemoryEngine::SwapDb(int a, int b) {
     std::swap(shards_[i].expire_cursor[static_cast<std::size_t>(a)],
               shards_[i].expire_cursor[static_cast<std::size_t>(b)]);
   }
+  ++snap_layout_gen_;  // a running snapshot's walk must look at the moved tables again
   UnlockAll();
   std::int64_t ta = avg_ttl_[static_cast<std::size_t>(a)];
   avg_ttl_[static_cast<std::size_t>(a)] = avg_ttl_[static_cast<std::size_t>(b)].load();
@@ -579,6 +602,7 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
           if (e->expire() <= now) {
             std::string key(e->key());
             Entry* dead = t.Remove(Table::Hash(key), key);
+            SaveIfPending(t, dead);
             t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
             Entry::Free(dead);
             ++s.expired;
@@ -600,6 +624,119 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
     }
   }
   return removed;
+}
+
+struct MemoryEngine::SnapRun {
+  SnapshotSink* sink;
+  // Set once the snapshot failed or was cancelled: the walk still settles every entry
+  // (the marks must be consistent for the next snapshot) but emits nothing more.
+  std::atomic<bool> discard{false};
+};
+
+void MemoryEngine::SaveIfPending(const Table& t, Entry* e) {
+  if (snap_ == nullptr || (e->flags() & Entry::kSnapMark) == snap_mark_) return;
+  MarkNew(e);
+  if (Expired(e, snap_at_ms_) || snap_->discard.load(std::memory_order_relaxed)) return;
+  snap_->sink->Emit(t.snap_db, e->key(), RefOf(e));
+}
+
+void MemoryEngine::SettleTable(Table& t) {
+  std::uint64_t cursor = 0;
+  do {
+    cursor = t.ScanBucket(cursor, [&](Entry* e) { SaveIfPending(t, e); });
+  } while (cursor != 0);
+}
+
+// Point in time without fork (the idea of Dragonfly's and FASTER's versioned snapshots, at
+// the granularity of an entry): flipping `snap_mark_` with every shard locked makes every
+// existing entry "owed" at once, in O(shards). From then on an owed entry is emitted either
+// by the walk below or, if a command is about to change or remove it first, by that command
+// (SaveIfPending) — whichever comes first marks it settled, so each key is emitted once,
+// with its value as of the flip. New entries are born settled. Memory beyond the live data
+// is only what the sink buffers between two Drain calls.
+Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) {
+  std::lock_guard<std::mutex> one(snap_run_mu_);
+  SnapRun run{&sink};
+  LockAll();
+  snap_mark_ ^= Entry::kSnapMark;
+  snap_at_ms_ = UnixTimeMs();
+  for (int i = 0; i < kNumShards; ++i) {
+    for (int d = 0; d < num_databases_; ++d) shards_[i].dbs[static_cast<std::size_t>(d)].snap_db = d;
+  }
+  snap_ = &run;
+  sink.Begin(snap_at_ms_);
+  UnlockAll();
+
+  Status status;
+  auto drain = [&] {
+    if (!status.ok()) return;
+    status = cancel != nullptr && cancel->load() ? Status::Aborted("snapshot cancelled")
+                                                 : sink.Drain();
+    if (!status.ok()) run.discard.store(true);
+  };
+  auto settle_detached = [&] {
+    std::vector<Table> tables;
+    {
+      std::lock_guard<std::mutex> l(snap_mu_);
+      tables.swap(snap_detached_);
+    }
+    for (Table& t : tables) {
+      SettleTable(t);
+      drain();
+    }
+    return !tables.empty();  // they are freed here, off every lock
+  };
+  // Buckets per lock hold: short enough that a command waiting for the shard is barely
+  // delayed (about 64 keys' encoding), long enough that locking costs little.
+  constexpr int kChunkBuckets = 64;
+  for (int i = 0; i < kNumShards; ++i) {
+    Shard& s = shards_[i];
+    bool restart = true;
+    while (restart) {
+      restart = false;
+      std::uint64_t gen;
+      {
+        std::lock_guard<std::mutex> l(s.mu);
+        gen = snap_layout_gen_;
+      }
+      for (int d = 0; d < num_databases_ && !restart; ++d) {
+        std::uint64_t cursor = 0;
+        do {
+          {
+            std::lock_guard<std::mutex> l(s.mu);
+            if (snap_layout_gen_ != gen) {
+              // SWAPDB or FLUSH moved this shard's tables: walk it again (settled entries
+              // are skipped, so nothing is emitted twice).
+              restart = true;
+              break;
+            }
+            Table& t = s.dbs[static_cast<std::size_t>(d)];
+            for (int b = 0; b < kChunkBuckets; ++b) {
+              cursor = t.ScanBucket(cursor, [&](Entry* e) { SaveIfPending(t, e); });
+              if (cursor == 0) break;
+            }
+          }
+          drain();
+        } while (cursor != 0);
+      }
+    }
+    settle_detached();
+  }
+  // Tables flushed meanwhile may still be queued; end the snapshot only once none are.
+  while (true) {
+    LockAll();
+    bool more;
+    {
+      std::lock_guard<std::mutex> l(snap_mu_);
+      more = !snap_detached_.empty();
+    }
+    if (!more) snap_ = nullptr;
+    UnlockAll();
+    if (!more) break;
+    settle_detached();
+  }
+  drain();
+  return status;
 }
 
 void MemoryEngine::TEST_ActiveExpireAll() { ActiveExpireCycle(SIZE_MAX / 2); }

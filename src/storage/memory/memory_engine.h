@@ -35,6 +35,10 @@ class MemoryEngine final : public StorageEngine {
   EngineStats GetStats() override;
   void ResetStats() override;
   std::size_t KeyMemoryUsage(int db, std::string_view key) override;
+  // Concurrent and exact: fixes the point in time with every shard locked for an instant,
+  // then walks the shards a few buckets at a time. A key changed, removed or expired
+  // before the walk reaches it is emitted first by the thread changing it.
+  Status Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) override;
   void Shutdown() override;
 
   // Tests: run one full active-expiry pass now.
@@ -67,6 +71,16 @@ class MemoryEngine final : public StorageEngine {
   // Scans part of each shard's tables for expired keys; returns keys removed.
   std::uint64_t ActiveExpireCycle(std::size_t buckets_per_table);
 
+  // Snapshot support; callers hold the lock of the shard owning `e` (or own its table).
+  // Before `e` (in `t`) changes or goes: emits it if the running snapshot still owes it.
+  void SaveIfPending(const Table& t, Entry* e);
+  // A new entry is not part of the running snapshot.
+  void MarkNew(Entry* e) const {
+    e->set_flags(static_cast<std::uint8_t>((e->flags() & ~Entry::kSnapMark) | snap_mark_));
+  }
+  // Emits every entry of `t` the snapshot still owes.
+  void SettleTable(Table& t);
+
   const int num_databases_;
   std::unique_ptr<Shard[]> shards_;
   std::unique_ptr<std::atomic<std::int64_t>[]> avg_ttl_;
@@ -74,6 +88,19 @@ class MemoryEngine final : public StorageEngine {
   // lookups need not read the system clock.
   std::atomic<std::uint32_t> lru_clock_{0};  // per db, sampled by active expiry
   std::atomic<bool> active_expire_{true};
+
+  // The running snapshot. These change only with every shard locked, so any thread holding
+  // a shard lock reads them consistently.
+  struct SnapRun;
+  SnapRun* snap_ = nullptr;
+  std::uint8_t snap_mark_ = 0;          // Entry::kSnapMark or 0: "settled" for this snapshot
+  std::int64_t snap_at_ms_ = 0;         // keys expired at this time are not part of it
+  // Bumped (with every shard locked) when tables move between databases or are replaced,
+  // so the walk restarts the shard it is in.
+  std::uint64_t snap_layout_gen_ = 0;
+  std::mutex snap_run_mu_;              // one snapshot at a time
+  std::mutex snap_mu_;
+  std::vector<Table> snap_detached_;    // GUARDED_BY(snap_mu_): flushed, still owing keys
 
   // Background thread: active expiry and freeing flushed tables.
   std::mutex bg_mu_;

@@ -22,6 +22,7 @@ Table::~Table() { Clear(); }
 
 Table::Table(Table&& o) noexcept
     : bytes_used(std::exchange(o.bytes_used, 0)),
+      snap_db(o.snap_db),
       buckets_(std::exchange(o.buckets_, nullptr)),
       mask_(std::exchange(o.mask_, 0)),
       size_(std::exchange(o.size_, 0)),
@@ -35,6 +36,7 @@ Table& Table::operator=(Table&& o) noexcept {
     size_ = std::exchange(o.size_, 0);
     expires_ = std::exchange(o.expires_, 0);
     bytes_used = std::exchange(o.bytes_used, 0);
+    snap_db = o.snap_db;
   }
   return *this;
 }

@@ -56,6 +56,9 @@ class Table {
 
   // Bytes of the entries, maintained by the engine (which knows when entries change).
   std::int64_t bytes_used = 0;
+  // The database this table belonged to when the running snapshot began: it travels with
+  // the table through SWAPDB, so keys the snapshot has not reached yet keep their database.
+  int snap_db = 0;
 
  private:
   void Resize(std::size_t new_buckets);
