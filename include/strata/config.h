@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -37,6 +38,9 @@ struct StorageConfig {
 
 struct CheckpointConfig {
   std::string dir;  // "" = <storage.dir>/checkpoints
+  // Redis's `save` rule: "<seconds> <changes> ..." pairs, a background checkpoint after
+  // <seconds> if at least <changes> writes happened; "" = no automatic checkpoints.
+  std::string schedule = "3600 1 300 100 60 10000";
   int keep = 2;     // complete checkpoints kept on disk (>= 1)
   bool restore_on_start = true;
   std::string on_corrupt = "refuse";  // "refuse" | "previous"
@@ -63,6 +67,17 @@ StatusOr<Config> LoadConfig(const std::string& file, const std::vector<ConfigOve
 // Parses a size: a plain non-negative integer or a number with a unit (B, KB, MB, GB, TB;
 // K, M, G, T; KiB ... also; powers of 1024, case-insensitive). Redis's "1gb" works too.
 StatusOr<std::int64_t> ParseSize(const std::string& text);
+
+// One rule of checkpoint.schedule (Redis's `save`).
+struct SaveRule {
+  std::int64_t seconds = 0;
+  std::int64_t changes = 0;
+};
+// Parses Redis's `save` syntax: space-separated "<seconds> <changes>" pairs with seconds >= 1
+// and changes >= 0; "" is no rule.
+StatusOr<std::vector<SaveRule>> ParseSchedule(std::string_view text);
+// The rules in Redis's normalized text form ("3600 1 300 100").
+std::string FormatSchedule(const std::vector<SaveRule>& rules);
 
 // The number of network threads `config` asks for, resolving 0 to the number of cores.
 int ResolveThreads(const ServerConfig& config);

@@ -241,6 +241,8 @@ const DocEntry kDocs[] = {
   {"save", "1.0.0", "server", "O(N), N being the number of keys in all databases",
    "@admin @dangerous", "", "Write a checkpoint of the dataset to disk synchronously",
    ""},
+  {"bgsave", "1.0.0", "server", kO1, "@admin @dangerous", "",
+   "Write a checkpoint of the dataset to disk in the background", "[SCHEDULE]"},
   {"lastsave", "1.0.0", "server", kO1, "@admin @dangerous", kNondet,
    "Return the Unix time of the last successful save", ""},
   {"debug", "1.0.0", "server", kSubDep, "@dangerous", "", "Debugging helpers", ""},

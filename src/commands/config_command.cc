@@ -96,6 +96,12 @@ std::string GetDir(ServerState& s) {
   auto abs = std::filesystem::absolute(s.initial_config().storage.dir, ec);
   return ec ? s.initial_config().storage.dir : abs.lexically_normal().string();
 }
+// `save` is checkpoint.schedule.
+std::string GetSave(ServerState& s) { return FormatSchedule(s.saver().schedule()); }
+void SetSave(ServerState& s, std::int64_t, const std::string& text) {
+  auto rules = ParseSchedule(text);  // already validated by ParseSave
+  if (rules.ok()) s.saver().set_schedule(std::move(rules).value());
+}
 // The listener cannot move at run time: only the current address is accepted.
 std::string CheckBind(ServerState& s, const std::string& text) {
   return text == GetBind(s) ? "" : "Failed to bind to specified addresses.";
@@ -133,7 +139,7 @@ const std::vector<ConfigParam>& ConfigParams() {
       {"dir", "", ParamKind::kProtected, "", 0, 0, {}, GetDir},
       {"dbfilename", "", ParamKind::kProtected, "dump.rdb"},
       {"daemonize", "", ParamKind::kImmutable, "no"},
-      {"save", "", ParamKind::kSave, ""},
+      {"save", "", ParamKind::kSave, "", 0, 0, {}, GetSave, SetSave},
       {"appendonly", "", ParamKind::kBool, "no"},
       {"appendfsync", "", ParamKind::kEnum, "everysec", 0, 0, {"everysec", "always", "no"}},
       {"maxmemory", "", ParamKind::kMemory, "0", 0, kLongMax},

@@ -200,15 +200,8 @@ std::string InfoMemory(ServerState& s) {
   return sec.Take();
 }
 
-// Writes since the last SAVE, approximated by the successful calls of write commands since
-// then (0 after CONFIG RESETSTAT resets the counters below the mark).
-std::uint64_t ChangesSinceSave(ServerState& s) {
-  std::uint64_t now = WriteCommandCalls();
-  std::uint64_t mark = s.changes_mark();
-  return now > mark ? now - mark : 0;
-}
-
 std::string InfoPersistence(ServerState& s) {
+  Saver& saver = s.saver();
   Section sec("Persistence");
   sec.Add("loading", 0)
       .Add("async_loading", 0)
@@ -217,14 +210,14 @@ std::string InfoPersistence(ServerState& s) {
       .Add("current_cow_size_age", 0)
       .Add("current_fork_perc", "0.00")
       .Add("current_save_keys_processed", 0)
-      .Add("current_save_keys_total", 0)
-      .Add("rdb_changes_since_last_save", ChangesSinceSave(s))
-      .Add("rdb_bgsave_in_progress", 0)
-      .Add("rdb_last_save_time", s.last_save_time())
-      .Add("rdb_last_bgsave_status", s.last_save_ok() ? "ok" : "err")
-      .Add("rdb_last_bgsave_time_sec", -1)
-      .Add("rdb_current_bgsave_time_sec", -1)
-      .Add("rdb_saves", s.saves())
+      .Add("current_save_keys_total", saver.current_save_keys_total())
+      .Add("rdb_changes_since_last_save", saver.changes_since_save())
+      .Add("rdb_bgsave_in_progress", saver.in_progress() ? 1 : 0)
+      .Add("rdb_last_save_time", saver.last_save_time())
+      .Add("rdb_last_bgsave_status", saver.last_bgsave_ok() ? "ok" : "err")
+      .Add("rdb_last_bgsave_time_sec", saver.last_bgsave_time_sec())
+      .Add("rdb_current_bgsave_time_sec", saver.current_bgsave_time_sec())
+      .Add("rdb_saves", saver.saves())
       .Add("rdb_last_cow_size", 0)
       .Add("rdb_last_load_keys_expired", s.last_load_keys_expired())
       .Add("rdb_last_load_keys_loaded", s.last_load_keys_loaded())
@@ -239,7 +232,11 @@ std::string InfoPersistence(ServerState& s) {
       .Add("aof_last_write_status", "ok")
       .Add("aof_last_cow_size", 0)
       .Add("module_fork_in_progress", 0)
-      .Add("module_fork_last_cow_size", 0);
+      .Add("module_fork_last_cow_size", 0)
+      // Strata's own: the last checkpoint written (SAVE, BGSAVE, schedule or shutdown).
+      .Add("checkpoint_last_duration_ms", saver.last_save_duration_ms())
+      .Add("checkpoint_last_bytes", saver.last_save_bytes())
+      .Add("checkpoint_last_keys", saver.last_save_keys());
   return sec.Take();
 }
 

@@ -32,29 +32,41 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.Bulk(std::to_string(us % 1000000));
 }
 
-// SAVE: a synchronous checkpoint. It locks the whole keyspace while it reads it, so every
-// other command waits, as with Redis's SAVE.
+// SAVE: a checkpoint written before the reply. The dataset is read as a point-in-time
+// snapshot, so other clients are served meanwhile (Redis's SAVE stops them all).
 void CmdSave(CommandContext& ctx) {
-  std::lock_guard<std::mutex> l(ctx.server.save_mutex());
-  const Config& config = ctx.server.initial_config();
-  // Writes that finish after this point count as changes since the save.
-  const std::uint64_t mark = WriteCommandCalls();
-  checkpoint::WriteOptions options;
-  options.keep = config.checkpoint.keep;
-  auto r = checkpoint::WriteCheckpoint(ctx.engine, checkpoint::ResolveDir(config), options);
-  if (!r.ok()) {
-    LogWarning("SAVE failed: " + r.status().message());
-    ctx.server.RecordSave(false, 0);
+  Status s = ctx.server.saver().SaveNow();
+  if (s.code() == Status::Code::kBusy) {
+    ctx.reply.Error("ERR " + s.message());
+  } else if (!s.ok()) {
     ctx.reply.Error("ERR");  // Redis answers a failed SAVE with a bare "ERR"
-    return;
+  } else {
+    ctx.reply.Ok();
   }
-  LogInfo("DB saved on disk: " + r->path + " (" + std::to_string(r->keys) + " keys, " +
-          std::to_string(r->bytes) + " bytes, " + std::to_string(r->duration_ms) + " ms)");
-  ctx.server.RecordSave(true, mark);
-  ctx.reply.Ok();
 }
 
-void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.last_save_time()); }
+// BGSAVE [SCHEDULE]: a checkpoint written by a background thread; it holds the dataset as
+// it was at this moment. Inside MULTI/EXEC it starts right after the transaction, as Redis
+// schedules it there.
+void CmdBgSave(CommandContext& ctx) {
+  if (ctx.args.size() > 2 || (ctx.args.size() == 2 && !EqualsIgnoreCase(ctx.args[1], "schedule"))) {
+    ctx.reply.Error(kErrSyntax);
+    return;
+  }
+  Saver& saver = ctx.server.saver();
+  if (saver.in_progress()) {
+    ctx.reply.Error("ERR Background save already in progress");
+  } else if (ctx.in_transaction) {
+    saver.ScheduleBackground();
+    ctx.reply.SimpleString("Background saving scheduled");
+  } else if (saver.StartBackground()) {
+    ctx.reply.SimpleString("Background saving started");
+  } else {
+    ctx.reply.Error("ERR Background save already in progress");
+  }
+}
+
+void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.saver().last_save_time()); }
 
 // ---------------------------------------------------------------------------------------
 // DEBUG: the subset that is useful for tests and harmless in production.
@@ -233,15 +245,17 @@ void CmdFunctionHelp(CommandContext& ctx) {
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 
 void CmdShutdown(CommandContext& ctx) {
-  bool nosave = false, save = false, abort = false, other = false;
+  bool nosave = false, save = false, abort = false, force = false, other = false;
   for (std::size_t i = 1; i < ctx.args.size(); ++i) {
     std::string_view a = ctx.args[i];
     if (EqualsIgnoreCase(a, "nosave")) {
       nosave = true;
     } else if (EqualsIgnoreCase(a, "save")) {
       save = true;
-    } else if (EqualsIgnoreCase(a, "now") || EqualsIgnoreCase(a, "force")) {
+    } else if (EqualsIgnoreCase(a, "now")) {
       other = true;
+    } else if (EqualsIgnoreCase(a, "force")) {
+      force = other = true;
     } else if (EqualsIgnoreCase(a, "abort")) {
       abort = true;
     } else {
@@ -258,14 +272,11 @@ void CmdShutdown(CommandContext& ctx) {
     ctx.reply.Error("ERR No shutdown in progress.");
     return;
   }
-  if (save) {
-    LogWarning(
-        "SHUTDOWN SAVE refused: this server has no checkpoints to save the dataset to; "
-        "use SHUTDOWN NOSAVE to stop it");
+  LogWarning("User requested shutdown...");
+  if (Status st = ctx.server.PrepareShutdown(save, nosave); !st.ok() && !force) {
     ctx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
     return;
   }
-  LogWarning("User requested shutdown...");
   if (ctx.server.request_shutdown) ctx.server.request_shutdown();
   ctx.client.conn->CloseAfterReply();
 }
@@ -283,6 +294,7 @@ void RegisterServerCommands(CommandTable* table) {
   config.Sub("help", 2, kAnyState, CmdConfigHelp);
   table->Add("time", 1, kCmdFast | kAnyState | kCmdRandom, CmdTime);
   table->Add("save", 1, kCmdAdmin | kCmdNoScript | kCmdNoMulti, CmdSave);
+  table->Add("bgsave", -1, kCmdAdmin | kCmdNoScript, CmdBgSave);
   table->Add("lastsave", 1, kCmdFast | kAnyState | kCmdRandom, CmdLastSave);
   table->Add("debug", -2, kCmdAdmin | kCmdNoScript | kAnyState, CmdDebug);
   auto& function = table->Add("function", -2, 0, nullptr);

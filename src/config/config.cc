@@ -103,6 +103,19 @@ Setter SizeSetter(std::int64_t* field, std::int64_t min) {
   };
 }
 
+Setter ScheduleSetter(std::string* field) {
+  return [=](const toml::node& node, const Origin& origin, std::string_view key) -> Status {
+    if (!node.is_string()) {
+      return ConfigError(origin, key,
+                         "expected a string of \"<seconds> <changes>\" pairs, got " + Describe(node));
+    }
+    auto rules = ParseSchedule(node.as_string()->get());
+    if (!rules.ok()) return ConfigError(origin, key, rules.status().message());
+    *field = FormatSchedule(*rules);
+    return Status::OK();
+  };
+}
+
 std::map<std::string, Setter> Schema(Config* c) {
   return {
       {"server.bind", StringSetter(&c->server.bind)},
@@ -119,6 +132,7 @@ std::map<std::string, Setter> Schema(Config* c) {
       {"storage.engine", StringSetter(&c->storage.engine, {"memory", "hybridlog", "cloud"})},
       {"storage.dir", StringSetter(&c->storage.dir)},
       {"checkpoint.dir", StringSetter(&c->checkpoint.dir)},
+      {"checkpoint.schedule", ScheduleSetter(&c->checkpoint.schedule)},
       {"checkpoint.keep", IntSetter(&c->checkpoint.keep, 1, 1000000)},
       {"checkpoint.restore_on_start", BoolSetter(&c->checkpoint.restore_on_start)},
       {"checkpoint.on_corrupt", StringSetter(&c->checkpoint.on_corrupt, {"refuse", "previous"})},
@@ -178,6 +192,48 @@ StatusOr<std::int64_t> ParseSize(const std::string& text) {
     return Status::InvalidArgument("size is too large");
   }
   return value << it->second;
+}
+
+StatusOr<std::vector<SaveRule>> ParseSchedule(std::string_view text) {
+  std::vector<std::int64_t> numbers;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] == ' ') {
+      ++i;
+      continue;
+    }
+    std::size_t end = text.find(' ', i);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view word = text.substr(i, end - i);
+    std::int64_t v = 0;
+    for (char ch : word) {
+      if (ch < '0' || ch > '9' || v > (INT64_MAX - 9) / 10) {
+        return Status::InvalidArgument("expected \"<seconds> <changes>\" pairs of integers, got \"" +
+                                       std::string(word) + "\"");
+      }
+      v = v * 10 + (ch - '0');
+    }
+    numbers.push_back(v);
+    i = end;
+  }
+  if (numbers.size() % 2 != 0) {
+    return Status::InvalidArgument("expected \"<seconds> <changes>\" pairs, got an odd number of values");
+  }
+  std::vector<SaveRule> rules;
+  for (std::size_t k = 0; k < numbers.size(); k += 2) {
+    if (numbers[k] < 1) return Status::InvalidArgument("seconds must be at least 1");
+    rules.push_back({numbers[k], numbers[k + 1]});
+  }
+  return rules;
+}
+
+std::string FormatSchedule(const std::vector<SaveRule>& rules) {
+  std::string out;
+  for (const SaveRule& r : rules) {
+    if (!out.empty()) out += ' ';
+    out += std::to_string(r.seconds) + " " + std::to_string(r.changes);
+  }
+  return out;
 }
 
 StatusOr<Config> LoadConfig(const std::string& file, const std::vector<ConfigOverride>& overrides) {

@@ -131,7 +131,11 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   std::uint64_t elapsed = MonotonicUs() - start;
   std::uint64_t errors = reply.errors() - errors_before;
   spec->stats.RecordCall(elapsed, errors > 0);
-  if (errors > 0) server_->stats().total_error_replies.Add(errors);
+  if (errors > 0) {
+    server_->stats().total_error_replies.Add(errors);
+  } else if (spec->has_flag(kCmdWrite)) {
+    server_->saver().CountChange();
+  }
   server_->stats().total_commands_processed.Add(1);
   client_->last_command.store(spec, std::memory_order_relaxed);
   client_->last_interaction_ms.store(CoarseUnixTimeMs(), std::memory_order_relaxed);
@@ -272,7 +276,11 @@ void ClientSession::Exec(CommandContext& ctx) {
       spec->handler(qctx);
       std::uint64_t errors = reply.errors() - errors_before;
       spec->stats.RecordCall(MonotonicUs() - start, errors > 0);
-      if (errors > 0) server_->stats().total_error_replies.Add(errors);
+      if (errors > 0) {
+        server_->stats().total_error_replies.Add(errors);
+      } else if (spec->has_flag(kCmdWrite)) {
+        server_->saver().CountChange();
+      }
       server_->stats().total_commands_processed.Add(1);
     }
   });

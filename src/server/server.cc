@@ -1,8 +1,11 @@
 #include "server/server.h"
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 
 #include "checkpoint/checkpoint.h"
@@ -165,14 +168,30 @@ int Server::Run() {
   std::signal(SIGPIPE, SIG_IGN);
 
   net::NetServer* net = impl_->net.get();
-  impl_->state->request_shutdown = [net] { net->Stop(); };
-  std::thread signals([set, net]() mutable {
-    int sig = 0;
-    sigwait(&set, &sig);
-    if (sig == SIGINT || sig == SIGTERM) {
+  ServerState* state = impl_->state.get();
+  state->request_shutdown = [net] { net->Stop(); };
+  std::thread signals([set, net, state]() mutable {
+    while (true) {
+      int sig = 0;
+      sigwait(&set, &sig);
+      if (sig != SIGINT && sig != SIGTERM) return;  // SIGUSR1: the server is stopping
       LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
               ", shutting down");
-      net->Stop();
+      // As Redis: save first if a schedule is configured; if that fails, keep running.
+      if (state->PrepareShutdown(false, false).ok()) {
+        net->Stop();
+        return;
+      }
+    }
+  });
+  // The checkpoint schedule (Redis's serverCron checks its `save` rules 10 times a second).
+  std::mutex cron_mu;
+  std::condition_variable cron_cv;
+  bool cron_stop = false;
+  std::thread cron([&] {
+    std::unique_lock<std::mutex> l(cron_mu);
+    while (!cron_cv.wait_for(l, std::chrono::milliseconds(100), [&] { return cron_stop; })) {
+      state->saver().Tick(false);
     }
   });
 
@@ -182,6 +201,13 @@ int Server::Run() {
   // Wake the signal thread if shutdown came from SHUTDOWN rather than a signal.
   pthread_kill(signals.native_handle(), SIGUSR1);
   signals.join();
+  {
+    std::lock_guard<std::mutex> l(cron_mu);
+    cron_stop = true;
+  }
+  cron_cv.notify_all();
+  cron.join();
+  state->saver().CancelBackground();
   impl_->engine->Shutdown();
   LogInfo("bye");
   return 0;

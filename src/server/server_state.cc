@@ -3,6 +3,8 @@
 #include <chrono>
 #include <random>
 
+#include "util/log.h"
+
 namespace strata {
 
 namespace {
@@ -35,9 +37,9 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
       watches_(std::make_unique<WatchRegistry>(engine->num_databases())),
       blocking_(std::make_unique<BlockingRegistry>(engine->num_databases())),
       observer_(std::make_unique<Observer>(watches_.get(), blocking_.get())),
+      saver_(std::make_unique<Saver>(config, engine)),
       start_time_ms_(UnixTimeMs()) {
   engine_->set_observer(observer_.get());
-  last_save_time_ = start_time_ms_ / 1000;
   runtime_.maxclients = config.server.maxclients;
   runtime_.timeout = config.server.timeout;
   runtime_.proto_max_bulk_len = config.limits.proto_max_bulk_len;
@@ -49,12 +51,21 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
   for (int i = 0; i < 40; ++i) run_id_ += kHex[rng() % 16];
 }
 
-void ServerState::RecordSave(bool ok, std::uint64_t changes_mark) {
-  last_save_ok_ = ok;
-  if (!ok) return;
-  ++saves_;
-  changes_mark_ = changes_mark;
-  last_save_time_ = UnixTimeMs() / 1000;
+Status ServerState::PrepareShutdown(bool save, bool nosave) {
+  saver_->CancelBackground();
+  if (!save && (nosave || saver_->schedule().empty())) return Status::OK();
+  LogInfo("Saving the final checkpoint before exiting.");
+  const std::int64_t pause_before = pause_until_ms_.load();
+  const bool writes_only_before = pause_writes_only_.load();
+  Pause(INT64_MAX / 2, true);
+  Status s = saver_->SaveNow();
+  if (!s.ok()) {
+    LogError("Error trying to save the DB, can't exit.");
+    // Restore the pause a client may have set (CLIENT PAUSE).
+    Unpause();
+    if (pause_before > UnixTimeMs()) Pause(pause_before, writes_only_before);
+  }
+  return s;
 }
 
 void ServerState::AddClient(std::shared_ptr<ClientState> client) {

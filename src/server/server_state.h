@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "server/blocking.h"
+#include "server/saver.h"
 #include "server/watch_registry.h"
 #include "strata/config.h"
 #include "strata/storage_engine.h"
@@ -180,15 +181,13 @@ class ServerState {
   // Asks the server to shut down (SHUTDOWN). Set by the server at start-up.
   std::function<void()> request_shutdown;
 
-  // Checkpoints (SAVE, LASTSAVE, INFO persistence).
-  std::int64_t last_save_time() const { return last_save_time_.load(); }
-  // Records the outcome of a SAVE; `changes_mark` is the write counter at that time.
-  void RecordSave(bool ok, std::uint64_t changes_mark);
-  bool last_save_ok() const { return last_save_ok_.load(); }
-  std::uint64_t saves() const { return saves_.load(); }
-  std::uint64_t changes_mark() const { return changes_mark_.load(); }
-  // Serializes SAVE commands (each also locks the whole keyspace while it reads it).
-  std::mutex& save_mutex() { return save_mu_; }
+  // Checkpoints (SAVE, BGSAVE, LASTSAVE, the schedule, INFO persistence).
+  Saver& saver() { return *saver_; }
+  // Before the server stops (SHUTDOWN, SIGTERM): stops a background save, then writes a
+  // checkpoint if `save`, or unless `nosave` when a schedule is configured, as Redis does.
+  // Writes are paused meanwhile so that nothing acknowledged is left out. On failure the
+  // server should keep running.
+  Status PrepareShutdown(bool save, bool nosave);
   // Figures of the checkpoint loaded at start-up (INFO rdb_last_load_keys_*).
   void RecordLoad(std::uint64_t loaded, std::uint64_t expired) {
     last_load_keys_loaded_ = loaded;
@@ -203,16 +202,12 @@ class ServerState {
   std::unique_ptr<WatchRegistry> watches_;
   std::unique_ptr<BlockingRegistry> blocking_;
   std::unique_ptr<KeyspaceObserver> observer_;  // fans engine notifications out to both
+  std::unique_ptr<Saver> saver_;
   RuntimeConfig runtime_;
   ServerStats stats_;
   std::int64_t start_time_ms_;
-  std::atomic<std::int64_t> last_save_time_{0};  // Unix seconds
-  std::atomic<bool> last_save_ok_{true};
-  std::atomic<std::uint64_t> saves_{0};
-  std::atomic<std::uint64_t> changes_mark_{0};
   std::atomic<std::uint64_t> last_load_keys_loaded_{0};
   std::atomic<std::uint64_t> last_load_keys_expired_{0};
-  std::mutex save_mu_;
   std::string run_id_;
   int port_ = 0;
   int threads_ = 1;

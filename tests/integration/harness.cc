@@ -125,8 +125,12 @@ std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std:
                                                           std::string* error) {
   return Start(
       [](int port, const std::string& dir) {
-        return std::vector<std::string>{StrataBinary(),       "--bind", "127.0.0.1",  "--port",
-                                        std::to_string(port), "--dir",  dir + "/data"};
+        // No checkpoint schedule, like the reference redis-server's --save '' (tests that
+        // need one pass their own --set).
+        return std::vector<std::string>{StrataBinary(), "--bind", "127.0.0.1",
+                                        "--port",       std::to_string(port),
+                                        "--dir",        dir + "/data",
+                                        "--set",        "checkpoint.schedule="};
       },
       extra, error);
 }

@@ -469,15 +469,24 @@ TEST(ServerShutdownTest, PlainShutdownExitsWithZero) {
   EXPECT_EQ(WaitExitCode(server->pid(), 5000), 0);
 }
 
-TEST(ServerShutdownTest, SaveIsRefusedAndServerKeepsRunning) {
+// A shutdown whose save fails is refused, and the server keeps serving (Redis's rule);
+// FORCE exits anyway.
+TEST(ServerShutdownTest, FailedSaveKeepsServerRunningUnlessForced) {
   std::string err;
-  auto server = ServerProcess::StartStrata({}, &err);
+  auto server = ServerProcess::StartStrata({"--set", "checkpoint.dir=/dev/null/sub"}, &err);
   ASSERT_NE(server, nullptr) << err;
   Client c(server->port());
   EXPECT_EQ(c.Cmd("SHUTDOWN SAVE").str, "ERR Errors trying to SHUTDOWN. Check logs.");
   EXPECT_EQ(c.Cmd("PING").str, "PONG");
+  EXPECT_EQ(c.Cmd("SET k v").str, "OK");  // writes are not left paused
   EXPECT_TRUE(server->Alive());
-  EXPECT_NE(server->Log().find("SHUTDOWN SAVE"), std::string::npos) << server->Log();
+  EXPECT_NE(server->Log().find("Error trying to save the DB, can't exit."), std::string::npos)
+      << server->Log();
+  c.Cmd("SHUTDOWN SAVE FORCE");
+  for (int i = 0; i < 200 && server->Alive(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  EXPECT_FALSE(server->Alive());
 }
 
 }  // namespace

@@ -167,8 +167,29 @@ TEST_F(ConfigTest, CheckpointBadValues) {
   std::string flag = Write("f.toml", "[checkpoint]\nrestore_on_start = \"yes\"\n");
   EXPECT_EQ(ErrorFor(flag),
             flag + ": checkpoint.restore_on_start: expected true or false, got \"yes\"");
-  std::string unknown = Write("u.toml", "[checkpoint]\nschedule = \"1h\"\n");
-  EXPECT_EQ(ErrorFor(unknown), unknown + ": checkpoint.schedule: unknown key");
+  std::string unit = Write("u.toml", "[checkpoint]\nschedule = \"1h\"\n");
+  EXPECT_EQ(ErrorFor(unit), unit + ": checkpoint.schedule: expected \"<seconds> <changes>\" "
+                                   "pairs of integers, got \"1h\"");
+  std::string odd = Write("o.toml", "[checkpoint]\nschedule = \"3600 1 300\"\n");
+  EXPECT_EQ(ErrorFor(odd), odd + ": checkpoint.schedule: expected \"<seconds> <changes>\" "
+                                 "pairs, got an odd number of values");
+  std::string zero = Write("z.toml", "[checkpoint]\nschedule = \"0 1\"\n");
+  EXPECT_EQ(ErrorFor(zero), zero + ": checkpoint.schedule: seconds must be at least 1");
+  std::string type = Write("t.toml", "[checkpoint]\nschedule = 3600\n");
+  EXPECT_EQ(ErrorFor(type), type + ": checkpoint.schedule: expected a string of \"<seconds> "
+                                   "<changes>\" pairs, got 3600");
+}
+
+TEST_F(ConfigTest, CheckpointScheduleIsNormalized) {
+  std::string path = Write("s.toml", "[checkpoint]\nschedule = \"  900 1   60 0 \"\n");
+  auto c = LoadConfig(path, {});
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->checkpoint.schedule, "900 1 60 0");
+  std::string off = Write("off.toml", "[checkpoint]\nschedule = \"\"\n");
+  auto c2 = LoadConfig(off, {});
+  ASSERT_TRUE(c2.ok()) << c2.status().message();
+  EXPECT_EQ(c2->checkpoint.schedule, "");
+  EXPECT_EQ(Config{}.checkpoint.schedule, "3600 1 300 100 60 10000");  // Redis's default
 }
 
 TEST_F(ConfigTest, PartialFileKeepsOtherDefaults) {

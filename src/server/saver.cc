@@ -1,0 +1,166 @@
+#include "server/saver.h"
+
+#include <cstdio>
+
+#include "checkpoint/checkpoint.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace strata {
+namespace {
+
+// Redis waits this long after a failed automatic save before the schedule tries again.
+constexpr std::int64_t kRetryAfterFailureMs = 5000;
+
+std::string Mb(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+}  // namespace
+
+Saver::Saver(const Config& config, StorageEngine* engine)
+    : dir_(checkpoint::ResolveDir(config)), keep_(config.checkpoint.keep), engine_(engine) {
+  auto rules = ParseSchedule(config.checkpoint.schedule);  // validated when loaded
+  if (rules.ok()) rules_ = std::move(rules).value();
+  last_save_time_ = UnixTimeMs() / 1000;  // Redis's LASTSAVE starts at the start-up time
+  last_attempt_ms_ = UnixTimeMs();
+}
+
+Saver::~Saver() { CancelBackground(); }
+
+std::uint64_t Saver::changes_since_save() const {
+  // Both only grow; the mark is a past value of the counter.
+  return changes_.Sum() - changes_mark_.load();
+}
+
+std::int64_t Saver::current_bgsave_time_sec() const {
+  if (!running_.load()) return -1;
+  return (UnixTimeMs() - bg_start_ms_.load()) / 1000;
+}
+
+std::vector<SaveRule> Saver::schedule() const {
+  std::lock_guard<std::mutex> l(mu_);
+  return rules_;
+}
+
+void Saver::set_schedule(std::vector<SaveRule> rules) {
+  std::lock_guard<std::mutex> l(mu_);
+  rules_ = std::move(rules);
+}
+
+Status Saver::Write(bool background) {
+  std::lock_guard<std::mutex> one(write_mu_);
+  const char* what = background ? "Background saving" : "DB saving";
+  // Writes that finish after this point count as changes since this checkpoint.
+  const std::uint64_t mark = changes_.Sum();
+  checkpoint::WriteOptions options;
+  options.keep = keep_;
+  options.cancel = &cancel_;
+  options.progress = [what](std::uint64_t keys, std::uint64_t bytes, std::uint64_t total) {
+    char line[200];
+    std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written", what,
+                  static_cast<unsigned long long>(keys), static_cast<unsigned long long>(total),
+                  total ? 100.0 * static_cast<double>(keys) / static_cast<double>(total) : 100.0,
+                  Mb(bytes).c_str());
+    LogInfo(line);
+  };
+  std::uint64_t total = 0;
+  for (int db = 0; db < engine_->num_databases(); ++db) total += engine_->DbSize(db);
+  current_keys_total_ = total;
+  const std::int64_t start = UnixTimeMs();
+  auto r = checkpoint::WriteCheckpoint(*engine_, dir_, options);
+  current_keys_total_ = 0;
+  // Like Redis, a SAVE's outcome also shows in rdb_last_bgsave_status.
+  last_bgsave_ok_ = r.ok();
+  if (background) {
+    last_attempt_ms_ = UnixTimeMs();
+    last_bgsave_secs_ = (UnixTimeMs() - start) / 1000;
+  }
+  if (!r.ok()) {
+    const char* failed = background ? "Background saving" : "SAVE";
+    if (r.status().code() == Status::Code::kAborted) {
+      LogWarning(std::string(failed) + " cancelled");
+    } else {
+      LogWarning(std::string(failed) + " failed: " + r.status().message());
+    }
+    return r.status();
+  }
+  double secs = static_cast<double>(r->duration_ms) / 1000.0;
+  char line[512];
+  std::snprintf(line, sizeof(line), "%s: %s, %llu keys, %s MB in %.3f s (%.1f MB/s)",
+                background ? "Background saving terminated with success" : "DB saved on disk",
+                r->path.c_str(),
+                static_cast<unsigned long long>(r->keys), Mb(r->bytes).c_str(), secs,
+                secs > 0 ? static_cast<double>(r->bytes) / (1024.0 * 1024.0) / secs : 0.0);
+  LogInfo(line);
+  changes_mark_ = mark;
+  ++saves_;
+  last_save_time_ = UnixTimeMs() / 1000;
+  last_duration_ms_ = r->duration_ms;
+  last_bytes_ = r->bytes;
+  last_keys_ = r->keys;
+  return Status::OK();
+}
+
+Status Saver::SaveNow() {
+  if (running_.load()) return Status::Busy("Background save already in progress");
+  return Write(false);
+}
+
+void Saver::JoinFinished() {
+  // The previous background thread has finished (running_ is false) but may not be joined.
+  if (bg_.joinable()) bg_.join();
+}
+
+bool Saver::StartBackground() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (running_.load()) return false;
+  JoinFinished();
+  running_ = true;
+  cancel_ = false;
+  scheduled_ = false;
+  bg_start_ms_ = UnixTimeMs();
+  LogInfo("Background saving started");
+  bg_ = std::thread([this] {
+    (void)Write(true);
+    running_ = false;
+  });
+  return true;
+}
+
+void Saver::Tick(bool loading) {
+  if (loading || running_.load()) return;
+  if (scheduled_.load()) {
+    StartBackground();
+    return;
+  }
+  const std::int64_t now = UnixTimeMs();
+  // After a failed background save, wait a little before trying again (the disk may be
+  // full), as Redis does.
+  if (!last_bgsave_ok_.load() && now - last_attempt_ms_.load() <= kRetryAfterFailureMs) return;
+  const std::uint64_t changes = changes_since_save();
+  const std::int64_t since_s = now / 1000 - last_save_time_.load();
+  for (const SaveRule& rule : schedule()) {
+    if (changes >= static_cast<std::uint64_t>(rule.changes) && since_s > rule.seconds) {
+      LogInfo(std::to_string(rule.changes) + " changes in " + std::to_string(rule.seconds) +
+              " seconds. Saving...");
+      StartBackground();
+      return;
+    }
+  }
+}
+
+void Saver::CancelBackground() {
+  std::thread t;
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    cancel_ = true;
+    t = std::move(bg_);
+  }
+  if (t.joinable()) t.join();
+  cancel_ = false;
+}
+
+}  // namespace strata

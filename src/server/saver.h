@@ -1,0 +1,94 @@
+// Checkpoints the server takes: SAVE, BGSAVE, the [checkpoint] schedule (Redis's `save`
+// rule) and the save at shutdown, with the figures INFO persistence reports.
+//
+// A background save runs StorageEngine::Snapshot on its own thread, so it holds the dataset
+// as it was when it began while commands keep being served; only one save (foreground or
+// background) runs at a time.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "strata/config.h"
+#include "strata/status.h"
+#include "strata/storage_engine.h"
+#include "util/striped_counter.h"
+
+namespace strata {
+
+class Saver {
+ public:
+  Saver(const Config& config, StorageEngine* engine);
+  ~Saver();  // cancels a running background save and waits for it
+  Saver(const Saver&) = delete;
+  Saver& operator=(const Saver&) = delete;
+
+  // One successful write command (rdb_changes_since_last_save). Called on every write.
+  void CountChange() { changes_.Add(1); }
+  std::uint64_t changes_since_save() const;
+
+  // SAVE: writes a checkpoint on the calling thread. Busy while a background save runs.
+  Status SaveNow();
+  // BGSAVE: false if one is already running.
+  bool StartBackground();
+  // BGSAVE inside MULTI/EXEC: starts one at the next Tick.
+  void ScheduleBackground() { scheduled_.store(true); }
+  // Called about every 100 ms: starts a scheduled save, or one the schedule's rules ask for
+  // (not while `loading`).
+  void Tick(bool loading);
+  // Stops a running background save (its partial file is removed) and waits for it.
+  void CancelBackground();
+
+  // The schedule (CONFIG GET/SET save).
+  std::vector<SaveRule> schedule() const;
+  void set_schedule(std::vector<SaveRule> rules);
+
+  // INFO persistence.
+  bool in_progress() const { return running_.load(); }
+  std::int64_t last_save_time() const { return last_save_time_.load(); }  // Unix seconds
+  bool last_bgsave_ok() const { return last_bgsave_ok_.load(); }
+  std::uint64_t saves() const { return saves_.load(); }
+  std::int64_t last_bgsave_time_sec() const { return last_bgsave_secs_.load(); }  // -1: none
+  std::int64_t current_bgsave_time_sec() const;                                   // -1: none
+  std::int64_t last_save_duration_ms() const { return last_duration_ms_.load(); }
+  std::uint64_t last_save_bytes() const { return last_bytes_.load(); }
+  std::uint64_t last_save_keys() const { return last_keys_.load(); }
+  std::uint64_t current_save_keys_total() const { return current_keys_total_.load(); }
+
+ private:
+  // Writes one checkpoint; `background` only changes what is logged and recorded.
+  Status Write(bool background);
+  void JoinFinished();
+
+  const std::string dir_;
+  const int keep_;
+  StorageEngine* engine_;
+  StripedCounter changes_;
+  std::atomic<std::uint64_t> changes_mark_{0};
+
+  std::mutex write_mu_;  // one checkpoint write at a time
+  mutable std::mutex mu_;
+  std::vector<SaveRule> rules_;   // GUARDED_BY(mu_)
+  std::thread bg_;                // GUARDED_BY(mu_)
+  std::atomic<bool> running_{false};
+  std::atomic<bool> cancel_{false};
+  std::atomic<bool> scheduled_{false};
+  std::atomic<std::int64_t> bg_start_ms_{0};
+  std::atomic<std::int64_t> last_attempt_ms_{0};  // the last background save's end
+
+  std::atomic<std::int64_t> last_save_time_{0};
+  std::atomic<bool> last_bgsave_ok_{true};
+  std::atomic<std::uint64_t> saves_{0};
+  std::atomic<std::int64_t> last_bgsave_secs_{-1};
+  std::atomic<std::int64_t> last_duration_ms_{0};
+  std::atomic<std::uint64_t> last_bytes_{0};
+  std::atomic<std::uint64_t> last_keys_{0};
+  std::atomic<std::uint64_t> current_keys_total_{0};
+};
+
+}  // namespace strata
