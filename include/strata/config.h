@@ -44,6 +44,9 @@ struct CheckpointConfig {
   int keep = 2;     // complete checkpoints kept on disk (>= 1)
   bool restore_on_start = true;
   std::string on_corrupt = "refuse";  // "refuse" | "previous"
+  // Testing aid only: sleep this long after each key restored, so tests can observe a
+  // server that is still loading (like Redis's key-load-delay).
+  int key_load_delay_us = 0;
 };
 
 struct Config {

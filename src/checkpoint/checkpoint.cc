@@ -552,44 +552,74 @@ StatusOr<Summary> VerifyCheckpoint(const std::string& path) {
 }
 
 StatusOr<LoadStats> LoadCheckpoint(StorageEngine& engine, const std::string& path,
-                                   const ProgressFn& progress) {
+                                   const ProgressFn& progress, const LoadOptions& options) {
   const std::int64_t start = UnixTimeMs();
   LoadStats stats;
-  Status status;
-  engine.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
-    Reader reader(path);
-    const std::int64_t now = UnixTimeMs();
-    status = reader.Run(
-        &stats.summary,
-        [&](int db, ValueType type, std::string_view key, std::string_view value,
-            std::int64_t expire) -> Status {
-          if (db >= engine.num_databases()) {
-            return Status::InvalidArgument(
-                "checkpoint " + path + " has keys in database " + std::to_string(db) +
-                " but the server has " + std::to_string(engine.num_databases()) +
-                " databases (server.databases)");
-          }
-          if (type != ValueType::kString) {
-            // Decode even expired values, so that a damaged value is always reported.
-            auto obj = types::DecodeObject(type, value);
-            if (!obj.ok()) return Status::Corruption(obj.status().message());
-            if (expire != kNoExpire && expire <= now) {
-              ++stats.keys_expired;
-              return Status::OK();
-            }
-            ks.SetObject(db, key, std::move(obj).value(), expire);
-          } else {
-            if (expire != kNoExpire && expire <= now) {
-              ++stats.keys_expired;
-              return Status::OK();
-            }
-            ks.SetString(db, key, value, expire);
-          }
-          ++stats.keys_loaded;
+  // Records are decoded outside the lock and inserted in batches, each under one
+  // whole-keyspace lock: commands served while loading (INFO reads the keyspace figures)
+  // wait for one batch at most, never for the whole load. With a key delay every key is
+  // its own batch, so the sleep never holds the lock.
+  struct Pending {
+    int db;
+    std::string key, value;  // value: strings only
+    std::unique_ptr<Object> obj;
+    std::int64_t expire;
+  };
+  std::vector<Pending> batch;
+  std::size_t batch_bytes = 0;
+  auto flush = [&] {
+    if (batch.empty()) return;
+    engine.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
+      for (Pending& p : batch) {
+        if (p.obj) {
+          ks.SetObject(p.db, p.key, std::move(p.obj), p.expire);
+        } else {
+          ks.SetString(p.db, p.key, p.value, p.expire);
+        }
+      }
+    });
+    batch.clear();
+    batch_bytes = 0;
+  };
+  Reader reader(path);
+  const std::int64_t now = UnixTimeMs();
+  Status status = reader.Run(
+      &stats.summary,
+      [&](int db, ValueType type, std::string_view key, std::string_view value,
+          std::int64_t expire) -> Status {
+        if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+          return Status::Busy("loading checkpoint " + path + ": interrupted by shutdown");
+        }
+        if (db >= engine.num_databases()) {
+          return Status::InvalidArgument(
+              "checkpoint " + path + " has keys in database " + std::to_string(db) +
+              " but the server has " + std::to_string(engine.num_databases()) +
+              " databases (server.databases)");
+        }
+        Pending p{db, std::string(key), {}, nullptr, expire};
+        if (type != ValueType::kString) {
+          // Decode even expired values, so that a damaged value is always reported.
+          auto obj = types::DecodeObject(type, value);
+          if (!obj.ok()) return Status::Corruption(obj.status().message());
+          p.obj = std::move(obj).value();
+        } else {
+          p.value.assign(value);
+        }
+        if (expire != kNoExpire && expire <= now) {
+          ++stats.keys_expired;
           return Status::OK();
-        },
-        progress);
-  });
+        }
+        batch_bytes += key.size() + value.size();
+        batch.push_back(std::move(p));
+        ++stats.keys_loaded;
+        if (options.key_delay_us > 0 || batch.size() >= 1024 || batch_bytes >= (4u << 20)) {
+          flush();
+        }
+        if (options.key_delay_us > 0) ::usleep(static_cast<useconds_t>(options.key_delay_us));
+        return Status::OK();
+      },
+      progress);
+  if (status.ok()) flush();
   if (!status.ok()) {
     engine.Flush(-1, false);
     return status;

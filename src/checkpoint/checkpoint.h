@@ -71,10 +71,19 @@ struct LoadStats {
 // the bad section.
 StatusOr<Summary> VerifyCheckpoint(const std::string& path);
 
+struct LoadOptions {
+  int key_delay_us = 0;  // sleep after each key (checkpoint.key_load_delay_us, tests only)
+  // Polled between keys: once true the load gives up with a Busy status (shutdown).
+  const std::atomic<bool>* stop = nullptr;
+};
+
 // Loads `path` into `engine`, which should be empty. Keys whose expiry has passed are
-// skipped. On any error the engine is flushed (nothing half-loaded stays behind).
+// skipped. On any error the engine is flushed (nothing half-loaded stays behind). The
+// keyspace is locked per batch of keys, not for the whole load, so nothing else may write
+// meanwhile (the server refuses data commands while it loads).
 StatusOr<LoadStats> LoadCheckpoint(StorageEngine& engine, const std::string& path,
-                                   const ProgressFn& progress = nullptr);
+                                   const ProgressFn& progress = nullptr,
+                                   const LoadOptions& options = {});
 
 // Complete checkpoints in `dir`, newest first (empty if none or no such directory).
 std::vector<std::string> ListCheckpoints(const std::string& dir);

@@ -203,7 +203,8 @@ std::string InfoMemory(ServerState& s) {
 std::string InfoPersistence(ServerState& s) {
   Saver& saver = s.saver();
   Section sec("Persistence");
-  sec.Add("loading", 0)
+  const bool loading = s.is_loading();
+  sec.Add("loading", loading ? 1 : 0)
       .Add("async_loading", 0)
       .Add("current_cow_peak", 0)
       .Add("current_cow_size", 0)
@@ -232,9 +233,30 @@ std::string InfoPersistence(ServerState& s) {
       .Add("aof_last_write_status", "ok")
       .Add("aof_last_cow_size", 0)
       .Add("module_fork_in_progress", 0)
-      .Add("module_fork_last_cow_size", 0)
-      // Strata's own: the last checkpoint written (SAVE, BGSAVE, schedule or shutdown).
-      .Add("checkpoint_last_duration_ms", saver.last_save_duration_ms())
+      .Add("module_fork_last_cow_size", 0);
+  if (loading) {
+    // Redis 7.0 appends these while it loads. A checkpoint records no memory figure, hence
+    // loading_rdb_used_mem 0. The ETA extrapolates the rate so far (1 s before any data).
+    const ServerState::Loading& l = s.loading();
+    const std::uint64_t total = l.total_bytes.load(), done = std::min(l.loaded_bytes.load(), total);
+    const std::int64_t elapsed = UnixTimeMs() / 1000 - l.start_time.load();
+    const std::uint64_t remaining = total ? total - done : 1;
+    const std::int64_t eta =
+        elapsed > 0 ? static_cast<std::int64_t>(static_cast<std::uint64_t>(elapsed) * remaining /
+                                                (done + 1))
+                    : 1;
+    char perc[32];
+    std::snprintf(perc, sizeof(perc), "%.2f",
+                  total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 0.0);
+    sec.Add("loading_start_time", l.start_time.load())
+        .Add("loading_total_bytes", total)
+        .Add("loading_rdb_used_mem", 0)
+        .Add("loading_loaded_bytes", done)
+        .Add("loading_loaded_perc", perc)
+        .Add("loading_eta_seconds", eta);
+  }
+  // Strata's own: the last checkpoint written (SAVE, BGSAVE, schedule or shutdown).
+  sec.Add("checkpoint_last_duration_ms", saver.last_save_duration_ms())
       .Add("checkpoint_last_bytes", saver.last_save_bytes())
       .Add("checkpoint_last_keys", saver.last_save_keys());
   return sec.Take();

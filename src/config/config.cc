@@ -136,6 +136,7 @@ std::map<std::string, Setter> Schema(Config* c) {
       {"checkpoint.keep", IntSetter(&c->checkpoint.keep, 1, 1000000)},
       {"checkpoint.restore_on_start", BoolSetter(&c->checkpoint.restore_on_start)},
       {"checkpoint.on_corrupt", StringSetter(&c->checkpoint.on_corrupt, {"refuse", "previous"})},
+      {"checkpoint.key_load_delay_us", IntSetter(&c->checkpoint.key_load_delay_us, 0, 1000000)},
   };
 }
 

@@ -98,6 +98,11 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
     }
     client_->authenticated = true;  // the password was removed at run time
   }
+  // As in Redis, checked before queuing: inside MULTI the refusal also aborts the EXEC.
+  if (!spec->has_flag(kCmdLoading) && server_->is_loading()) {
+    Reject(reply, spec, "LOADING Redis is loading the dataset in memory");
+    return {};
+  }
   if (client_->multi.active && !spec->has_flag(kCmdTxControl)) {
     if (spec->has_flag(kCmdNoMulti)) {
       Reject(reply, spec, "ERR Command not allowed inside a transaction");

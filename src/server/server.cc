@@ -1,5 +1,6 @@
 #include "server/server.h"
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "checkpoint/checkpoint.h"
 #include "net/net_server.h"
@@ -24,6 +26,11 @@ struct Server::Impl {
   std::unique_ptr<ServerState> state;
   std::unique_ptr<ClientSessionFactory> sessions;
   std::unique_ptr<net::NetServer> net;
+  // Checkpoints to try at start-up, in order (the first that loads wins); empty: none.
+  std::vector<std::string> restore_files;
+  bool explicit_restore = false;  // --restore: the one file must load
+  std::thread loader;
+  std::atomic<bool> load_failed{false};
 };
 
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -40,11 +47,22 @@ std::string Mb(std::uint64_t bytes) {
   return buf;
 }
 
-StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, const std::string& path) {
+StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, ServerState& state,
+                                        const std::string& path) {
   LogInfo("loading checkpoint " + path);
+  ServerState::Loading& figures = state.loading();
   const std::int64_t start = UnixTimeMs();
+  figures.start_time = start / 1000;
+  figures.loaded_bytes = 0;
+  figures.keys = 0;
+  std::error_code ec;
+  std::uintmax_t size = std::filesystem::file_size(path, ec);
+  figures.total_bytes = ec ? 0 : static_cast<std::uint64_t>(size);
   std::int64_t last_log = start;
   auto progress = [&](std::uint64_t keys, std::uint64_t done, std::uint64_t total) {
+    figures.keys = keys;
+    figures.loaded_bytes = done;
+    figures.total_bytes = total;
     std::int64_t now = UnixTimeMs();
     if (now - last_log < 5000 || done >= total) return;
     last_log = now;
@@ -57,7 +75,10 @@ StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, const std::string
                   secs > 0 ? static_cast<double>(done) / (1024.0 * 1024.0) / secs : 0.0);
     LogInfo(line);
   };
-  auto r = checkpoint::LoadCheckpoint(engine, path, progress);
+  checkpoint::LoadOptions options;
+  options.key_delay_us = state.initial_config().checkpoint.key_load_delay_us;
+  options.stop = &figures.stop;
+  auto r = checkpoint::LoadCheckpoint(engine, path, progress, options);
   if (r.ok()) {
     LogInfo("loaded checkpoint " + path + ": " + std::to_string(r->keys_loaded) + " keys (" +
             std::to_string(r->keys_expired) + " expired, skipped), " + Mb(r->summary.bytes) +
@@ -66,34 +87,24 @@ StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, const std::string
   return r;
 }
 
-// Restores the data at start-up, before the listener opens. An explicit --restore file must
-// load; otherwise the newest complete checkpoint in the checkpoint directory is loaded (if
-// restore_on_start), falling back to older ones only with on_corrupt = "previous".
-Status Restore(const Config& config, const std::string& restore_path, StorageEngine& engine,
-               ServerState& state) {
-  const std::string dir = checkpoint::ResolveDir(config);
-  if (int n = checkpoint::RemoveTemporaryFiles(dir); n > 0) {
-    LogWarning("removed " + std::to_string(n) + " unfinished checkpoint file(s) from " + dir);
-  }
-  if (!restore_path.empty()) {
-    auto r = LoadOne(engine, restore_path);
-    if (!r.ok()) return r.status();
-    state.RecordLoad(r->keys_loaded, r->keys_expired);
-    return Status::OK();
-  }
-  if (!config.checkpoint.restore_on_start) return Status::OK();
-  std::vector<std::string> files = checkpoint::ListCheckpoints(dir);
-  if (files.empty()) {
-    LogInfo("no checkpoint in " + dir + ", starting empty");
-    return Status::OK();
-  }
+// Restores the data in the background after start-up. An explicit --restore file must
+// load; otherwise the newest complete checkpoint is loaded, falling back to older ones only
+// with on_corrupt = "previous". A load interrupted by shutdown returns OK. Only a complete
+// load ends the loading state.
+Status Restore(const Config& config, const std::vector<std::string>& files, bool explicit_file,
+               StorageEngine& engine, ServerState& state) {
   for (std::size_t i = 0; i < files.size(); ++i) {
-    auto r = LoadOne(engine, files[i]);
-    if (r.ok()) {
-      state.RecordLoad(r->keys_loaded, r->keys_expired);
+    auto r = LoadOne(engine, state, files[i]);
+    if (!r.ok() && state.loading().stop.load()) {
+      LogInfo("loading checkpoint " + files[i] + " interrupted by shutdown");
       return Status::OK();
     }
-    if (config.checkpoint.on_corrupt != "previous" ||
+    if (r.ok()) {
+      state.RecordLoad(r->keys_loaded, r->keys_expired);
+      state.loading().active.store(false, std::memory_order_release);
+      return Status::OK();
+    }
+    if (explicit_file || config.checkpoint.on_corrupt != "previous" ||
         r.status().code() != Status::Code::kCorruption) {
       return r.status();
     }
@@ -107,7 +118,7 @@ Status Restore(const Config& config, const std::string& restore_path, StorageEng
              (i + 1 < files.size() ? std::string("; trying the previous checkpoint")
                                    : std::string("")));
   }
-  return Status::Corruption("no intact checkpoint in " + dir +
+  return Status::Corruption("no intact checkpoint in " + checkpoint::ResolveDir(config) +
                             " (every one is corrupt; see the log)");
 }
 
@@ -127,7 +138,20 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
   if (!engine.ok()) return engine.status();
   impl->engine = std::move(engine).value();
   impl->state = std::make_unique<ServerState>(config, impl->engine.get());
-  STRATA_RETURN_IF_ERROR(Restore(config, restore_path, *impl->engine, *impl->state));
+  // What to restore is decided now, so that the server answers -LOADING from its first
+  // command when there is something; the load itself runs in Run, once clients are served.
+  const std::string dir = checkpoint::ResolveDir(config);
+  if (int n = checkpoint::RemoveTemporaryFiles(dir); n > 0) {
+    LogWarning("removed " + std::to_string(n) + " unfinished checkpoint file(s) from " + dir);
+  }
+  if (!restore_path.empty()) {
+    impl->restore_files = {restore_path};
+    impl->explicit_restore = true;
+  } else if (config.checkpoint.restore_on_start) {
+    impl->restore_files = checkpoint::ListCheckpoints(dir);
+    if (impl->restore_files.empty()) LogInfo("no checkpoint in " + dir + ", starting empty");
+  }
+  impl->state->loading().active = !impl->restore_files.empty();
   impl->sessions = std::make_unique<ClientSessionFactory>(impl->state.get());
   net::NetOptions options;
   options.bind = config.server.bind;
@@ -169,7 +193,10 @@ int Server::Run() {
 
   net::NetServer* net = impl_->net.get();
   ServerState* state = impl_->state.get();
-  state->request_shutdown = [net] { net->Stop(); };
+  state->request_shutdown = [net, state] {
+    state->loading().stop = true;
+    net->Stop();
+  };
   std::thread signals([set, net, state]() mutable {
     while (true) {
       int sig = 0;
@@ -177,8 +204,10 @@ int Server::Run() {
       if (sig != SIGINT && sig != SIGTERM) return;  // SIGUSR1: the server is stopping
       LogInfo(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
               ", shutting down");
-      // As Redis: save first if a schedule is configured; if that fails, keep running.
+      // As Redis: save first if a schedule is configured (not while loading); if that
+      // fails, keep running.
       if (state->PrepareShutdown(false, false).ok()) {
+        state->loading().stop = true;
         net->Stop();
         return;
       }
@@ -191,13 +220,27 @@ int Server::Run() {
   std::thread cron([&] {
     std::unique_lock<std::mutex> l(cron_mu);
     while (!cron_cv.wait_for(l, std::chrono::milliseconds(100), [&] { return cron_stop; })) {
-      state->saver().Tick(false);
+      state->saver().Tick(state->is_loading());
     }
   });
 
   LogInfo("ready to accept connections on " + impl_->config.server.bind + ":" +
           std::to_string(port()));
+  if (state->is_loading()) {
+    impl_->loader = std::thread([this, net, state] {
+      Status s = Restore(impl_->config, impl_->restore_files, impl_->explicit_restore,
+                         *impl_->engine, *state);
+      if (!s.ok()) {
+        // The same words as a start-up failure before the listener opened (main.cc).
+        std::fprintf(stderr, "strata-server: cannot start: %s\n", s.message().c_str());
+        impl_->load_failed = true;
+        net->Stop();
+      }
+    });
+  }
   net->Run();
+  state->loading().stop = true;  // a shutdown during the load: it gives up between keys
+  if (impl_->loader.joinable()) impl_->loader.join();
   // Wake the signal thread if shutdown came from SHUTDOWN rather than a signal.
   pthread_kill(signals.native_handle(), SIGUSR1);
   signals.join();
@@ -210,7 +253,7 @@ int Server::Run() {
   state->saver().CancelBackground();
   impl_->engine->Shutdown();
   LogInfo("bye");
-  return 0;
+  return impl_->load_failed ? 1 : 0;
 }
 
 }  // namespace strata

@@ -15,15 +15,16 @@ void BlockShutdownSignals();
 
 class Server {
  public:
-  // Opens the engine, restores the newest checkpoint (or `restore_path` if given; see
-  // [checkpoint] in the configuration), then binds the listening socket. Errors name what
-  // failed.
+  // Opens the engine and binds the listening socket. Errors name what failed. The newest
+  // checkpoint (or `restore_path` if given; see [checkpoint] in the configuration) is
+  // restored by Run, in the background: meanwhile most commands answer -LOADING.
   static StatusOr<std::unique_ptr<Server>> Create(const Config& config,
                                                   const std::string& restore_path = "");
   ~Server();
 
   int port() const;
-  // Serves until SHUTDOWN or a SIGINT/SIGTERM; returns the process exit code.
+  // Serves until SHUTDOWN or a SIGINT/SIGTERM; returns the process exit code: 0, or 1 when
+  // the restore failed (its error is printed to stderr, as a failed Create's is by main).
   int Run();
 
  private:

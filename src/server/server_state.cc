@@ -54,6 +54,11 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
 Status ServerState::PrepareShutdown(bool save, bool nosave) {
   saver_->CancelBackground();
   if (!save && (nosave || saver_->schedule().empty())) return Status::OK();
+  if (is_loading()) {
+    // Saving now would replace good checkpoints with a partial dataset (Redis skips it too).
+    LogWarning("not saving: the dataset is still being loaded");
+    return Status::OK();
+  }
   LogInfo("Saving the final checkpoint before exiting.");
   const std::int64_t pause_before = pause_until_ms_.load();
   const bool writes_only_before = pause_writes_only_.load();

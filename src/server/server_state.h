@@ -196,6 +196,21 @@ class ServerState {
   std::uint64_t last_load_keys_loaded() const { return last_load_keys_loaded_.load(); }
   std::uint64_t last_load_keys_expired() const { return last_load_keys_expired_.load(); }
 
+  // The checkpoint restore that runs in the background after start-up: while `active`,
+  // commands without kCmdLoading answer -LOADING and INFO shows the figures. It stays set
+  // when the load fails or is interrupted by shutdown, so nothing may save the partial
+  // (flushed) dataset on the way out.
+  struct Loading {
+    std::atomic<bool> active{false};
+    std::atomic<bool> stop{false};  // shutdown requested: the loader gives up
+    std::atomic<std::int64_t> start_time{0};  // Unix seconds
+    std::atomic<std::uint64_t> total_bytes{0};
+    std::atomic<std::uint64_t> loaded_bytes{0};
+    std::atomic<std::uint64_t> keys{0};
+  };
+  Loading& loading() { return loading_; }
+  bool is_loading() const { return loading_.active.load(std::memory_order_acquire); }
+
  private:
   Config config_;
   StorageEngine* engine_;
@@ -208,6 +223,7 @@ class ServerState {
   std::int64_t start_time_ms_;
   std::atomic<std::uint64_t> last_load_keys_loaded_{0};
   std::atomic<std::uint64_t> last_load_keys_expired_{0};
+  Loading loading_;
   std::string run_id_;
   int port_ = 0;
   int threads_ = 1;

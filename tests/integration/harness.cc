@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -64,11 +65,29 @@ std::string MakeTempDir() {
   return d ? d : "/tmp";
 }
 
-bool CanConnect(int port) {
+// Listening, and (if `serving`) answering PING with anything but -LOADING: a server that
+// restores a checkpoint accepts connections before its data is there. (-NOAUTH counts as
+// ready: it says nothing about loading.)
+bool Ready(int port, bool serving) {
   int fd = ConnectLoopback(port);
   if (fd < 0) return false;
+  std::string reply;
+  if (serving) {
+    timeval tv{1, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    const char ping[] = "*1\r\n$4\r\nPING\r\n";
+    if (::send(fd, ping, sizeof(ping) - 1, MSG_NOSIGNAL) == sizeof(ping) - 1) {
+      char buf[256];
+      while (reply.find("\r\n") == std::string::npos) {
+        ssize_t n = ::recv(fd, buf, sizeof(buf), 0);
+        if (n <= 0) break;
+        reply.append(buf, static_cast<std::size_t>(n));
+      }
+    }
+  }
   ::close(fd);
-  return true;
+  return !serving ||
+         (reply.find("\r\n") != std::string::npos && reply.rfind("-LOADING", 0) != 0);
 }
 
 pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
@@ -97,7 +116,7 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
 
 std::unique_ptr<ServerProcess> ServerProcess::Start(CommandLine command,
                                                     const std::vector<std::string>& extra,
-                                                    std::string* error) {
+                                                    std::string* error, bool serving) {
   for (int attempt = 0; attempt < 5; ++attempt) {
     auto proc = std::unique_ptr<ServerProcess>(new ServerProcess());
     proc->port_ = FreePort();
@@ -108,7 +127,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(CommandLine command,
     proc->pid_ = Spawn(argv, proc->log_path_);
     auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
     while (std::chrono::steady_clock::now() < deadline) {
-      if (CanConnect(proc->port_)) return proc;
+      if (Ready(proc->port_, serving)) return proc;
       int status = 0;
       if (::waitpid(proc->pid_, &status, WNOHANG) == proc->pid_) {
         proc->pid_ = -1;
@@ -122,7 +141,7 @@ std::unique_ptr<ServerProcess> ServerProcess::Start(CommandLine command,
 }
 
 std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std::string>& extra,
-                                                          std::string* error) {
+                                                          std::string* error, bool serving) {
   return Start(
       [](int port, const std::string& dir) {
         // No checkpoint schedule, like the reference redis-server's --save '' (tests that
@@ -132,7 +151,7 @@ std::unique_ptr<ServerProcess> ServerProcess::StartStrata(const std::vector<std:
                                         "--dir",        dir + "/data",
                                         "--set",        "checkpoint.schedule="};
       },
-      extra, error);
+      extra, error, serving);
 }
 
 std::unique_ptr<ServerProcess> ServerProcess::StartRedis(const std::vector<std::string>& extra,
@@ -143,21 +162,28 @@ std::unique_ptr<ServerProcess> ServerProcess::StartRedis(const std::vector<std::
             "redis-server", "--bind", "127.0.0.1", "--port", std::to_string(port), "--save", "",
             "--appendonly", "no",     "--dir",     dir,      "--daemonize",        "no"};
       },
-      extra, error);
+      extra, error, true);
+}
+
+int ServerProcess::WaitExit(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  int status = 0;
+  for (int waited = 0;; waited += 10) {
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    }
+    if (waited >= timeout_ms) return -1;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
 }
 
 int ServerProcess::Stop() {
   if (pid_ <= 0) return -1;
   ::kill(pid_, SIGTERM);
-  int status = 0;
-  for (int i = 0; i < 500; ++i) {
-    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-      pid_ = -1;
-      return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  if (int code = WaitExit(5000); pid_ <= 0) return code;
   ::kill(pid_, SIGKILL);
+  int status = 0;
   ::waitpid(pid_, &status, 0);
   pid_ = -1;
   return -1;

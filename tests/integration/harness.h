@@ -26,10 +26,12 @@ int ConnectLoopback(int port);
 class ServerProcess {
  public:
   // Starts strata-server on a free port with a fresh temporary --dir; `extra` is appended
-  // to the command line. Waits until it accepts connections. Returns nullptr on failure
-  // (with the reason in *error).
+  // to the command line. Waits until it answers PING with something other than -LOADING
+  // (its checkpoint is restored), or with `serving` false only until it accepts
+  // connections. Returns nullptr on failure (with the reason in *error).
   static std::unique_ptr<ServerProcess> StartStrata(const std::vector<std::string>& extra = {},
-                                                    std::string* error = nullptr);
+                                                    std::string* error = nullptr,
+                                                    bool serving = true);
   // Starts Debian's redis-server on a free port with persistence off.
   static std::unique_ptr<ServerProcess> StartRedis(const std::vector<std::string>& extra = {},
                                                    std::string* error = nullptr);
@@ -45,16 +47,20 @@ class ServerProcess {
   bool Alive() const;
   // Sends SIGTERM and waits; returns the exit status (or -1).
   int Stop();
+  // Waits up to `timeout_ms` for the process to exit by itself; returns its exit status, or
+  // -1 if it is still running.
+  int WaitExit(int timeout_ms);
 
  private:
   // A server's command line, given the port and the fresh temporary directory it gets.
   using CommandLine = std::vector<std::string> (*)(int port, const std::string& dir);
 
-  // Spawns `command` + `extra` and waits until the port accepts connections. A server that
-  // exits early most likely lost its port to someone else, so this retries on new ports.
+  // Spawns `command` + `extra` and waits until the port accepts connections (and, if
+  // `serving`, PING is not refused with -LOADING). A server that exits early most likely
+  // lost its port to someone else, so this retries on new ports.
   static std::unique_ptr<ServerProcess> Start(CommandLine command,
                                               const std::vector<std::string>& extra,
-                                              std::string* error);
+                                              std::string* error, bool serving);
 
   pid_t pid_ = -1;
   int port_ = 0;
