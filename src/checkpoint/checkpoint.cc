@@ -196,12 +196,14 @@ class FileSink final : public SnapshotSink {
         path_(std::move(path)),
         writer_(num_dbs, options.block_bytes),
         progress_(options.progress),
+        on_begin_(options.on_begin),
         keys_estimate_(keys_estimate) {}
 
   void Begin(std::int64_t at_ms) override {
     std::lock_guard<std::mutex> l(mu_);
     writer_.Header(at_ms);
     last_progress_ms_ = at_ms;
+    if (on_begin_) on_begin_();
   }
 
   void Emit(int db, std::string_view key, const ValueRef& v) override {
@@ -272,6 +274,7 @@ class FileSink final : public SnapshotSink {
   std::string taken_;          // snapshot thread only: reused for each Drain
   std::uint64_t written_ = 0;  // snapshot thread only
   ProgressFn progress_;
+  std::function<void()> on_begin_;
   std::uint64_t keys_estimate_;
   std::int64_t last_progress_ms_ = 0;
 };

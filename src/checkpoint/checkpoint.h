@@ -31,6 +31,8 @@ struct WriteOptions {
   ProgressFn progress;
   // When it becomes true, the write stops and fails with an Aborted status.
   const std::atomic<bool>* cancel = nullptr;
+  // Called once the point in time is fixed (under the engine's locks: keep it short).
+  std::function<void()> on_begin;
 };
 
 struct WriteResult {

@@ -1,6 +1,8 @@
 #include "server/saver.h"
 
 #include <cstdio>
+#include <future>
+#include <memory>
 
 #include "checkpoint/checkpoint.h"
 #include "util/clock.h"
@@ -50,14 +52,16 @@ void Saver::set_schedule(std::vector<SaveRule> rules) {
   rules_ = std::move(rules);
 }
 
-Status Saver::Write(bool background) {
+Status Saver::Write(bool background, std::function<void()> on_begin) {
   std::lock_guard<std::mutex> one(write_mu_);
   const char* what = background ? "Background saving" : "DB saving";
   // Writes that finish after this point count as changes since this checkpoint.
   const std::uint64_t mark = changes_.Sum();
+  ++saves_;  // rdb_saves counts saves started, failed ones too (as Redis 7.0 does)
   checkpoint::WriteOptions options;
   options.keep = keep_;
   options.cancel = &cancel_;
+  options.on_begin = std::move(on_begin);
   options.progress = [what](std::uint64_t keys, std::uint64_t bytes, std::uint64_t total) {
     char line[200];
     std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written", what,
@@ -72,8 +76,9 @@ Status Saver::Write(bool background) {
   const std::int64_t start = UnixTimeMs();
   auto r = checkpoint::WriteCheckpoint(*engine_, dir_, options);
   current_keys_total_ = 0;
-  // Like Redis, a SAVE's outcome also shows in rdb_last_bgsave_status.
-  last_bgsave_ok_ = r.ok();
+  // As in Redis 7.0: any successful save sets rdb_last_bgsave_status to ok, only a failed
+  // background one sets it to err.
+  if (r.ok() || background) last_bgsave_ok_ = r.ok();
   if (background) {
     last_attempt_ms_ = UnixTimeMs();
     last_bgsave_secs_ = (UnixTimeMs() - start) / 1000;
@@ -96,7 +101,6 @@ Status Saver::Write(bool background) {
                 secs > 0 ? static_cast<double>(r->bytes) / (1024.0 * 1024.0) / secs : 0.0);
   LogInfo(line);
   changes_mark_ = mark;
-  ++saves_;
   last_save_time_ = UnixTimeMs() / 1000;
   last_duration_ms_ = r->duration_ms;
   last_bytes_ = r->bytes;
@@ -123,10 +127,16 @@ bool Saver::StartBackground() {
   scheduled_ = false;
   bg_start_ms_ = UnixTimeMs();
   LogInfo("Background saving started");
-  bg_ = std::thread([this] {
-    (void)Write(true);
+  auto begun = std::make_shared<std::promise<void>>();
+  auto once = std::make_shared<std::once_flag>();
+  auto signal = [begun, once] { std::call_once(*once, [&] { begun->set_value(); }); };
+  std::future<void> ready = begun->get_future();
+  bg_ = std::thread([this, signal] {
+    (void)Write(true, signal);
+    signal();  // also when the write failed before its snapshot began
     running_ = false;
   });
+  ready.wait();  // the snapshot is of this moment: later commands are not in it
   return true;
 }
 

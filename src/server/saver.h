@@ -9,6 +9,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -62,7 +63,7 @@ class Saver {
 
  private:
   // Writes one checkpoint; `background` only changes what is logged and recorded.
-  Status Write(bool background);
+  Status Write(bool background, std::function<void()> on_begin = {});
   void JoinFinished();
 
   const std::string dir_;

@@ -50,6 +50,8 @@ class ServerProcess {
   // Waits up to `timeout_ms` for the process to exit by itself; returns its exit status, or
   // -1 if it is still running.
   int WaitExit(int timeout_ms);
+  // Crashes the server (SIGKILL) and reaps it, so that no stale PID is signalled later.
+  void Kill();
 
  private:
   // A server's command line, given the port and the fresh temporary directory it gets.
