@@ -197,6 +197,7 @@ class FileSink final : public SnapshotSink {
         writer_(num_dbs, options.block_bytes),
         progress_(options.progress),
         on_begin_(options.on_begin),
+        keys_done_(options.keys_done),
         keys_estimate_(keys_estimate) {}
 
   void Begin(std::int64_t at_ms) override {
@@ -226,6 +227,7 @@ class FileSink final : public SnapshotSink {
       records = writer_.records();
     }
     pending_.append(taken_);
+    if (keys_done_ != nullptr) keys_done_->store(records, std::memory_order_relaxed);
     // Small writes are gathered: a Drain follows every few dozen keys.
     if (pending_.size() < kWriteBuffer) return Status::OK();
     STRATA_RETURN_IF_ERROR(WriteAll(fd_, pending_.data(), pending_.size(), path_));
@@ -275,6 +277,7 @@ class FileSink final : public SnapshotSink {
   std::uint64_t written_ = 0;  // snapshot thread only
   ProgressFn progress_;
   std::function<void()> on_begin_;
+  std::atomic<std::uint64_t>* keys_done_;
   std::uint64_t keys_estimate_;
   std::int64_t last_progress_ms_ = 0;
 };

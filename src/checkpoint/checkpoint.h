@@ -33,6 +33,9 @@ struct WriteOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Called once the point in time is fixed (under the engine's locks: keep it short).
   std::function<void()> on_begin;
+  // If set, kept up to date with the number of keys written so far (INFO's
+  // current_save_keys_processed).
+  std::atomic<std::uint64_t>* keys_done = nullptr;
 };
 
 struct WriteResult {

@@ -210,7 +210,7 @@ std::string InfoPersistence(ServerState& s) {
       .Add("current_cow_size", 0)
       .Add("current_cow_size_age", 0)
       .Add("current_fork_perc", "0.00")
-      .Add("current_save_keys_processed", 0)
+      .Add("current_save_keys_processed", saver.current_save_keys_processed())
       .Add("current_save_keys_total", saver.current_save_keys_total())
       .Add("rdb_changes_since_last_save", saver.changes_since_save())
       .Add("rdb_bgsave_in_progress", saver.in_progress() ? 1 : 0)

@@ -358,6 +358,18 @@ void CmdFlushAll(CommandContext& ctx) {
   bool async = false;
   if (!ParseFlushMode(ctx, &async)) return;
   ctx.engine.Flush(-1, async);
+  // As Redis does when save points are set: write a checkpoint of the empty dataset at once,
+  // so that a restart cannot bring the flushed keys back. Inside EXEC every key is locked,
+  // so the save is started right after the transaction instead.
+  Saver& saver = ctx.server.saver();
+  if (!saver.schedule().empty()) {
+    if (ctx.in_transaction) {
+      saver.ScheduleBackground();
+    } else {
+      saver.CancelBackground();
+      (void)saver.SaveNow();  // Redis replies OK whatever the save's outcome; it is logged
+    }
+  }
   ctx.reply.Ok();
 }
 

@@ -62,6 +62,8 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
   options.keep = keep_;
   options.cancel = &cancel_;
   options.on_begin = std::move(on_begin);
+  current_keys_done_ = 0;
+  options.keys_done = &current_keys_done_;
   options.progress = [what](std::uint64_t keys, std::uint64_t bytes, std::uint64_t total) {
     char line[200];
     std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written", what,
@@ -76,6 +78,7 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
   const std::int64_t start = UnixTimeMs();
   auto r = checkpoint::WriteCheckpoint(*engine_, dir_, options);
   current_keys_total_ = 0;
+  current_keys_done_ = 0;
   // As in Redis 7.0: any successful save sets rdb_last_bgsave_status to ok, only a failed
   // background one sets it to err.
   if (r.ok() || background) last_bgsave_ok_ = r.ok();

@@ -60,6 +60,7 @@ class Saver {
   std::uint64_t last_save_bytes() const { return last_bytes_.load(); }
   std::uint64_t last_save_keys() const { return last_keys_.load(); }
   std::uint64_t current_save_keys_total() const { return current_keys_total_.load(); }
+  std::uint64_t current_save_keys_processed() const { return current_keys_done_.load(); }
 
  private:
   // Writes one checkpoint; `background` only changes what is logged and recorded.
@@ -90,6 +91,7 @@ class Saver {
   std::atomic<std::uint64_t> last_bytes_{0};
   std::atomic<std::uint64_t> last_keys_{0};
   std::atomic<std::uint64_t> current_keys_total_{0};
+  std::atomic<std::uint64_t> current_keys_done_{0};
 };
 
 }  // namespace strata

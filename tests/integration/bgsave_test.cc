@@ -760,5 +760,46 @@ TEST(BgsaveTest, ShutdownDuringBgsave) {
   ExpectFiller(c, filler, collection);
 }
 
+// With a schedule, FLUSHALL writes a checkpoint at once (as Redis saves after FLUSHALL when
+// it has save points), so a crash right after it cannot bring the keys back. Inside
+// MULTI/EXEC the save starts right after the transaction.
+TEST(BgsaveTest, FlushallWithAScheduleIsDurable) {
+  const Args schedule{"--set", "checkpoint.schedule=3600 1"};
+  auto first = MustStart(schedule);
+  ASSERT_NE(first, nullptr);
+  {
+    Client c(first->port());
+    for (int i = 0; i < 100; ++i) c.Cmd(Args{"SET", std::string("k").append(std::to_string(i)), "v"});
+    ASSERT_EQ(c.Cmd(Args{"SAVE"}).str, "OK");
+    ASSERT_EQ(c.Cmd(Args{"FLUSHALL"}).str, "OK");
+  }
+  first->Kill();  // no shutdown save: only what FLUSHALL wrote counts
+  auto second = MustStart(SameCheckpoints(*first, schedule));
+  ASSERT_NE(second, nullptr);
+  {
+    Client c(second->port());
+    EXPECT_EQ(c.Cmd(Args{"DBSIZE"}).integer, 0);
+    for (int i = 0; i < 100; ++i) c.Cmd(Args{"SET", std::string("m").append(std::to_string(i)), "v"});
+    ASSERT_EQ(c.Cmd(Args{"SAVE"}).str, "OK");
+    const std::string saves = InfoField(c, "rdb_saves");
+    c.Cmd(Args{"MULTI"});
+    c.Cmd(Args{"FLUSHALL"});
+    Reply exec = c.Cmd(Args{"EXEC"});
+    ASSERT_EQ(exec.elements.size(), 1u);
+    EXPECT_EQ(exec.elements[0].str, "OK");
+    for (int i = 0; i < 500 && (InfoField(c, "rdb_saves") == saves ||
+                                InfoField(c, "rdb_bgsave_in_progress") == "1");
+         ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_NE(InfoField(c, "rdb_saves"), saves);
+  }
+  second->Kill();
+  auto third = MustStart(SameCheckpoints(*first, schedule));
+  ASSERT_NE(third, nullptr);
+  Client c(third->port());
+  EXPECT_EQ(c.Cmd(Args{"DBSIZE"}).integer, 0);
+}
+
 }  // namespace
 }  // namespace strata::test
