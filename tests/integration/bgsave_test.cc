@@ -53,13 +53,6 @@ double SecondsSince(Clock::time_point t) {
   return std::chrono::duration<double>(Clock::now() - t).count();
 }
 
-// Restart arguments: a new server reading (and writing) the checkpoints of `first`.
-Args SameCheckpoints(const ServerProcess& first, Args more = {}) {
-  Args a{"--set", "checkpoint.dir=" + first.dir() + "/data/checkpoints"};
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
 std::string CheckpointDir(const ServerProcess& p) { return p.dir() + "/data/checkpoints"; }
 
 // All files of the checkpoint directory (complete and temporary), sorted.
@@ -103,37 +96,18 @@ std::string Newest(const std::string& dir) {
 
 // `strata-server --check-checkpoint FILE`: its exit code, with its output in *output.
 int CheckCheckpoint(const std::string& file, std::string* output) {
-  const std::string out_file = "/tmp/strata-bgsave-check-" + std::to_string(::getpid());
-  std::string command = "'";
-  command.append(StrataBinary()).append("' --check-checkpoint '").append(file);
-  command.append("' > '").append(out_file).append("' 2>&1");
-  int rc = std::system(command.c_str());
-  std::ifstream in(out_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *output = ss.str();
-  fs::remove(out_file);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
-std::string InfoField(Client& c, const std::string& field) {
-  std::string info = c.Cmd(Args{"INFO", "persistence"}).str;
-  auto pos = info.find("\n" + field + ":");  // the section header comes first
-  if (pos == std::string::npos) return "";
-  ++pos;
-  auto end = info.find("\r\n", pos);
-  return info.substr(pos + field.size() + 1, end - pos - field.size() - 1);
+  return RunStrata("--check-checkpoint '" + file + "'", output);
 }
 
 long long InfoInt(Client& c, const std::string& field) {
-  return std::atoll(InfoField(c, field).c_str());
+  return std::atoll(PersistenceField(c, field).c_str());
 }
 
 // Polls INFO until no background save runs (true), or `timeout_s` passes (false).
 bool WaitBgsaveDone(Client& c, double timeout_s = 60) {
   const auto start = Clock::now();
   while (SecondsSince(start) < timeout_s) {
-    if (InfoField(c, "rdb_bgsave_in_progress") == "0") return true;
+    if (PersistenceField(c, "rdb_bgsave_in_progress") == "0") return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   return false;
@@ -231,30 +205,30 @@ TEST(BgsaveTest, RepliesAndInfoLikeRedis) {
                                            {"SET", "a", "1"}, {"SET", "b", "2"}}) {
     ExpectSameReply(&s, &r, cmd);
   }
-  EXPECT_EQ(InfoField(s, "rdb_changes_since_last_save"), "2");
-  EXPECT_EQ(InfoField(s, "rdb_bgsave_in_progress"), "0");
-  EXPECT_EQ(InfoField(s, "rdb_current_bgsave_time_sec"), "-1");
-  EXPECT_EQ(InfoField(s, "rdb_last_bgsave_time_sec"), "-1");
-  EXPECT_EQ(InfoField(s, "rdb_saves"), "0");
+  EXPECT_EQ(PersistenceField(s, "rdb_changes_since_last_save"), "2");
+  EXPECT_EQ(PersistenceField(s, "rdb_bgsave_in_progress"), "0");
+  EXPECT_EQ(PersistenceField(s, "rdb_current_bgsave_time_sec"), "-1");
+  EXPECT_EQ(PersistenceField(s, "rdb_last_bgsave_time_sec"), "-1");
+  EXPECT_EQ(PersistenceField(s, "rdb_saves"), "0");
   const long long lastsave0 = s.Cmd(Args{"LASTSAVE"}).integer;
   EXPECT_EQ(ExpectSameReply(&s, &r, {"BGSAVE"}).str, "Background saving started");
   ASSERT_TRUE(WaitBgsaveDone(s));
   ASSERT_TRUE(WaitBgsaveDone(r));
-  EXPECT_EQ(InfoField(s, "rdb_last_bgsave_status"), "ok");
-  EXPECT_EQ(InfoField(s, "rdb_changes_since_last_save"), "0");
-  EXPECT_EQ(InfoField(r, "rdb_changes_since_last_save"), "0");
-  EXPECT_EQ(InfoField(s, "rdb_saves"), "1");
-  EXPECT_EQ(InfoField(s, "rdb_last_bgsave_time_sec"), "0");
-  EXPECT_EQ(InfoField(s, "checkpoint_last_keys"), "2");
+  EXPECT_EQ(PersistenceField(s, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(s, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(r, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(s, "rdb_saves"), "1");
+  EXPECT_EQ(PersistenceField(s, "rdb_last_bgsave_time_sec"), "0");
+  EXPECT_EQ(PersistenceField(s, "checkpoint_last_keys"), "2");
   const long long lastsave1 = s.Cmd(Args{"LASTSAVE"}).integer;
   EXPECT_GE(lastsave1, lastsave0);
-  EXPECT_EQ(InfoField(s, "rdb_last_save_time"), std::to_string(lastsave1));
+  EXPECT_EQ(PersistenceField(s, "rdb_last_save_time"), std::to_string(lastsave1));
   EXPECT_EQ(Checkpoints(CheckpointDir(*strata)).size(), 1u);
   // BGSAVE SCHEDULE when idle starts at once, as BGSAVE does.
   EXPECT_EQ(ExpectSameReply(&s, &r, {"BGSAVE", "SCHEDULE"}).str, "Background saving started");
   ASSERT_TRUE(WaitBgsaveDone(s));
   ASSERT_TRUE(WaitBgsaveDone(r));
-  EXPECT_EQ(InfoField(s, "rdb_saves"), "2");
+  EXPECT_EQ(PersistenceField(s, "rdb_saves"), "2");
 
   // Inside MULTI/EXEC: scheduled, then started right after the transaction.
   s.Cmd(Args{"SET", "c", "3"});
@@ -265,8 +239,8 @@ TEST(BgsaveTest, RepliesAndInfoLikeRedis) {
   EXPECT_EQ(exec.elements[0].str, "Background saving scheduled");
   EXPECT_TRUE(WaitSaves(s, 3, 5)) << "no save after BGSAVE in MULTI; log:\n" << strata->Log();
   ASSERT_TRUE(WaitBgsaveDone(s));
-  EXPECT_EQ(InfoField(s, "rdb_changes_since_last_save"), "0");
-  EXPECT_EQ(InfoField(s, "checkpoint_last_keys"), "3");
+  EXPECT_EQ(PersistenceField(s, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(s, "checkpoint_last_keys"), "3");
 
   // "already in progress": Redis needs rdb-key-save-delay (microseconds per key) to be slow.
   for (int i = 0; i < 5; ++i) r.Cmd(Args{"SET", "k" + std::to_string(i), "v"});
@@ -275,7 +249,7 @@ TEST(BgsaveTest, RepliesAndInfoLikeRedis) {
   const std::vector<Args> while_running{{"BGSAVE"}, {"BGSAVE", "SCHEDULE"}, {"SAVE"}};
   std::vector<Reply> redis_replies;
   for (const auto& cmd : while_running) redis_replies.push_back(r.Cmd(cmd));
-  EXPECT_EQ(InfoField(r, "rdb_bgsave_in_progress"), "1");
+  EXPECT_EQ(PersistenceField(r, "rdb_bgsave_in_progress"), "1");
   for (const Reply& rr : redis_replies) {
     EXPECT_EQ(rr.ToString(), "(error) ERR Background save already in progress");
   }
@@ -300,11 +274,11 @@ TEST(BgsaveTest, RepliesAndInfoLikeRedis) {
   ASSERT_TRUE(WaitBgsaveDone(s));
   std::cout << "[ info     ] BGSAVE of " << keys << " keys took ~" << SecondsSince(started)
             << " s\n";
-  EXPECT_EQ(InfoField(s, "rdb_last_bgsave_status"), "ok");
-  EXPECT_EQ(InfoField(s, "rdb_current_bgsave_time_sec"), "-1");
-  EXPECT_EQ(InfoField(s, "rdb_changes_since_last_save"), "0");
-  EXPECT_EQ(InfoField(s, "checkpoint_last_keys"), std::to_string(keys));
-  EXPECT_EQ(InfoField(s, "rdb_saves"), "4");
+  EXPECT_EQ(PersistenceField(s, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(s, "rdb_current_bgsave_time_sec"), "-1");
+  EXPECT_EQ(PersistenceField(s, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(s, "checkpoint_last_keys"), std::to_string(keys));
+  EXPECT_EQ(PersistenceField(s, "rdb_saves"), "4");
   EXPECT_GE(s.Cmd(Args{"LASTSAVE"}).integer, lastsave1);
   ASSERT_TRUE(WaitBgsaveDone(r));
 }
@@ -382,7 +356,7 @@ TEST(BgsaveTest, PointInTimeUnderConcurrentTransactions) {
   ASSERT_FALSE(writer_failed.load()) << writer_error;
   EXPECT_EQ(bg.str, "Background saving started");
   ASSERT_TRUE(finished);
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
   std::cout << "[ info     ] BGSAVE took ~" << save_s << " s; transactions: " << before
             << " before it, " << after - before << " during it\n";
   EXPECT_GE(before, 3);
@@ -435,10 +409,10 @@ TEST(BgsaveTest, CommandsRightAfterBgsaveAreNotInTheCheckpoint) {
   EXPECT_EQ(c.Read().str, "Background saving started");
   for (int i = 0; i < 4; ++i) EXPECT_FALSE(c.Read().is_error());
   ASSERT_TRUE(WaitBgsaveDone(c));
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
-  EXPECT_EQ(InfoField(c, "checkpoint_last_keys"), "1006");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "checkpoint_last_keys"), "1006");
   // Writes that came after the BGSAVE are changes since that save.
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "4");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "4");
   auto second = MustStart(SameCheckpoints(*first));
   ASSERT_NE(second, nullptr);
   Client c2(second->port());
@@ -484,10 +458,10 @@ TEST(BgsaveTest, FlushallAndSwapdbDuringBgsave) {
   EXPECT_EQ(c.Read().str, "OK");
   EXPECT_EQ(c.Read().integer, 2);
   EXPECT_EQ(c.Read().str, "OK");
-  const bool still_running = InfoField(c, "rdb_bgsave_in_progress") == "1";
+  const bool still_running = PersistenceField(c, "rdb_bgsave_in_progress") == "1";
   ASSERT_TRUE(WaitBgsaveDone(c));
   EXPECT_TRUE(still_running) << "the BGSAVE ended before the SWAPDB check: grow the dataset";
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
   // Live: swapped.
   EXPECT_EQ(c.Cmd(Args{"DBSIZE"}).integer, db1 - 2);
   EXPECT_EQ(c.Cmd(Args{"GET", "where"}).str, "changed");
@@ -511,10 +485,10 @@ TEST(BgsaveTest, FlushallAndSwapdbDuringBgsave) {
   EXPECT_EQ(c.Read().str, "Background saving started");
   EXPECT_EQ(c.Read().str, "OK");
   EXPECT_EQ(c.Read().str, "OK");
-  const bool still_running2 = InfoField(c, "rdb_bgsave_in_progress") == "1";
+  const bool still_running2 = PersistenceField(c, "rdb_bgsave_in_progress") == "1";
   ASSERT_TRUE(WaitBgsaveDone(c));
   EXPECT_TRUE(still_running2) << "the BGSAVE ended before the FLUSHALL check: grow the dataset";
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
   EXPECT_EQ(c.Cmd(Args{"DBSIZE"}).integer, 1);
   ASSERT_EQ(c.Cmd(Args{"SELECT", "1"}).str, "OK");
   EXPECT_EQ(c.Cmd(Args{"DBSIZE"}).integer, 0);
@@ -629,8 +603,8 @@ TEST(BgsaveTest, ScheduleSavesAndConfigSetSave) {
   ASSERT_TRUE(WaitBgsaveDone(c));
   EXPECT_EQ(Checkpoints(CheckpointDir(*p)).size(), 1u);
   EXPECT_NE(p->Log().find("1 changes in 1 seconds. Saving..."), std::string::npos) << p->Log();
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
 
   // Off: no save, however many writes.
   ASSERT_EQ(c.Cmd(Args{"CONFIG", "SET", "save", ""}).str, "OK");
@@ -641,13 +615,13 @@ TEST(BgsaveTest, ScheduleSavesAndConfigSetSave) {
   for (int i = 0; i < 10; ++i) c.Cmd(Args{"SET", "k", std::to_string(i)});
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   EXPECT_EQ(InfoInt(c, "rdb_saves"), saves);
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "10");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "10");
 
   // On again: the pending changes are saved.
   ASSERT_EQ(c.Cmd(Args{"CONFIG", "SET", "save", "1 1"}).str, "OK");
   EXPECT_TRUE(WaitSaves(c, saves + 1, 3)) << p->Log();
   ASSERT_TRUE(WaitBgsaveDone(c));
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -781,18 +755,18 @@ TEST(BgsaveTest, FlushallWithAScheduleIsDurable) {
     EXPECT_EQ(c.Cmd(Args{"DBSIZE"}).integer, 0);
     for (int i = 0; i < 100; ++i) c.Cmd(Args{"SET", std::string("m").append(std::to_string(i)), "v"});
     ASSERT_EQ(c.Cmd(Args{"SAVE"}).str, "OK");
-    const std::string saves = InfoField(c, "rdb_saves");
+    const std::string saves = PersistenceField(c, "rdb_saves");
     c.Cmd(Args{"MULTI"});
     c.Cmd(Args{"FLUSHALL"});
     Reply exec = c.Cmd(Args{"EXEC"});
     ASSERT_EQ(exec.elements.size(), 1u);
     EXPECT_EQ(exec.elements[0].str, "OK");
-    for (int i = 0; i < 500 && (InfoField(c, "rdb_saves") == saves ||
-                                InfoField(c, "rdb_bgsave_in_progress") == "1");
+    for (int i = 0; i < 500 && (PersistenceField(c, "rdb_saves") == saves ||
+                                PersistenceField(c, "rdb_bgsave_in_progress") == "1");
          ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    EXPECT_NE(InfoField(c, "rdb_saves"), saves);
+    EXPECT_NE(PersistenceField(c, "rdb_saves"), saves);
   }
   second->Kill();
   auto third = MustStart(SameCheckpoints(*first, schedule));

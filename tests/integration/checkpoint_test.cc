@@ -25,13 +25,6 @@ using Args = std::vector<std::string>;
 
 const std::string kBin("ck\0pt\r\n\xff", 8);
 
-// Restart arguments: a new server reading (and writing) the checkpoints of `first`.
-Args SameCheckpoints(const ServerProcess& first, Args more = {}) {
-  Args a{"--set", "checkpoint.dir=" + first.dir() + "/data/checkpoints"};
-  a.insert(a.end(), more.begin(), more.end());
-  return a;
-}
-
 std::vector<std::string> Checkpoints(const ServerProcess& p) {
   std::vector<std::string> out;
   std::error_code ec;
@@ -121,30 +114,6 @@ void FillEveryType(Client& c) {
   c.Cmd(Args{"SELECT", "0"});
 }
 
-std::string InfoField(Client& c, const std::string& field) {
-  std::string info = c.Cmd(Args{"INFO", "persistence"}).str;
-  auto pos = info.find(field + ":");
-  if (pos == std::string::npos) return "";
-  auto end = info.find("\r\n", pos);
-  return info.substr(pos + field.size() + 1, end - pos - field.size() - 1);
-}
-
-// Runs strata-server with `args`; returns its exit code and puts stdout+stderr in *output.
-int RunServer(const std::string& args, std::string* output) {
-  std::string out_file = "/tmp/strata-ckpt-out-";
-  out_file.append(std::to_string(::getpid()));
-  std::string command = "'";
-  command.append(StrataBinary()).append("' ").append(args).append(" > '");
-  command.append(out_file).append("' 2>&1");
-  int rc = std::system(command.c_str());
-  std::ifstream in(out_file);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  *output = ss.str();
-  fs::remove(out_file);
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
-}
-
 void FlipByte(const std::string& path, std::size_t offset) {
   std::fstream f(path, std::ios::in | std::ios::out | std::ios::binary);
   f.seekg(static_cast<std::streamoff>(offset));
@@ -167,16 +136,16 @@ TEST(CheckpointTest, SaveRestartRestoresEverything) {
     if (HasFatalFailure()) return;
     before = FullDump(c);
     ASSERT_GT(before.size(), 40u);
-    EXPECT_NE(InfoField(c, "rdb_changes_since_last_save"), "0");
+    EXPECT_NE(PersistenceField(c, "rdb_changes_since_last_save"), "0");
     const long long t0 = std::time(nullptr);
     EXPECT_EQ(c.Cmd(Args{"SAVE"}).ToString(), "OK");
     long long lastsave = c.Cmd(Args{"LASTSAVE"}).integer;
     EXPECT_GE(lastsave, t0 - 1);
     EXPECT_LE(lastsave, t0 + 2);
-    EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
-    EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
-    EXPECT_EQ(InfoField(c, "rdb_saves"), "1");
-    EXPECT_EQ(InfoField(c, "rdb_last_save_time"), std::to_string(lastsave));
+    EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
+    EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
+    EXPECT_EQ(PersistenceField(c, "rdb_saves"), "1");
+    EXPECT_EQ(PersistenceField(c, "rdb_last_save_time"), std::to_string(lastsave));
     EXPECT_EQ(c.Cmd(Args{"SAVE", "x"}).str, "ERR wrong number of arguments for 'save' command");
     EXPECT_EQ(c.Cmd(Args{"MULTI"}).str, "OK");
     EXPECT_EQ(c.Cmd(Args{"SAVE"}).str, "ERR Command not allowed inside a transaction");
@@ -192,20 +161,20 @@ TEST(CheckpointTest, SaveRestartRestoresEverything) {
   std::map<std::string, std::string> after = FullDump(c);
   EXPECT_EQ(after.size(), before.size());
   for (const auto& [k, v] : before) EXPECT_EQ(after[k], v) << k;
-  EXPECT_EQ(InfoField(c, "rdb_last_load_keys_loaded"), std::to_string(before.size()));
+  EXPECT_EQ(PersistenceField(c, "rdb_last_load_keys_loaded"), std::to_string(before.size()));
   EXPECT_NE(second->Log().find("loaded checkpoint"), std::string::npos) << second->Log();
 
   // --check-checkpoint on the intact file, then on a damaged copy.
   const std::string file = Checkpoints(*first).at(0);
   std::string out;
-  EXPECT_EQ(RunServer("--check-checkpoint '" + file + "'", &out), 0) << out;
+  EXPECT_EQ(RunStrata("--check-checkpoint '" + file + "'", &out), 0) << out;
   EXPECT_NE(out.find(": intact"), std::string::npos) << out;
   EXPECT_NE(out.find("keys: " + std::to_string(before.size())), std::string::npos) << out;
   EXPECT_NE(out.find("db15: keys="), std::string::npos) << out;
   const std::string damaged = first->dir() + "/damaged.strata";
   fs::copy_file(file, damaged);
   FlipByte(damaged, fs::file_size(damaged) / 2);
-  EXPECT_NE(RunServer("--check-checkpoint '" + damaged + "'", &out), 0);
+  EXPECT_NE(RunStrata("--check-checkpoint '" + damaged + "'", &out), 0);
   EXPECT_NE(out.find("checkpoint " + damaged + ": checksum mismatch in block at offset "),
             std::string::npos)
       << out;
@@ -222,14 +191,14 @@ TEST(CheckpointTest, SaveFailureIsReported) {
   EXPECT_EQ(c.Cmd(Args{"SAVE"}).ToString(), "(error) ERR");
   // Redis 7.0.15 alike (checked with a save into a removed directory): a failed SAVE is
   // counted in rdb_saves and leaves rdb_last_bgsave_status alone; a failed BGSAVE sets it.
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
-  EXPECT_EQ(InfoField(c, "rdb_saves"), "1");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "rdb_saves"), "1");
   EXPECT_EQ(c.Cmd(Args{"BGSAVE"}).str, "Background saving started");
-  for (int i = 0; i < 200 && InfoField(c, "rdb_bgsave_in_progress") == "1"; ++i) {
+  for (int i = 0; i < 200 && PersistenceField(c, "rdb_bgsave_in_progress") == "1"; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "err");
-  EXPECT_EQ(InfoField(c, "rdb_saves"), "2");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "err");
+  EXPECT_EQ(PersistenceField(c, "rdb_saves"), "2");
   EXPECT_NE(p->Log().find("SAVE failed"), std::string::npos) << p->Log();
 }
 

@@ -535,4 +535,37 @@ void ExpectHelpReply(const Reply& help, const std::string& command,
   EXPECT_EQ(help.elements.back().str, "    Prints this help.");
 }
 
+int RunStrata(const std::string& args, std::string* output) {
+  char tmpl[] = "/tmp/strata-run-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) return -1;
+  ::close(fd);
+  const std::string out_file = tmpl;
+  std::string command = "'";
+  command.append(StrataBinary()).append("' ").append(args).append(" > '");
+  command.append(out_file).append("' 2>&1");
+  int rc = std::system(command.c_str());
+  std::ifstream in(out_file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  *output = ss.str();
+  ::unlink(out_file.c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string PersistenceField(Client& c, const std::string& field) {
+  std::string info = c.Cmd(std::vector<std::string>{"INFO", "persistence"}).str;
+  auto pos = info.find("\n" + field + ":");  // the section header comes first
+  if (pos == std::string::npos) return "";
+  pos += 1 + field.size() + 1;
+  return info.substr(pos, info.find("\r\n", pos) - pos);
+}
+
+std::vector<std::string> SameCheckpoints(const ServerProcess& first,
+                                         std::vector<std::string> more) {
+  std::vector<std::string> a{"--set", "checkpoint.dir=" + first.dir() + "/data/checkpoints"};
+  a.insert(a.end(), more.begin(), more.end());
+  return a;
+}
+
 }  // namespace strata::test

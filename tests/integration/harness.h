@@ -151,6 +151,16 @@ void ExpectHelpReply(const Reply& help, const std::string& command,
 // Path of the strata-server binary under test.
 std::string StrataBinary();
 
+// Runs strata-server with `args` (shell words, quoted by the caller) and waits; returns its
+// exit code and puts its stdout and stderr in *output.
+int RunStrata(const std::string& args, std::string* output);
+// The value of `field` in `INFO persistence` ("" if absent).
+std::string PersistenceField(Client& c, const std::string& field);
+// Restart arguments: a new server reading (and writing) the checkpoints of `first`, followed
+// by `more`.
+std::vector<std::string> SameCheckpoints(const ServerProcess& first,
+                                         std::vector<std::string> more = {});
+
 // Sends HELLO 3 and then `batch` (RESP-encoded commands, in one write) on a new connection,
 // and returns the bytes of the replies to `batch`: RESP3 replies are compared byte for byte
 // because hiredis does not decode every RESP3 type.
