@@ -73,7 +73,7 @@ namespace {
 // then usually finds the thread awake, so the client's send does not have to wake a sleeping
 // thread: on loopback that wake-up (an inter-processor interrupt, charged to the sender) is a
 // large share of a small request's cost. An idle server still sleeps after spin_us.
-void RunLoop(asio::io_context& ctx, int spin_us) {
+void RunLoop(asio::io_context& ctx, int spin_us, const std::atomic<bool>* paused) {
   if (spin_us <= 0) {
     ctx.run();
     return;
@@ -84,7 +84,8 @@ void RunLoop(asio::io_context& ctx, int spin_us) {
   while (!ctx.stopped()) {
     if (ctx.poll() > 0) {
       last_work = Clock::now();
-    } else if (Clock::now() - last_work >= window) {
+    } else if ((paused != nullptr && paused->load(std::memory_order_relaxed)) ||
+               Clock::now() - last_work >= window) {
       ctx.run_one();  // sleeps until the next event
       last_work = Clock::now();
     }
@@ -167,9 +168,10 @@ void NetServer::Run() {
   for (auto& w : impl_->workers) {
     Worker* worker = w.get();
     worker->StartTimers();
-    impl_->threads.emplace_back([worker, spin = options_.busy_poll_us] {
+    impl_->threads.emplace_back([worker, spin = options_.busy_poll_us,
+                                 paused = options_.busy_poll_paused] {
       auto guard = asio::make_work_guard(worker->context());
-      RunLoop(worker->context(), spin);
+      RunLoop(worker->context(), spin, paused);
     });
   }
   for (auto& t : impl_->threads) t.join();

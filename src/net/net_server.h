@@ -25,6 +25,10 @@ struct NetOptions {
   int threads = 1;
   // See ServerConfig::busy_poll_us.
   int busy_poll_us = 0;
+  // While this is true the threads do not busy-poll: a background job (a checkpoint) needs
+  // the CPU, and spinning threads would make it share cores in whole scheduler slices,
+  // which shows up as milliseconds of latency.
+  const std::atomic<bool>* busy_poll_paused = nullptr;
 };
 
 class NetServer {

@@ -51,6 +51,8 @@ class Saver {
 
   // INFO persistence.
   bool in_progress() const { return running_.load(); }
+  // True while a background save runs (network threads then stop busy-polling).
+  const std::atomic<bool>& background_running() const { return running_; }
   std::int64_t last_save_time() const { return last_save_time_.load(); }  // Unix seconds
   bool last_bgsave_ok() const { return last_bgsave_ok_.load(); }
   std::uint64_t saves() const { return saves_.load(); }

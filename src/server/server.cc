@@ -158,6 +158,7 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
   options.port = config.server.port;
   options.threads = ResolveThreads(config.server);
   options.busy_poll_us = config.server.busy_poll_us;
+  options.busy_poll_paused = &impl->state->saver().background_running();
   impl->state->set_threads(options.threads);
   impl->net = std::make_unique<net::NetServer>(options, impl->state.get(), impl->sessions.get());
   STRATA_RETURN_IF_ERROR(impl->net->Listen());

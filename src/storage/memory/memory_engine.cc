@@ -1,6 +1,8 @@
 #include "storage/memory/memory_engine.h"
 #include "util/clock.h"
 
+#include <sched.h>
+
 #include <algorithm>
 #include <bitset>
 #include <cassert>
@@ -686,9 +688,14 @@ Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cance
     }
     return !tables.empty();  // they are freed here, off every lock
   };
-  // Buckets per lock hold: short enough that a command waiting for the shard is barely
-  // delayed (about 64 keys' encoding), long enough that locking costs little.
-  constexpr int kChunkBuckets = 64;
+  // Buckets per lock hold, and a yield after each hold. Commands run on the network
+  // threads, which share cores with this thread: if the scheduler preempts it while it holds
+  // a shard, a command needing that shard (and every connection of its thread) waits for it
+  // to run again. Holding a lock only for a few keys and yielding right after releasing it
+  // makes the preemption fall between holds. Measured with redis-benchmark GET -P 1 during
+  // back-to-back BGSAVEs of 1M keys on 2 cores: p99 4.2 ms with 64 buckets and no yield,
+  // 0.64 ms with 4 and a yield (0.35 ms without a save; Redis 0.65-0.7 ms).
+  constexpr int kChunkBuckets = 4;
   for (int i = 0; i < kNumShards; ++i) {
     Shard& s = shards_[i];
     bool restart = true;
@@ -717,6 +724,7 @@ Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cance
             }
           }
           drain();
+          sched_yield();
         } while (cursor != 0);
       }
     }
