@@ -64,12 +64,17 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
   options.on_begin = std::move(on_begin);
   current_keys_done_ = 0;
   options.keys_done = &current_keys_done_;
-  options.progress = [what](std::uint64_t keys, std::uint64_t bytes, std::uint64_t total) {
+  const std::int64_t started = UnixTimeMs();
+  options.progress = [what, started](std::uint64_t keys, std::uint64_t bytes,
+                                     std::uint64_t total) {
+    const double secs = static_cast<double>(UnixTimeMs() - started) / 1000.0;
     char line[200];
-    std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written", what,
-                  static_cast<unsigned long long>(keys), static_cast<unsigned long long>(total),
+    std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written, %.1f MB/s",
+                  what, static_cast<unsigned long long>(keys),
+                  static_cast<unsigned long long>(total),
                   total ? 100.0 * static_cast<double>(keys) / static_cast<double>(total) : 100.0,
-                  Mb(bytes).c_str());
+                  Mb(bytes).c_str(),
+                  secs > 0 ? static_cast<double>(bytes) / (1024.0 * 1024.0) / secs : 0.0);
     LogInfo(line);
   };
   std::uint64_t total = 0;
