@@ -235,7 +235,9 @@ class MemoryKeyspace final : public Keyspace {
   void MarkStringNotInteger(int db, std::string_view key) override {
     Loc loc = Locate(db, key);
     Entry* e = Live(loc, key);
-    if (e != nullptr && e->type() == ValueType::kString) e->set_flags(e->flags() | Entry::kNotInt);
+    if (e == nullptr || e->type() != ValueType::kString) return;
+    Settle(loc, e);  // the flag is part of the value a snapshot records
+    e->set_flags(e->flags() | Entry::kNotInt);
   }
 
   std::size_t KeyMemoryUsage(int db, std::string_view key) override {
