@@ -218,7 +218,9 @@ TEST(BgsaveTest, RepliesAndInfoLikeRedis) {
   EXPECT_EQ(PersistenceField(s, "rdb_changes_since_last_save"), "0");
   EXPECT_EQ(PersistenceField(r, "rdb_changes_since_last_save"), "0");
   EXPECT_EQ(PersistenceField(s, "rdb_saves"), "1");
-  EXPECT_EQ(PersistenceField(s, "rdb_last_bgsave_time_sec"), "0");
+  // Whole seconds; a loaded machine may well take one (Redis says 0 here).
+  const std::string secs = PersistenceField(s, "rdb_last_bgsave_time_sec");
+  EXPECT_TRUE(!secs.empty() && secs.find_first_not_of("0123456789") == std::string::npos) << secs;
   EXPECT_EQ(PersistenceField(s, "checkpoint_last_keys"), "2");
   const long long lastsave1 = s.Cmd(Args{"LASTSAVE"}).integer;
   EXPECT_GE(lastsave1, lastsave0);
@@ -528,7 +530,7 @@ TEST(BgsaveTest, KilledDuringBgsaveRestoresACompleteCheckpoint) {
   const std::string dir = CheckpointDir(*first);
   double save_s = 0;
   {
-    Client c(first->port());
+    Client c(first->port(), 120);  // SAVE replies when done: allow a slow, loaded machine
     ASSERT_TRUE(c.connected());
     LoadFiller(c, keys, 0);
     if (HasFatalFailure()) return;
@@ -637,7 +639,7 @@ TEST(BgsaveTest, ShutdownAndSigtermSaveWithASchedule) {
     ASSERT_EQ(c.Cmd(Args{"SET", "a", "1"}).str, "OK");
     c.Cmd(Args{"SHUTDOWN"});  // the connection closes
   }
-  EXPECT_EQ(first->WaitExit(10000), 0);
+  EXPECT_EQ(first->WaitExit(60000), 0);
   ASSERT_EQ(Checkpoints(dir).size(), 1u) << "plain SHUTDOWN with a schedule did not save";
   std::string newest = Newest(dir);
 
@@ -649,7 +651,7 @@ TEST(BgsaveTest, ShutdownAndSigtermSaveWithASchedule) {
     EXPECT_EQ(c.Cmd(Args{"GET", "a"}).str, "1");
     ASSERT_EQ(c.Cmd(Args{"SET", "b", "2"}).str, "OK");
     c.Cmd(Args{"SHUTDOWN", "NOSAVE"});
-    EXPECT_EQ(p->WaitExit(10000), 0);
+    EXPECT_EQ(p->WaitExit(60000), 0);
     EXPECT_EQ(Newest(dir), newest) << "SHUTDOWN NOSAVE saved";
   }
   // SIGTERM: saves, like SHUTDOWN.
@@ -680,7 +682,7 @@ TEST(BgsaveTest, ShutdownAndSigtermSaveWithASchedule) {
     EXPECT_EQ(c.Cmd(Args{"EXISTS", "d"}).integer, 0);
     ASSERT_EQ(c.Cmd(Args{"SET", "e", "5"}).str, "OK");
     c.Cmd(Args{"SHUTDOWN", "SAVE"});
-    EXPECT_EQ(p->WaitExit(10000), 0);
+    EXPECT_EQ(p->WaitExit(60000), 0);
     EXPECT_NE(Newest(dir), newest) << "SHUTDOWN SAVE without a schedule did not save";
   }
   auto last = MustStart(SameCheckpoints(*first));
@@ -761,12 +763,9 @@ TEST(BgsaveTest, FlushallWithAScheduleIsDurable) {
     Reply exec = c.Cmd(Args{"EXEC"});
     ASSERT_EQ(exec.elements.size(), 1u);
     EXPECT_EQ(exec.elements[0].str, "OK");
-    for (int i = 0; i < 500 && (PersistenceField(c, "rdb_saves") == saves ||
-                                PersistenceField(c, "rdb_bgsave_in_progress") == "1");
-         ++i) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    EXPECT_NE(PersistenceField(c, "rdb_saves"), saves);
+    EXPECT_TRUE(WaitSaves(c, std::stoll(saves) + 1, 60));
+    EXPECT_TRUE(WaitBgsaveDone(c));
+    EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
   }
   second->Kill();
   auto third = MustStart(SameCheckpoints(*first, schedule));

@@ -36,6 +36,9 @@
 namespace strata::memory {
 namespace {
 
+// Writers that run "while the snapshot walks" stop after this many mutations at most.
+constexpr int kMaxMutationsWhileWalking = 200000;
+
 constexpr int kNumDbs = 16;
 constexpr int kUsedDbs = 4;  // databases the tests fill
 constexpr std::int64_t kFar = 4102444800000;  // 2100-01-01: "far future" expiries
@@ -764,7 +767,11 @@ TEST_F(MemorySnapshotTest, BackToBack) {
       std::mt19937_64 rng(100 + static_cast<std::uint64_t>(round));
       std::uint64_t tag = 1000000 * (static_cast<std::uint64_t>(round) + 1);
       for (int i = 0; i < 3000; ++i) RandomMutation(rng, kPerDb + 100, ++tag);
-      while (!stop.load()) RandomMutation(rng, kPerDb + 100, ++tag);
+      // Bounded: values grow (APPEND, pushes), and a slow machine must not turn a long
+      // walk into unbounded memory.
+      for (int n = 0; n < kMaxMutationsWhileWalking && !stop.load(); ++n) {
+        RandomMutation(rng, kPerDb + 100, ++tag);
+      }
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     sink.OpenGate();
@@ -813,7 +820,9 @@ TEST_F(MemorySnapshotTest, DrainError) {
   std::thread writer([&] {
     std::mt19937_64 rng(8);
     std::uint64_t tag = 0;
-    while (!stop.load()) RandomMutation(rng, kPerDb + 100, ++tag);
+    for (int n = 0; n < kMaxMutationsWhileWalking && !stop.load(); ++n) {
+      RandomMutation(rng, kPerDb + 100, ++tag);
+    }
   });
   Status st = engine_.Snapshot(sink, nullptr);
   sink.Finish();
