@@ -197,7 +197,7 @@ class FileSink final : public SnapshotSink {
         writer_(num_dbs, options.block_bytes),
         progress_(options.progress),
         on_begin_(options.on_begin),
-        keys_done_(options.keys_done),
+        figures_(options.figures),
         keys_estimate_(keys_estimate) {}
 
   void Begin(std::int64_t at_ms) override {
@@ -227,12 +227,10 @@ class FileSink final : public SnapshotSink {
       records = writer_.records();
     }
     pending_.append(taken_);
-    if (keys_done_ != nullptr) keys_done_->store(records, std::memory_order_relaxed);
+    if (figures_ != nullptr) figures_->keys_done.store(records, std::memory_order_relaxed);
     // Small writes are gathered: a Drain follows every few dozen keys.
     if (pending_.size() < kWriteBuffer) return Status::OK();
-    STRATA_RETURN_IF_ERROR(WriteAll(fd_, pending_.data(), pending_.size(), path_));
-    written_ += pending_.size();
-    pending_.clear();
+    STRATA_RETURN_IF_ERROR(WritePending());
     if (progress_) {
       std::int64_t now = UnixTimeMs();
       if (now - last_progress_ms_ >= kProgressEveryMs) {
@@ -253,10 +251,7 @@ class FileSink final : public SnapshotSink {
       writer_.TakeOutput(&rest);
     }
     pending_.append(rest);
-    STRATA_RETURN_IF_ERROR(WriteAll(fd_, pending_.data(), pending_.size(), path_));
-    written_ += pending_.size();
-    pending_.clear();
-    return Status::OK();
+    return WritePending();
   }
 
   std::uint64_t records() {
@@ -268,6 +263,13 @@ class FileSink final : public SnapshotSink {
  private:
   static constexpr std::int64_t kProgressEveryMs = 5000;
 
+  Status WritePending() {
+    STRATA_RETURN_IF_ERROR(WriteAll(fd_, pending_.data(), pending_.size(), path_));
+    written_ += pending_.size();
+    pending_.clear();
+    return Status::OK();
+  }
+
   const int fd_;
   const std::string path_;
   std::mutex mu_;
@@ -277,7 +279,7 @@ class FileSink final : public SnapshotSink {
   std::uint64_t written_ = 0;  // snapshot thread only
   ProgressFn progress_;
   std::function<void()> on_begin_;
-  std::atomic<std::uint64_t>* keys_done_;
+  WriteOptions::LiveFigures* figures_;
   std::uint64_t keys_estimate_;
   std::int64_t last_progress_ms_ = 0;
 };
@@ -513,6 +515,7 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
 
   std::uint64_t keys_estimate = 0;
   for (int db = 0; db < engine.num_databases(); ++db) keys_estimate += engine.DbSize(db);
+  if (options.figures != nullptr) options.figures->keys_total = keys_estimate;
   FileSink sink(fd, tmp_path, engine.num_databases(), options, keys_estimate);
   Status status = engine.Snapshot(sink, options.cancel);
   if (status.ok()) status = sink.Finish();

@@ -33,9 +33,12 @@ struct WriteOptions {
   const std::atomic<bool>* cancel = nullptr;
   // Called once the point in time is fixed (under the engine's locks: keep it short).
   std::function<void()> on_begin;
-  // If set, kept up to date with the number of keys written so far (INFO's
-  // current_save_keys_processed).
-  std::atomic<std::uint64_t>* keys_done = nullptr;
+  // If set, kept up to date during the write (INFO's current_save_keys_total/processed).
+  struct LiveFigures {
+    std::atomic<std::uint64_t> keys_total{0};  // keys when the write began
+    std::atomic<std::uint64_t> keys_done{0};   // keys written so far
+  };
+  LiveFigures* figures = nullptr;
 };
 
 struct WriteResult {

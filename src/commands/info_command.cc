@@ -433,18 +433,6 @@ std::vector<const CommandSpec*> AllCommandSpecs() {
 
 void ResetPeakMemory() { g_peak_memory = ReadAllocatorStats().allocated; }
 
-std::uint64_t WriteCommandCalls() {
-  std::uint64_t n = 0;
-  auto count = [&n](const CommandSpec& spec) {
-    if (spec.has_flag(kCmdWrite)) n += spec.stats.calls() - spec.stats.failed_calls();
-  };
-  for (const auto& c : CommandTable::Get().commands()) {
-    count(*c);
-    for (const auto& sub : c->subcommands) count(*sub);
-  }
-  return n;
-}
-
 void CmdInfo(CommandContext& ctx) {
   constexpr std::size_t kCount = std::size(kInfoSections);
   bool wanted[kCount] = {};

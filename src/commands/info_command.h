@@ -15,8 +15,4 @@ std::vector<const CommandSpec*> AllCommandSpecs();
 // Restarts INFO's used_memory_peak from the current allocation.
 void ResetPeakMemory();
 
-// Successful calls of write commands since start-up (or CONFIG RESETSTAT): the basis of
-// INFO's rdb_changes_since_last_save.
-std::uint64_t WriteCommandCalls();
-
 }  // namespace strata

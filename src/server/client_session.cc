@@ -135,13 +135,7 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
 
   std::uint64_t elapsed = MonotonicUs() - start;
   std::uint64_t errors = reply.errors() - errors_before;
-  spec->stats.RecordCall(elapsed, errors > 0);
-  if (errors > 0) {
-    server_->stats().total_error_replies.Add(errors);
-  } else if (spec->has_flag(kCmdWrite)) {
-    server_->saver().CountChange();
-  }
-  server_->stats().total_commands_processed.Add(1);
+  RecordCall(spec, elapsed, errors);
   client_->last_command.store(spec, std::memory_order_relaxed);
   client_->last_interaction_ms.store(CoarseUnixTimeMs(), std::memory_order_relaxed);
 
@@ -202,6 +196,17 @@ void ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
     ctx.ks = &ks;
     spec->handler(ctx);
   });
+}
+
+void ClientSession::RecordCall(const CommandSpec* spec, std::uint64_t usec,
+                               std::uint64_t errors) {
+  spec->stats.RecordCall(usec, errors > 0);
+  if (errors > 0) {
+    server_->stats().total_error_replies.Add(errors);
+  } else if (spec->has_flag(kCmdWrite)) {
+    server_->saver().CountChange();
+  }
+  server_->stats().total_commands_processed.Add(1);
 }
 
 void ClientSession::Reject(ReplyBuilder& reply, const CommandSpec* spec, std::string_view error) {
@@ -280,13 +285,7 @@ void ClientSession::Exec(CommandContext& ctx) {
       std::uint64_t start = MonotonicUs();
       spec->handler(qctx);
       std::uint64_t errors = reply.errors() - errors_before;
-      spec->stats.RecordCall(MonotonicUs() - start, errors > 0);
-      if (errors > 0) {
-        server_->stats().total_error_replies.Add(errors);
-      } else if (spec->has_flag(kCmdWrite)) {
-        server_->saver().CountChange();
-      }
-      server_->stats().total_commands_processed.Add(1);
+      RecordCall(spec, MonotonicUs() - start, errors);
     }
   });
   EndTransaction();  // clients blocked on keys pushed to here are served after EXEC returns

@@ -29,6 +29,9 @@ class ClientSession final : public net::Session, public TransactionRunner {
   // Replies `error` to a command refused before it ran; inside MULTI this also dooms the
   // transaction (EXEC will answer EXECABORT), as in Redis.
   void Reject(ReplyBuilder& reply, const CommandSpec* spec, std::string_view error);
+  // The statistics of one executed command (INFO commandstats and stats, and a successful
+  // write's count towards rdb_changes_since_last_save).
+  void RecordCall(const CommandSpec* spec, std::uint64_t usec, std::uint64_t errors);
   // Whether a WATCHed key changed since WATCH; the keys must be locked in `ks`.
   bool WatchBroken(Keyspace& ks);
   void EndTransaction();

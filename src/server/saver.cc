@@ -14,12 +14,6 @@ namespace {
 // Redis waits this long after a failed automatic save before the schedule tries again.
 constexpr std::int64_t kRetryAfterFailureMs = 5000;
 
-std::string Mb(std::uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
-
 }  // namespace
 
 Saver::Saver(const Config& config, StorageEngine* engine)
@@ -62,28 +56,21 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
   options.keep = keep_;
   options.cancel = &cancel_;
   options.on_begin = std::move(on_begin);
-  current_keys_done_ = 0;
-  options.keys_done = &current_keys_done_;
-  const std::int64_t started = UnixTimeMs();
-  options.progress = [what, started](std::uint64_t keys, std::uint64_t bytes,
-                                     std::uint64_t total) {
-    const double secs = static_cast<double>(UnixTimeMs() - started) / 1000.0;
+  options.figures = &current_;
+  const std::int64_t start = UnixTimeMs();
+  options.progress = [what, start](std::uint64_t keys, std::uint64_t bytes,
+                                   std::uint64_t total) {
     char line[200];
     std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written, %.1f MB/s",
                   what, static_cast<unsigned long long>(keys),
                   static_cast<unsigned long long>(total),
                   total ? 100.0 * static_cast<double>(keys) / static_cast<double>(total) : 100.0,
-                  Mb(bytes).c_str(),
-                  secs > 0 ? static_cast<double>(bytes) / (1024.0 * 1024.0) / secs : 0.0);
+                  Mb(bytes).c_str(), MbPerSec(bytes, UnixTimeMs() - start));
     LogInfo(line);
   };
-  std::uint64_t total = 0;
-  for (int db = 0; db < engine_->num_databases(); ++db) total += engine_->DbSize(db);
-  current_keys_total_ = total;
-  const std::int64_t start = UnixTimeMs();
   auto r = checkpoint::WriteCheckpoint(*engine_, dir_, options);
-  current_keys_total_ = 0;
-  current_keys_done_ = 0;
+  current_.keys_total = 0;
+  current_.keys_done = 0;
   // As in Redis 7.0: any successful save sets rdb_last_bgsave_status to ok, only a failed
   // background one sets it to err.
   if (r.ok() || background) last_bgsave_ok_ = r.ok();
@@ -100,13 +87,12 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
     }
     return r.status();
   }
-  double secs = static_cast<double>(r->duration_ms) / 1000.0;
   char line[512];
   std::snprintf(line, sizeof(line), "%s: %s, %llu keys, %s MB in %.3f s (%.1f MB/s)",
                 background ? "Background saving terminated with success" : "DB saved on disk",
                 r->path.c_str(),
-                static_cast<unsigned long long>(r->keys), Mb(r->bytes).c_str(), secs,
-                secs > 0 ? static_cast<double>(r->bytes) / (1024.0 * 1024.0) / secs : 0.0);
+                static_cast<unsigned long long>(r->keys), Mb(r->bytes).c_str(),
+                static_cast<double>(r->duration_ms) / 1000.0, MbPerSec(r->bytes, r->duration_ms));
   LogInfo(line);
   changes_mark_ = mark;
   last_save_time_ = UnixTimeMs() / 1000;
@@ -121,15 +107,10 @@ Status Saver::SaveNow() {
   return Write(false);
 }
 
-void Saver::JoinFinished() {
-  // The previous background thread has finished (running_ is false) but may not be joined.
-  if (bg_.joinable()) bg_.join();
-}
-
 bool Saver::StartBackground() {
   std::lock_guard<std::mutex> l(mu_);
   if (running_.load()) return false;
-  JoinFinished();
+  if (bg_.joinable()) bg_.join();  // the previous one has finished (running_ is false)
   running_ = true;
   cancel_ = false;
   scheduled_ = false;

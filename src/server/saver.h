@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "checkpoint/checkpoint.h"
 #include "strata/config.h"
 #include "strata/status.h"
 #include "strata/storage_engine.h"
@@ -61,13 +62,12 @@ class Saver {
   std::int64_t last_save_duration_ms() const { return last_duration_ms_.load(); }
   std::uint64_t last_save_bytes() const { return last_bytes_.load(); }
   std::uint64_t last_save_keys() const { return last_keys_.load(); }
-  std::uint64_t current_save_keys_total() const { return current_keys_total_.load(); }
-  std::uint64_t current_save_keys_processed() const { return current_keys_done_.load(); }
+  std::uint64_t current_save_keys_total() const { return current_.keys_total.load(); }
+  std::uint64_t current_save_keys_processed() const { return current_.keys_done.load(); }
 
  private:
   // Writes one checkpoint; `background` only changes what is logged and recorded.
   Status Write(bool background, std::function<void()> on_begin = {});
-  void JoinFinished();
 
   const std::string dir_;
   const int keep_;
@@ -92,8 +92,7 @@ class Saver {
   std::atomic<std::int64_t> last_duration_ms_{0};
   std::atomic<std::uint64_t> last_bytes_{0};
   std::atomic<std::uint64_t> last_keys_{0};
-  std::atomic<std::uint64_t> current_keys_total_{0};
-  std::atomic<std::uint64_t> current_keys_done_{0};
+  checkpoint::WriteOptions::LiveFigures current_;  // the save being written, if any
 };
 
 }  // namespace strata

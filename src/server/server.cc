@@ -41,12 +41,6 @@ Server::~Server() {
 
 namespace {
 
-std::string Mb(std::uint64_t bytes) {
-  char buf[32];
-  std::snprintf(buf, sizeof(buf), "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
-  return buf;
-}
-
 StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, ServerState& state,
                                         const std::string& path) {
   LogInfo("loading checkpoint " + path);
@@ -66,13 +60,12 @@ StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, ServerState& stat
     std::int64_t now = UnixTimeMs();
     if (now - last_log < 5000 || done >= total) return;
     last_log = now;
-    double secs = static_cast<double>(now - start) / 1000.0;
     char line[256];
     std::snprintf(line, sizeof(line),
                   "loading checkpoint: %llu keys, %s of %s MB (%.0f%%), %.1f MB/s",
                   static_cast<unsigned long long>(keys), Mb(done).c_str(), Mb(total).c_str(),
                   total ? 100.0 * static_cast<double>(done) / static_cast<double>(total) : 100.0,
-                  secs > 0 ? static_cast<double>(done) / (1024.0 * 1024.0) / secs : 0.0);
+                  MbPerSec(done, now - start));
     LogInfo(line);
   };
   checkpoint::LoadOptions options;

@@ -32,4 +32,15 @@ void Log(LogLevel level, std::string_view message) {
   (void)ignored;
 }
 
+std::string Mb(std::uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f", static_cast<double>(bytes) / (1024.0 * 1024.0));
+  return buf;
+}
+
+double MbPerSec(std::uint64_t bytes, std::int64_t ms) {
+  return ms > 0 ? static_cast<double>(bytes) / (1024.0 * 1024.0) / (static_cast<double>(ms) / 1000.0)
+                : 0.0;
+}
+
 }  // namespace strata

@@ -688,8 +688,7 @@ Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cance
       SettleTable(t);
       drain();
     }
-    return !tables.empty();  // they are freed here, off every lock
-  };
+  };  // the tables are freed here, off every lock
   // Buckets per lock hold, and a yield every 50 us of walking. Commands run on the network
   // threads, which share cores with this thread: if the scheduler preempts it while it holds
   // a shard, a command needing that shard (and every connection of its thread) waits for it
