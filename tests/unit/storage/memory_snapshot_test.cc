@@ -343,6 +343,11 @@ class MemorySnapshotTest : public ::testing::Test {
     RecordingSink sink;
     Status st = engine_.Snapshot(sink, nullptr);
     sink.Finish();
+    ExpectSnapshotExact(st, sink, want);
+  }
+
+  // A finished snapshot succeeded, its sink saw a well-formed run, and it emitted `want`.
+  static void ExpectSnapshotExact(const Status& st, RecordingSink& sink, const State& want) {
     ASSERT_TRUE(st.ok()) << st.ToString();
     sink.ExpectSane();
     State got = sink.got();
@@ -589,10 +594,7 @@ TEST_P(MemorySnapshotFlushTest, FlushedKeysStillEmitted) {
   sink.OpenGate();
   Status st = snap.Join();
 
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  sink.ExpectSane();
-  State got = sink.got();
-  EXPECT_TRUE(got == want) << Describe(want, got);
+  ExpectSnapshotExact(st, sink, want);
   ExpectQuietSnapshotExact("snapshot after flush");
 }
 
@@ -634,10 +636,7 @@ TEST_F(MemorySnapshotTest, SwapDbKeepsFlipDatabase) {
   Status st = snap.Join();
   swapper.join();
 
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  sink.ExpectSane();
-  State got = sink.got();
-  EXPECT_TRUE(got == want) << Describe(want, got);
+  ExpectSnapshotExact(st, sink, want);
   ExpectQuietSnapshotExact("snapshot after swapdb");
 }
 
@@ -663,10 +662,7 @@ TEST_F(MemorySnapshotTest, FlushAndSwapInsideExecuteAll) {
   });
   sink.OpenGate();
   Status st = snap.Join();
-  ASSERT_TRUE(st.ok()) << st.ToString();
-  sink.ExpectSane();
-  State got = sink.got();
-  EXPECT_TRUE(got == want) << Describe(want, got);
+  ExpectSnapshotExact(st, sink, want);
   ExpectQuietSnapshotExact("snapshot after MULTI/EXEC");
 }
 
@@ -778,10 +774,7 @@ TEST_F(MemorySnapshotTest, BackToBack) {
     Status st = snap.Join();
     stop = true;
     writer.join();
-    ASSERT_TRUE(st.ok()) << st.ToString();
-    sink.ExpectSane();
-    State got = sink.got();
-    EXPECT_TRUE(got == want) << Describe(want, got);
+    ExpectSnapshotExact(st, sink, want);
     ExpectQuietSnapshotExact("quiet snapshot");
     ExpectQuietSnapshotExact("second quiet snapshot");
   }
