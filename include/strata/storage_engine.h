@@ -5,17 +5,22 @@
 // -----
 // * A keyspace of `num_databases()` numbered databases (Redis's SELECT index). Keys are
 //   binary-safe byte strings; values are typed (see value.h).
-// * Atomicity comes from key locks. A command names the keys it touches (or asks for the
-//   whole keyspace); `Execute` locks them all in a fixed global order, then runs the
-//   caller's function with a `Keyspace` view through which those keys may be read and
-//   written. Nothing else can observe or modify those keys meanwhile, on any thread. A key
-//   lock covers that key in *every* database, so MOVE, COPY ... DB and SWAPDB stay atomic.
-//   Multi-key commands and MULTI/EXEC lock the union of their keys once.
-// * I/O never blocks a network thread. Before `Execute`, the caller asks `Prefetch` to make
-//   the keys resident. The memory engine always answers "resident" synchronously; engines
-//   whose data may live on disk or in S3 start the reads, answer "pending", and call the
-//   waker once the keys can be served from RAM. The connection then runs the command;
-//   every other connection on the thread keeps being served meanwhile.
+// * A command declares what it touches before it runs: an AccessSet of (db, key, intent),
+//   or the whole keyspace. The dispatcher builds it from the command table's key specs.
+// * Residency first: `Prefetch(access)` makes those keys resident and pins them until
+//   `ReleasePins`. The memory engine answers "ready" at once. Engines whose data lives on
+//   disk or in S3 start the reads and answer "pending"; the waker is called when the keys
+//   are pinned, and only the waiting connection is suspended meanwhile.
+// * Atomicity comes from key locks. `Execute(access, fn)` locks the keys in a fixed global
+//   order and runs `fn` with a `Keyspace` through which exactly those keys may be used, as
+//   their intents allow. Nothing else can observe or modify them meanwhile, on any thread.
+//   A key lock covers that key in *every* database, so MOVE, COPY ... DB and SWAPDB stay
+//   atomic. Multi-key commands and MULTI/EXEC lock the union of their keys once.
+// * Reads and writes are different lookups: Find gives a const view, FindForWrite a
+//   mutable collection the engine treats as changed; Stat gives metadata without a value.
+//   A view is valid until its key is written or Execute returns.
+// * Notifications are explicit: a command calls Keyspace::SignalModified where Redis calls
+//   signalModifiedKey; the observer (WATCH, blocked clients) hears nothing else per key.
 // * Expiry is part of the engine: a key past its expiry time is never returned (lazy
 //   expiry), and the engine reclaims keys nobody touches again in the background.
 //
@@ -61,15 +66,42 @@ class FunctionRef<R(Args...)> {
   R (*call_)(void*, Args...);
 };
 
-// What a lookup returns: a read view of one key's value. Valid until the next write
-// through the same Keyspace.
+// Why a command touches a key; the engine uses it to load only what is needed and to tell
+// readers from writers (a snapshot, copy-on-write and persistence care only about writers).
+// The strongest intent a command declares for a key bounds what it may do with it in
+// Execute:
+enum class KeyIntent : std::uint8_t {
+  kMeta,       // existence, type, expiry only (EXISTS, TYPE, TTL, WATCH): Stat
+  kRead,       // the value, read-only (GET, LRANGE): Find, Peek, Stat
+  kOverwrite,  // replaced or deleted without reading the old value (SET, DEL): Stat, writes
+  kWrite,      // read-modify-write (INCR, LPUSH, SETRANGE): everything
+};
+
+// One key a command touches, in the database it touches it in.
+struct KeyAccess {
+  int db = 0;
+  std::string_view key;
+  KeyIntent intent = KeyIntent::kWrite;
+};
+
+// Everything a command (or a whole MULTI/EXEC) touches, declared before it runs.
+struct AccessSet {
+  std::span<const KeyAccess> keys;
+  // The whole keyspace (FLUSHALL, SWAPDB, KEYS, DBSIZE, EXEC containing such a command):
+  // every key is locked and the keyspace-wide methods may be called inside Execute.
+  bool all = false;
+};
+
+// A read view of one key's value (Keyspace::Find, Peek). Valid until that key is written
+// through the same Keyspace or Execute returns, whichever comes first.
 struct ValueRef {
   ValueType type = ValueType::kNone;
-  std::string_view str;            // the bytes, when type == kString
-  Object* obj = nullptr;           // the collection, otherwise (mutable while locked)
+  std::string_view str;         // the bytes, when type == kString
+  const Object* obj = nullptr;  // the collection, otherwise
   std::int64_t expire_at_ms = kNoExpire;
-  // kString only: the string was grown or edited in place (APPEND, SETRANGE), which Redis
-  // reports as OBJECT ENCODING "raw" whatever its length or content.
+  // kString only, for OBJECT ENCODING (Redis's reply depends on how a string was made, not
+  // only on its bytes, and clients can observe it): the string was grown or edited in place
+  // (APPEND, SETRANGE), which Redis reports as "raw" whatever its length or content.
   bool str_raw = false;
   // kString only: the value reads as an integer but Redis would not hold it as one
   // (INCRBYFLOAT's result), so OBJECT ENCODING says "embstr" rather than "int".
@@ -78,18 +110,49 @@ struct ValueRef {
   explicit operator bool() const { return type != ValueType::kNone; }
 };
 
+// A collection opened for writing (Keyspace::FindForWrite): the object may be mutated in
+// place until that key is written otherwise or Execute returns. The engine takes it as
+// changed (copy-on-write for a snapshot, persisted at the end of Execute); there is nothing
+// else to call.
+struct WriteRef {
+  ValueType type = ValueType::kNone;
+  Object* obj = nullptr;  // the collection; nullptr for strings (write those with SetString)
+  std::string_view str;   // the bytes, when type == kString
+  std::int64_t expire_at_ms = kNoExpire;
+
+  explicit operator bool() const { return type != ValueType::kNone; }
+};
+
+// What Stat returns: a key's existence, type and expiry, without its value.
+struct KeyInfo {
+  ValueType type = ValueType::kNone;
+  std::int64_t expire_at_ms = kNoExpire;
+
+  explicit operator bool() const { return type != ValueType::kNone; }
+};
+
+class KeyspaceObserver;
+
 // Access to the locked keys during Execute. Every method takes the database index and the
-// key; touching a key that was not locked is a programming error (checked in debug builds).
+// key; touching a key that was not declared, or beyond its intent, is a programming error
+// (asserted in debug builds; the test-only checking engine reports it always).
 class Keyspace {
  public:
+  explicit Keyspace(KeyspaceObserver* observer) : observer_(observer) {}
   virtual ~Keyspace() = default;
 
-  // The live value of `key`, or a ValueRef of type kNone. An expired key is deleted here
-  // and reported as absent. Counts as an access (OBJECT IDLETIME).
+  // Existence, type and expiry. An expired key is absent. Not an access (OBJECT IDLETIME).
+  virtual KeyInfo Stat(int db, std::string_view key) = 0;
+  // The live value of `key` for reading, or a ValueRef of type kNone. An expired key is
+  // deleted here and reported as absent. Counts as an access (engines that keep LRU/LFU
+  // data stamp it).
   virtual ValueRef Find(int db, std::string_view key) = 0;
-  // Like Find, but does not count as an access (for TYPE-less inspection, OBJECT IDLETIME).
+  // Like Find, but not an access (OBJECT ENCODING, MEMORY USAGE).
   virtual ValueRef Peek(int db, std::string_view key) = 0;
-  // Seconds since the key was last accessed, or -1 if absent.
+  // The live value of `key` for changing in place, or a WriteRef of type kNone. An access.
+  virtual WriteRef FindForWrite(int db, std::string_view key) = 0;
+  // Seconds since the key was last accessed, or -1 if absent; 0 from engines that keep no
+  // access times.
   virtual std::int64_t IdleSeconds(int db, std::string_view key) = 0;
 
   // Stores a string value, replacing any value of any type, with the given expiry
@@ -104,9 +167,6 @@ class Keyspace {
   // Stores a collection, replacing any value, with the given expiry (or kKeepExpire).
   virtual void SetObject(int db, std::string_view key, std::unique_ptr<Object> obj,
                          std::int64_t expire_at_ms) = 0;
-  // Tells the engine that the object at `key` was mutated in place through ValueRef::obj
-  // (engines that serialize values persist the new version). No-op for the memory engine.
-  virtual void ObjectChanged(int db, std::string_view key) = 0;
 
   // Removes the key. Returns whether it existed (and had not expired).
   virtual bool Delete(int db, std::string_view key) = 0;
@@ -133,13 +193,19 @@ class Keyspace {
     bytes += v.type == ValueType::kString ? v.str.size() : v.obj->MemoryUsage();
     return bytes;
   }
-};
 
-// Which keys a command locks.
-struct LockRequest {
-  std::span<const std::string_view> keys;
-  // Lock the whole keyspace (FLUSHDB, SWAPDB, KEYS, MULTI/EXEC containing such commands).
-  bool all = false;
+  // Redis's signalModifiedKey: tells WATCH and clients blocked on `key` that a command
+  // changed it. Commands call it exactly where Redis does — after a write that took effect,
+  // and for a few writes that changed nothing (LTRIM keeping every element) — never for a
+  // no-op such as LPOP with count 0. Writing a key does not signal by itself.
+  void SignalModified(int db, std::string_view key);
+
+ protected:
+  // Test engines that wrap another engine's Keyspace forward signals through this.
+  KeyspaceObserver* observer() const { return observer_; }
+
+ private:
+  KeyspaceObserver* observer_;  // null or inactive: nobody listens
 };
 
 struct ScanOptions {
@@ -168,9 +234,8 @@ class KeyspaceObserver {
   virtual ~KeyspaceObserver() = default;
   // False while nobody is interested; engines may then skip the notifications.
   virtual bool Active() const = 0;
-  // `key` of `db` was created, overwritten, modified, deleted, renamed or had its expiry
-  // changed by a command. (Keys removed because their time passed are not reported: a
-  // WATCH notices those by the key's absence.)
+  // A command signalled `key` of `db` as modified (Keyspace::SignalModified). Keys removed
+  // because their time passed are not reported: a WATCH notices those by their absence.
   virtual void KeyModified(int db, std::string_view key) = 0;
   // Many keys of `db` changed at once (FLUSHDB, FLUSHALL, SWAPDB). `present(key)` tells
   // whether `key` exists in `db` before the change or will exist after it; it may be called
@@ -194,34 +259,58 @@ class SnapshotSink {
   virtual Status Drain() = 0;
 };
 
+// What a completed Prefetch pinned, owned by the caller between Prefetch and ReleasePins.
+// Engines that pin nothing leave it empty; others keep their own handle in `token`.
+struct PinSet {
+  std::uint64_t token = 0;
+  bool empty() const { return token == 0; }
+};
+
+// Told when a pending Prefetch is done. Implemented by whoever waits (a client session, a
+// blocked-client server); called once, on an engine thread, with no engine lock held: it
+// should hand the work back to the waiter's own thread rather than run it there.
+class PrefetchWaker {
+ public:
+  virtual ~PrefetchWaker() = default;
+  virtual void PrefetchDone(Status status) = 0;
+};
+
 class StorageEngine {
  public:
   virtual ~StorageEngine() = default;
 
   // Installs the observer (nullptr: none). Call before serving commands.
-  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  virtual void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
 
   // "memory", "hybridlog" or "cloud".
   virtual std::string_view name() const = 0;
   virtual int num_databases() const = 0;
 
-  // Starts making `keys` of `db` resident. Returns true if they already are (the caller may
-  // Execute at once). Otherwise returns false and calls `ready` exactly once, from any
-  // thread, when they are — or with the I/O error that prevented it.
-  virtual bool Prefetch(int db, std::span<const std::string_view> keys,
-                        std::function<void(Status)> ready) {
-    (void)db;
-    (void)keys;
-    (void)ready;
+  // Makes the keys of `access` resident and pins them: they stay resident until
+  // ReleasePins(pins), so the Execute that follows finds every one of them without I/O.
+  // Returns true if that is so already (the memory engine, always: synchronously, without
+  // allocating). Otherwise returns false, and calls `waker->PrefetchDone` exactly once,
+  // from any thread but never from inside this call, when the keys are pinned — or with the I/O error that prevented it (then
+  // nothing is pinned). `pins` and `waker` must outlive that call; until it, the caller
+  // must not touch `pins`. Intents say how much must be loaded: kMeta and kOverwrite keys
+  // need no value. An AccessSet with `all` pins nothing: keyspace-wide work pages data in
+  // itself.
+  virtual bool Prefetch(const AccessSet& access, PinSet* pins, PrefetchWaker* waker) {
+    (void)access;
+    (void)pins;
+    (void)waker;
     return true;
   }
+  // Ends a pin taken by Prefetch; a PinSet that pins nothing is ignored. Call after the
+  // Execute the keys were prefetched for.
+  virtual void ReleasePins(PinSet* pins) { (void)pins; }
 
-  // Locks the requested keys, runs `fn`, unlocks. `fn` must not call Execute again. While
-  // `fn` runs with the whole keyspace locked (request.all), it may call the keyspace-wide
-  // methods below (DbSize, Scan, RandomKey, Flush, SwapDb, GetDbStats, KeyMemoryUsage) on
-  // the same thread: they then use the locks already held (MULTI/EXEC runs FLUSHDB or KEYS
-  // this way).
-  virtual void Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) = 0;
+  // Locks the keys of `access` (a key's lock covers it in every database), runs `fn`,
+  // unlocks. `fn` must not call Execute again. While `fn` runs with the whole keyspace locked
+  // (access.all), it may call the keyspace-wide methods below (DbSize, Scan, RandomKey,
+  // Flush, SwapDb, GetDbStats, KeyMemoryUsage) on the same thread: they then use the locks
+  // already held (MULTI/EXEC runs FLUSHDB or KEYS this way).
+  virtual void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) = 0;
 
   // Number of live keys in `db` (keys awaiting active expiry may be counted).
   virtual std::uint64_t DbSize(int db) = 0;
@@ -255,14 +344,24 @@ class StorageEngine {
   // Stops background work; called once before destruction.
   virtual void Shutdown() {}
 
+  // DEBUG SET-ACTIVE-EXPIRE: turns the background reclaiming of expired keys on or off, so
+  // tests can observe lazy expiry alone. Engines without such a sweep ignore it.
+  virtual void SetActiveExpire(bool on) { (void)on; }
+
  protected:
   // The observer if one is installed and currently interested, else nullptr.
   KeyspaceObserver* active_observer() const {
     return observer_ != nullptr && observer_->Active() ? observer_ : nullptr;
   }
+  // The installed observer, interested or not (for Keyspace, which asks at each signal).
+  KeyspaceObserver* observer() const { return observer_; }
 
  private:
   KeyspaceObserver* observer_ = nullptr;
 };
+
+inline void Keyspace::SignalModified(int db, std::string_view key) {
+  if (observer_ != nullptr && observer_->Active()) observer_->KeyModified(db, key);
+}
 
 }  // namespace strata

@@ -578,13 +578,14 @@ StatusOr<LoadStats> LoadCheckpoint(StorageEngine& engine, const std::string& pat
   std::size_t batch_bytes = 0;
   auto flush = [&] {
     if (batch.empty()) return;
-    engine.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
+    engine.Execute(AccessSet{{}, true}, [&](Keyspace& ks) {
       for (Pending& p : batch) {
         if (p.obj) {
           ks.SetObject(p.db, p.key, std::move(p.obj), p.expire);
         } else {
           ks.SetString(p.db, p.key, p.value, p.expire);
         }
+        ks.SignalModified(p.db, p.key);  // as any write; nobody can WATCH during a load
       }
     });
     batch.clear();

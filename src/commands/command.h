@@ -29,7 +29,9 @@ enum CommandFlag : std::uint32_t {
   kCmdLoading = 1u << 5,     // allowed while loading a checkpoint
   kCmdStale = 1u << 6,
   kCmdNoScript = 1u << 7,
-  kCmdLockAll = 1u << 8,     // the dispatcher locks the whole keyspace (FLUSHDB inside EXEC...)
+  // Internal: works on the whole keyspace through the engine's keyspace-wide calls (KEYS,
+  // SCAN, DBSIZE, FLUSHDB, SWAPDB, INFO...), so inside EXEC it needs every key locked.
+  kCmdKeyspace = 1u << 8,
   kCmdNoMulti = 1u << 9,     // executed at once even inside MULTI (EXEC, DISCARD, WATCH...)
   kCmdDenyOom = 1u << 10,
   kCmdPubSub = 1u << 11,
@@ -52,6 +54,8 @@ struct CommandContext {
   StorageEngine& engine;
   // The locked keys' view; null for commands without keys (they call `engine` directly).
   Keyspace* ks = nullptr;
+  // Redis's signalModifiedKey for `key` of the selected database (WATCH, blocked clients).
+  void SignalModified(std::string_view key) const { ks->SignalModified(db, key); }
   // The selected database.
   int db = 0;
   // Running inside EXEC: blocking commands must answer at once instead of blocking.
@@ -104,6 +108,11 @@ struct CommandSpec {
   CommandHandler handler = nullptr;
   CommandDoc doc;
   KeysFinder keys_finder = nullptr;
+  KeyIntent key_intent = KeyIntent::kRead;
+  bool has_key_intent = false;  // otherwise derived from kCmdWrite
+  KeyIntent (*intent_finder)(std::span<const std::string_view> args) = nullptr;
+  void (*access_finder)(std::span<const std::string_view> args, int db,
+                        std::vector<KeyAccess>* out) = nullptr;
   std::vector<std::unique_ptr<CommandSpec>> subcommands;
   CommandSpec* parent = nullptr;
   // ACL categories reported by COMMAND INFO (e.g. "@string", "@fast").
@@ -121,6 +130,26 @@ struct CommandSpec {
     keys_finder = finder;
     return *this;
   }
+  // What the command does with its keys, when the flags do not say it: kMeta for commands
+  // that need only existence, type or expiry (EXISTS, TYPE, TTL, WATCH).
+  CommandSpec& Intent(KeyIntent intent) {
+    key_intent = intent;
+    has_key_intent = true;
+    return *this;
+  }
+  // For commands that touch keys in other databases than the selected one (MOVE, COPY ...
+  // DB): lists every key access itself.
+  CommandSpec& AccessBy(void (*finder)(std::span<const std::string_view> args, int db,
+                                       std::vector<KeyAccess>* out)) {
+    access_finder = finder;
+    return *this;
+  }
+  // For commands whose intent depends on the arguments (SET without GET is a blind
+  // overwrite, with GET a read-modify-write).
+  CommandSpec& IntentBy(KeyIntent (*finder)(std::span<const std::string_view> args)) {
+    intent_finder = finder;
+    return *this;
+  }
   // Adds the subcommand "<name>|<sub>" and returns it.
   CommandSpec& Sub(std::string_view sub, int sub_arity, std::uint32_t sub_flags,
                    CommandHandler sub_handler);
@@ -132,6 +161,15 @@ struct CommandSpec {
   }
   // Appends the indexes of key arguments in `args` to `out`.
   void KeyPositions(std::span<const std::string_view> args, std::vector<int>* out) const;
+  // What the command does with its keys given these arguments.
+  KeyIntent IntentFor(std::span<const std::string_view> args) const {
+    if (intent_finder != nullptr) return intent_finder(args);
+    if (has_key_intent) return key_intent;
+    return has_flag(kCmdWrite) ? KeyIntent::kWrite : KeyIntent::kRead;
+  }
+  // Appends the keys of `args` with their intent, in database `db`.
+  void KeyAccesses(std::span<const std::string_view> args, int db,
+                   std::vector<KeyAccess>* out) const;
   // "get", or "config|get" for subcommands.
   const std::string& full_name() const { return name; }
 };

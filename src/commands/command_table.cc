@@ -25,6 +25,21 @@ void CommandSpec::KeyPositions(std::span<const std::string_view> args,
   for (int i = first_key; i <= last && i < argc; i += stride) out->push_back(i);
 }
 
+void CommandSpec::KeyAccesses(std::span<const std::string_view> args, int db,
+                              std::vector<KeyAccess>* out) const {
+  if (access_finder != nullptr) {
+    access_finder(args, db, out);
+    return;
+  }
+  // Kept across calls: the dispatcher calls this for every command.
+  thread_local std::vector<int> positions;
+  positions.clear();
+  KeyPositions(args, &positions);
+  if (positions.empty()) return;
+  KeyIntent intent = IntentFor(args);
+  for (int p : positions) out->push_back({db, args[static_cast<std::size_t>(p)], intent});
+}
+
 CommandSpec& CommandTable::Add(std::string_view name, int arity, std::uint32_t flags,
                               CommandHandler handler) {
   auto spec = std::make_unique<CommandSpec>();

@@ -44,7 +44,7 @@ struct WriteTarget {
 
 WriteTarget LookupForWrite(CommandContext& ctx, std::string_view key) {
   WriteTarget t;
-  ValueRef v = ctx.ks->Peek(ctx.db, key);
+  WriteRef v = ctx.ks->FindForWrite(ctx.db, key);
   if (v && v.type != ValueType::kHash) {
     t.wrong_type = true;
     ctx.reply.Error(kErrWrongType);
@@ -62,6 +62,7 @@ void Commit(CommandContext& ctx, std::string_view key, WriteTarget& t) {
     CommitTyped(ctx, key, t.h);
   } else if (t.h->size() > 0) {
     ctx.ks->SetObject(ctx.db, key, std::move(t.fresh), kNoExpire);
+    ctx.SignalModified(key);
   }
 }
 
@@ -129,7 +130,7 @@ void CmdHMGet(CommandContext& ctx) {
 }
 
 void CmdHDel(CommandContext& ctx) {
-  ValueRef v = ctx.ks->Peek(ctx.db, ctx.args[1]);
+  WriteRef v = ctx.ks->FindForWrite(ctx.db, ctx.args[1]);
   if (v && v.type != ValueType::kHash) {
     ctx.reply.Error(kErrWrongType);
     return;

@@ -109,13 +109,10 @@ std::string_view StringEncoding(const ValueRef& v) {
   return v.str.size() <= kEmbstrLimit ? "embstr" : "raw";
 }
 
-// Redis's lookup without "touch" (EXISTS, TYPE, TTL, OBJECT...): a live key's access time
-// is left alone, but a key found expired is reclaimed right away, as every Redis lookup does
-// (Find on an absent key does exactly that, and counts the miss).
-ValueRef LookupNoTouch(CommandContext& ctx, int db, std::string_view key) {
-  ValueRef v = ctx.ks->Peek(db, key);
-  if (!v) ctx.ks->Find(db, key);
-  return v;
+// Redis's lookup without "touch" (EXISTS, TYPE, TTL, RENAMENX's target...): the key's
+// metadata only; its access time is left alone.
+KeyInfo LookupNoTouch(CommandContext& ctx, int db, std::string_view key) {
+  return ctx.ks->Stat(db, key);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -123,7 +120,11 @@ ValueRef LookupNoTouch(CommandContext& ctx, int db, std::string_view key) {
 
 void CmdDel(CommandContext& ctx) {
   std::int64_t n = 0;
-  for (std::size_t i = 1; i < ctx.args.size(); ++i) n += ctx.ks->Delete(ctx.db, ctx.args[i]);
+  for (std::size_t i = 1; i < ctx.args.size(); ++i) {
+    if (!ctx.ks->Delete(ctx.db, ctx.args[i])) continue;
+    ctx.SignalModified(ctx.args[i]);
+    ++n;
+  }
   ctx.reply.Integer(n);
 }
 
@@ -146,7 +147,7 @@ void CmdTouch(CommandContext& ctx) {
 }
 
 void CmdType(CommandContext& ctx) {
-  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[1]);
+  KeyInfo v = LookupNoTouch(ctx, ctx.db, ctx.args[1]);
   ctx.reply.SimpleString(ValueTypeName(v.type));
 }
 
@@ -156,7 +157,7 @@ void CmdType(CommandContext& ctx) {
 void RenameGeneric(CommandContext& ctx, bool nx) {
   std::string_view src = ctx.args[1];
   std::string_view dst = ctx.args[2];
-  if (!ctx.ks->Find(ctx.db, src)) {
+  if (!ctx.ks->Stat(ctx.db, src)) {
     ctx.reply.Error(kErrNoSuchKey);
     return;
   }
@@ -170,6 +171,8 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     return;
   }
   ctx.ks->Rename(ctx.db, src, ctx.db, dst);
+  ctx.SignalModified(src);
+  ctx.SignalModified(dst);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
@@ -227,6 +230,7 @@ void CmdCopy(CommandContext& ctx) {
     return;
   }
   StoreCopy(ctx, dst_db, dst, v);
+  ctx.ks->SignalModified(dst_db, dst);
   ctx.reply.Integer(1);
 }
 
@@ -239,11 +243,13 @@ void CmdMove(CommandContext& ctx) {
     return;
   }
   // Nothing to move, or the target database already has the key: Redis answers 0 to both.
-  if (!ctx.ks->Find(ctx.db, key) || LookupNoTouch(ctx, dst_db, key)) {
+  if (!ctx.ks->Stat(ctx.db, key) || LookupNoTouch(ctx, dst_db, key)) {
     ctx.reply.Integer(0);
     return;
   }
   ctx.ks->Rename(ctx.db, key, dst_db, key);
+  ctx.SignalModified(key);
+  ctx.ks->SignalModified(dst_db, key);
   ctx.reply.Integer(1);
 }
 
@@ -456,7 +462,7 @@ void ExpireGeneric(CommandContext& ctx, std::int64_t basetime_ms, bool seconds,
   when += basetime_ms;
 
   std::string_view key = ctx.args[1];
-  ValueRef v = ctx.ks->Find(ctx.db, key);
+  KeyInfo v = ctx.ks->Stat(ctx.db, key);
   if (!v) {
     ctx.reply.Integer(0);
     return;
@@ -472,6 +478,7 @@ void ExpireGeneric(CommandContext& ctx, std::int64_t basetime_ms, bool seconds,
   } else {
     ctx.ks->SetExpire(ctx.db, key, when);
   }
+  ctx.SignalModified(key);
   ctx.reply.Integer(1);
 }
 
@@ -483,7 +490,7 @@ void CmdPExpireAt(CommandContext& ctx) { ExpireGeneric(ctx, 0, false, "pexpireat
 // TTL family: -2 for a missing key, -1 for a persistent one; otherwise the remaining time
 // (or the absolute expiry) in ms or rounded seconds.
 void TtlGeneric(CommandContext& ctx, bool in_ms, bool absolute) {
-  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[1]);
+  KeyInfo v = LookupNoTouch(ctx, ctx.db, ctx.args[1]);
   if (!v) {
     ctx.reply.Integer(-2);
     return;
@@ -504,12 +511,13 @@ void CmdExpireTime(CommandContext& ctx) { TtlGeneric(ctx, false, true); }
 void CmdPExpireTime(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
 
 void CmdPersist(CommandContext& ctx) {
-  ValueRef v = ctx.ks->Find(ctx.db, ctx.args[1]);
+  KeyInfo v = ctx.ks->Stat(ctx.db, ctx.args[1]);
   if (!v || v.expire_at_ms == kNoExpire) {
     ctx.reply.Integer(0);
     return;
   }
   ctx.ks->SetExpire(ctx.db, ctx.args[1], kNoExpire);
+  ctx.SignalModified(ctx.args[1]);
   ctx.reply.Integer(1);
 }
 
@@ -525,7 +533,7 @@ constexpr std::string_view kErrLfuSelected =
     "switching between policies at runtime LRU and LFU data will take some time to adjust.";
 
 void CmdObjectEncoding(CommandContext& ctx) {
-  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[2]);
+  ValueRef v = ctx.ks->Peek(ctx.db, ctx.args[2]);
   if (!v) {
     ctx.reply.Null();
   } else if (v.type == ValueType::kString) {
@@ -536,7 +544,7 @@ void CmdObjectEncoding(CommandContext& ctx) {
 }
 
 void CmdObjectRefcount(CommandContext& ctx) {
-  ValueRef v = LookupNoTouch(ctx, ctx.db, ctx.args[2]);
+  ValueRef v = ctx.ks->Peek(ctx.db, ctx.args[2]);
   if (!v) {
     ctx.reply.Null();
     return;
@@ -768,45 +776,70 @@ void CmdMemoryHelp(CommandContext& ctx) {
 
 }  // namespace
 
+// MOVE key db also writes `key` in the target database.
+void MoveAccess(std::span<const std::string_view> args, int db, std::vector<KeyAccess>* out) {
+  out->push_back({db, args[1], KeyIntent::kWrite});
+  std::int64_t target;
+  if (ParseInt64(args[2], &target) && target >= 0 && target <= INT32_MAX) {
+    out->push_back({static_cast<int>(target), args[1], KeyIntent::kWrite});
+  }
+}
+
+// COPY source destination [DB db] [REPLACE]: the destination may be in another database.
+void CopyAccess(std::span<const std::string_view> args, int db, std::vector<KeyAccess>* out) {
+  int dst_db = db;
+  for (std::size_t j = 3; j + 1 < args.size(); ++j) {
+    std::int64_t n;
+    if (EqualsIgnoreCase(args[j], "db") && ParseInt64(args[j + 1], &n) && n >= 0 &&
+        n <= INT32_MAX) {
+      dst_db = static_cast<int>(n);
+    }
+  }
+  out->push_back({db, args[1], KeyIntent::kRead});
+  out->push_back({dst_db, args[2], KeyIntent::kOverwrite});
+}
+
 void RegisterKeyspaceCommands(CommandTable* table) {
   constexpr std::uint32_t kRead = kCmdReadOnly;
   constexpr std::uint32_t kReadFast = kCmdReadOnly | kCmdFast;
   constexpr std::uint32_t kWrite = kCmdWrite;
   constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdFast;
 
-  table->Add("del", -2, kWrite, CmdDel).Keys(1, -1, 1);
-  table->Add("unlink", -2, kWriteFast, CmdDel).Keys(1, -1, 1);
-  table->Add("exists", -2, kReadFast, CmdExists).Keys(1, -1, 1);
+  table->Add("del", -2, kWrite, CmdDel).Keys(1, -1, 1).Intent(KeyIntent::kOverwrite);
+  table->Add("unlink", -2, kWriteFast, CmdDel).Keys(1, -1, 1).Intent(KeyIntent::kOverwrite);
+  table->Add("exists", -2, kReadFast, CmdExists).Keys(1, -1, 1).Intent(KeyIntent::kMeta);
   table->Add("touch", -2, kReadFast, CmdTouch).Keys(1, -1, 1);
-  table->Add("type", 2, kReadFast, CmdType).Keys(1, 1, 1);
+  table->Add("type", 2, kReadFast, CmdType).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
   table->Add("rename", 3, kWrite, CmdRename).Keys(1, 2, 1);
   table->Add("renamenx", 3, kWriteFast, CmdRenameNx).Keys(1, 2, 1);
-  table->Add("copy", -3, kWrite | kCmdDenyOom, CmdCopy).Keys(1, 2, 1);
-  table->Add("move", 3, kWriteFast, CmdMove).Keys(1, 1, 1);
+  table->Add("copy", -3, kWrite | kCmdDenyOom, CmdCopy).Keys(1, 2, 1).AccessBy(CopyAccess);
+  table->Add("move", 3, kWriteFast, CmdMove).Keys(1, 1, 1).AccessBy(MoveAccess);
 
-  table->Add("keys", 2, kRead, CmdKeys);
-  table->Add("scan", -2, kRead | kCmdRandom, CmdScan);
-  table->Add("randomkey", 1, kRead | kCmdRandom, CmdRandomKey);
-  table->Add("dbsize", 1, kReadFast, CmdDbSize);
-  table->Add("flushdb", -1, kWrite, CmdFlushDb);
-  table->Add("flushall", -1, kWrite, CmdFlushAll);
-  table->Add("swapdb", 3, kWriteFast, CmdSwapDb);
+  table->Add("keys", 2, kRead | kCmdKeyspace, CmdKeys);
+  table->Add("scan", -2, kRead | kCmdRandom | kCmdKeyspace, CmdScan);
+  table->Add("randomkey", 1, kRead | kCmdRandom | kCmdKeyspace, CmdRandomKey);
+  table->Add("dbsize", 1, kReadFast | kCmdKeyspace, CmdDbSize);
+  table->Add("flushdb", -1, kWrite | kCmdKeyspace, CmdFlushDb);
+  table->Add("flushall", -1, kWrite | kCmdKeyspace, CmdFlushAll);
+  table->Add("swapdb", 3, kWriteFast | kCmdKeyspace, CmdSwapDb);
 
   table->Add("expire", -3, kWriteFast, CmdExpire).Keys(1, 1, 1);
   table->Add("pexpire", -3, kWriteFast, CmdPExpire).Keys(1, 1, 1);
   table->Add("expireat", -3, kWriteFast, CmdExpireAt).Keys(1, 1, 1);
   table->Add("pexpireat", -3, kWriteFast, CmdPExpireAt).Keys(1, 1, 1);
-  table->Add("ttl", 2, kReadFast | kCmdRandom, CmdTtl).Keys(1, 1, 1);
-  table->Add("pttl", 2, kReadFast | kCmdRandom, CmdPTtl).Keys(1, 1, 1);
-  table->Add("expiretime", 2, kReadFast, CmdExpireTime).Keys(1, 1, 1);
-  table->Add("pexpiretime", 2, kReadFast, CmdPExpireTime).Keys(1, 1, 1);
+  table->Add("ttl", 2, kReadFast | kCmdRandom, CmdTtl).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
+  table->Add("pttl", 2, kReadFast | kCmdRandom, CmdPTtl).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
+  table->Add("expiretime", 2, kReadFast, CmdExpireTime).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
+  table->Add("pexpiretime", 2, kReadFast, CmdPExpireTime)
+      .Keys(1, 1, 1)
+      .Intent(KeyIntent::kMeta);
   table->Add("persist", 2, kWriteFast, CmdPersist).Keys(1, 1, 1);
 
   auto& object = table->Add("object", -2, 0, nullptr);
   object.Sub("encoding", 3, kRead, CmdObjectEncoding).Keys(2, 2, 1);
   object.Sub("refcount", 3, kRead, CmdObjectRefcount).Keys(2, 2, 1);
-  object.Sub("idletime", 3, kRead, CmdObjectIdletime).Keys(2, 2, 1);
-  object.Sub("freq", 3, kRead, CmdObjectFreq).Keys(2, 2, 1);
+  object.Sub("idletime", 3, kRead, CmdObjectIdletime).Keys(2, 2, 1).Intent(KeyIntent::kMeta);
+  object.Sub("freq", 3, kRead, CmdObjectFreq).Keys(2, 2, 1).Intent(KeyIntent::kMeta);
   object.Sub("help", 2, kCmdLoading | kCmdStale, CmdObjectHelp);
 
   auto& memory = table->Add("memory", -2, 0, nullptr);
@@ -814,7 +847,7 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   memory.Sub("doctor", 2, 0, CmdMemoryDoctor);
   memory.Sub("malloc-stats", 2, 0, CmdMemoryMallocStats);
   memory.Sub("purge", 2, 0, CmdMemoryPurge);
-  memory.Sub("stats", 2, 0, CmdMemoryStats);
+  memory.Sub("stats", 2, kCmdKeyspace, CmdMemoryStats);
   memory.Sub("help", 2, kCmdLoading | kCmdStale, CmdMemoryHelp);
 }
 

@@ -28,7 +28,7 @@ bool ParseWhere(std::string_view s, bool* left) {
 
 void PushGeneric(CommandContext& ctx, bool left, bool only_existing) {
   std::string_view key = ctx.args[1];
-  auto l = FindTyped<ListObject>(ctx, key);
+  auto l = FindTypedForWrite<ListObject>(ctx, key);
   if (l.wrong_type) return;
   if (!l.obj && only_existing) return ctx.reply.Integer(0);
   std::unique_ptr<ListObject> fresh;
@@ -43,7 +43,7 @@ void PushGeneric(CommandContext& ctx, bool left, bool only_existing) {
   }
   std::size_t n = list->size();
   if (fresh) ctx.ks->SetObject(ctx.db, key, std::move(fresh), kNoExpire);
-  else ctx.ks->ObjectChanged(ctx.db, key);
+  ctx.SignalModified(key);
   ctx.reply.Integer(static_cast<std::int64_t>(n));
 }
 
@@ -73,7 +73,7 @@ void PopGeneric(CommandContext& ctx, bool left) {
   if (has_count && (!ParseInt64(ctx.args[2], &count) || count < 0)) {
     return ctx.reply.Error(kErrMustBePositive);
   }
-  auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
+  auto l = FindTypedForWrite<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return has_count ? ctx.reply.NullArray() : ctx.reply.Null();
   if (!has_count) {
@@ -81,6 +81,7 @@ void PopGeneric(CommandContext& ctx, bool left) {
   } else {
     std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(count), l.obj->size());
     ctx.reply.ArrayHeader(n);
+    if (n == 0) return;  // LPOP key 0 changes nothing, and Redis does not signal it
     PopInto(ctx, l.obj, left, n);
   }
   CommitTyped(ctx, ctx.args[1], l.obj);
@@ -133,7 +134,7 @@ void CmdLIndex(CommandContext& ctx) {
 }
 
 void CmdLSet(CommandContext& ctx) {
-  auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
+  auto l = FindTypedForWrite<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return ctx.reply.Error(kErrNoSuchKey);
   std::int64_t index;
@@ -141,7 +142,7 @@ void CmdLSet(CommandContext& ctx) {
   std::size_t i;
   if (!NormalizeIndex(index, l.obj->size(), &i)) return ctx.reply.Error(kErrIndexRange);
   l.obj->Set(i, ctx.args[3]);
-  ctx.ks->ObjectChanged(ctx.db, ctx.args[1]);
+  ctx.SignalModified(ctx.args[1]);
   ctx.reply.Ok();
 }
 
@@ -150,7 +151,7 @@ void CmdLInsert(CommandContext& ctx) {
   if (EqualsIgnoreCase(ctx.args[2], "after")) after = true;
   else if (EqualsIgnoreCase(ctx.args[2], "before")) after = false;
   else return ctx.reply.Error(kErrSyntax);
-  auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
+  auto l = FindTypedForWrite<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return ctx.reply.Integer(0);
   std::string_view pivot = ctx.args[3];
@@ -162,14 +163,14 @@ void CmdLInsert(CommandContext& ctx) {
   });
   if (found == SIZE_MAX) return ctx.reply.Integer(-1);
   l.obj->Insert(found + (after ? 1 : 0), ctx.args[4]);
-  ctx.ks->ObjectChanged(ctx.db, ctx.args[1]);
+  ctx.SignalModified(ctx.args[1]);
   ctx.reply.Integer(static_cast<std::int64_t>(l.obj->size()));
 }
 
 void CmdLRem(CommandContext& ctx) {
   std::int64_t count;
   if (!ParseInt64(ctx.args[2], &count)) return ctx.reply.Error(kErrNotInteger);
-  auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
+  auto l = FindTypedForWrite<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return ctx.reply.Integer(0);
   std::string_view value = ctx.args[3];
@@ -193,7 +194,7 @@ void CmdLTrim(CommandContext& ctx) {
   if (!ParseInt64(ctx.args[2], &start) || !ParseInt64(ctx.args[3], &stop)) {
     return ctx.reply.Error(kErrNotInteger);
   }
-  auto l = FindTyped<ListObject>(ctx, ctx.args[1]);
+  auto l = FindTypedForWrite<ListObject>(ctx, ctx.args[1]);
   if (l.wrong_type) return;
   if (!l.obj) return ctx.reply.Ok();
   const std::size_t len = l.obj->size();
@@ -201,10 +202,8 @@ void CmdLTrim(CommandContext& ctx) {
   // An empty range drops everything.
   const std::size_t front = first == last ? len : first;
   const std::size_t back = first == last ? 0 : len - last;
-  if (front || back) {
-    l.obj->Trim(front, back);
-    CommitTyped(ctx, ctx.args[1], l.obj);
-  }
+  if (front || back) l.obj->Trim(front, back);
+  CommitTyped(ctx, ctx.args[1], l.obj);  // Redis signals even when every element stays
   ctx.reply.Ok();
 }
 
@@ -265,10 +264,10 @@ void CmdLPos(CommandContext& ctx) {
 
 void MoveGeneric(CommandContext& ctx, bool from_left, bool to_left) {
   std::string_view src = ctx.args[1], dst = ctx.args[2];
-  auto s = FindTyped<ListObject>(ctx, src);
+  auto s = FindTypedForWrite<ListObject>(ctx, src);
   if (s.wrong_type) return;
   if (!s.obj) return ctx.reply.Null();
-  auto d = FindTyped<ListObject>(ctx, dst);
+  auto d = FindTypedForWrite<ListObject>(ctx, dst);
   if (d.wrong_type) return;
   std::string value;
   if (from_left) s.obj->PopFront(&value);
@@ -276,13 +275,13 @@ void MoveGeneric(CommandContext& ctx, bool from_left, bool to_left) {
   if (d.obj) {
     if (to_left) d.obj->PushFront(value);
     else d.obj->PushBack(value);
-    if (d.obj != s.obj) ctx.ks->ObjectChanged(ctx.db, dst);
   } else {
     auto fresh = std::make_unique<ListObject>();
     fresh->PushBack(value);
     ctx.ks->SetObject(ctx.db, dst, std::move(fresh), kNoExpire);
   }
   CommitTyped(ctx, src, s.obj);
+  if (dst != src) ctx.SignalModified(dst);
   ctx.reply.Bulk(value);
 }
 
@@ -348,7 +347,7 @@ void ReplyLMPop(ReplyBuilder& reply, std::string_view key, ListObject* list, boo
 bool TryLMPop(CommandContext& ctx, const LMPopArgs& a, bool* wrong_type) {
   *wrong_type = false;
   for (std::string_view key : a.keys) {
-    auto l = FindTyped<ListObject>(ctx, key);
+    auto l = FindTypedForWrite<ListObject>(ctx, key);
     if (l.wrong_type) {
       *wrong_type = true;
       return false;
@@ -375,7 +374,7 @@ void CmdLMPop(CommandContext& ctx) {
 // The list at `key` for a blocked client being served, or nullptr with *miss telling why
 // it keeps waiting (absent, or another type).
 ListObject* ReadyList(Keyspace& ks, int db, std::string_view key, ServeResult* miss) {
-  ValueRef v = ks.Find(db, key);
+  WriteRef v = ks.FindForWrite(db, key);
   if (v.type == ValueType::kList) return static_cast<ListObject*>(v.obj);
   *miss = v ? ServeResult::kSkip : ServeResult::kEmpty;
   return nullptr;
@@ -388,7 +387,7 @@ void BlockingPop(CommandContext& ctx, bool left) {
   }
   auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
   for (std::string_view key : keys) {
-    auto l = FindTyped<ListObject>(ctx, key);
+    auto l = FindTypedForWrite<ListObject>(ctx, key);
     if (l.wrong_type) return;
     if (!l.obj) continue;
     ctx.reply.ArrayHeader(2);
@@ -423,7 +422,7 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
     return ctx.reply.Error(err);
   }
   std::string_view src = ctx.args[1], dst = ctx.args[2];
-  auto s = FindTyped<ListObject>(ctx, src);
+  auto s = FindTypedForWrite<ListObject>(ctx, src);
   if (s.wrong_type) return;
   if (s.obj) return MoveGeneric(ctx, from_left, to_left);
   if (ctx.in_transaction) return ctx.reply.Null();
@@ -434,7 +433,7 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
                 ServeResult miss;
                 ListObject* list = ReadyList(ks, db, key, &miss);
                 if (list == nullptr) return miss;
-                ValueRef d = ks.Find(db, dst);
+                WriteRef d = ks.FindForWrite(db, dst);
                 if (d && d.type != ValueType::kList) {
                   reply.Error(kErrWrongType);  // served with the error, as Redis does
                   return ServeResult::kServed;
@@ -446,13 +445,13 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
                   auto* out = static_cast<ListObject*>(d.obj);
                   if (to_left) out->PushFront(value);
                   else out->PushBack(value);
-                  if (out != list) ks.ObjectChanged(db, dst);
                 } else {
                   auto fresh = std::make_unique<ListObject>();
                   fresh->PushBack(value);
                   ks.SetObject(db, dst, std::move(fresh), kNoExpire);
                 }
                 CommitTyped(ks, db, key, list);
+                if (dst != key) ks.SignalModified(db, dst);
                 reply.Bulk(value);
                 return ServeResult::kServed;
               });

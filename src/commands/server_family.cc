@@ -174,9 +174,7 @@ void CmdDebug(CommandContext& ctx) {
     ctx.reply.Ok();
   } else if (EqualsIgnoreCase(sub, "set-active-expire") && argc == 3) {
     bool on = std::atoi(std::string(ctx.args[2]).c_str()) != 0;
-    if (auto* memory = dynamic_cast<memory::MemoryEngine*>(&ctx.engine)) {
-      memory->set_active_expire(on);
-    }
+    ctx.engine.SetActiveExpire(on);
     ctx.reply.Ok();
   } else if (EqualsIgnoreCase(sub, "log") && argc == 3) {
     LogWarning("DEBUG LOG: " + std::string(ctx.args[2]));
@@ -285,11 +283,12 @@ void CmdShutdown(CommandContext& ctx) {
 
 void RegisterServerCommands(CommandTable* table) {
   constexpr std::uint32_t kAnyState = kCmdLoading | kCmdStale;
-  table->Add("info", -1, kAnyState | kCmdRandom, CmdInfo);
+  table->Add("info", -1, kAnyState | kCmdRandom | kCmdKeyspace, CmdInfo);
   auto& config = table->Add("config", -2, 0, nullptr);
   config.Sub("get", -3, kCmdAdmin | kCmdNoScript | kAnyState, CmdConfigGet);
   config.Sub("set", -4, kCmdAdmin | kCmdNoScript | kAnyState, CmdConfigSet);
-  config.Sub("resetstat", 2, kCmdAdmin | kCmdNoScript | kAnyState, CmdConfigResetStat);
+  config.Sub("resetstat", 2, kCmdAdmin | kCmdNoScript | kAnyState | kCmdKeyspace,
+             CmdConfigResetStat);
   config.Sub("rewrite", 2, kCmdAdmin | kCmdNoScript | kAnyState, CmdConfigRewrite);
   config.Sub("help", 2, kAnyState, CmdConfigHelp);
   table->Add("time", 1, kCmdFast | kAnyState | kCmdRandom, CmdTime);

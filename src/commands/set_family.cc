@@ -29,23 +29,24 @@ void ReplyMembers(CommandContext& ctx, const SetObject& s) {
 
 void CmdSAdd(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
-  auto t = FindTyped<SetObject>(ctx, key);
+  auto t = FindTypedForWrite<SetObject>(ctx, key);
   if (t.wrong_type) return;
   std::int64_t added = 0;
   if (t.obj == nullptr) {
     auto s = std::make_unique<SetObject>();
     for (std::size_t i = 2; i < ctx.args.size(); ++i) added += s->Add(ctx.args[i]);
     ctx.ks->SetObject(ctx.db, key, std::move(s), kNoExpire);
+    ctx.SignalModified(key);
   } else {
     for (std::size_t i = 2; i < ctx.args.size(); ++i) added += t.obj->Add(ctx.args[i]);
-    if (added > 0) ctx.ks->ObjectChanged(ctx.db, key);
+    if (added > 0) ctx.SignalModified(key);
   }
   ctx.reply.Integer(added);
 }
 
 void CmdSRem(CommandContext& ctx) {
   std::string_view key = ctx.args[1];
-  auto t = FindTyped<SetObject>(ctx, key);
+  auto t = FindTypedForWrite<SetObject>(ctx, key);
   if (t.wrong_type) return;
   std::int64_t removed = 0;
   if (t.obj != nullptr) {
@@ -93,7 +94,7 @@ void CmdSPop(CommandContext& ctx) {
     return;
   }
   if (ctx.args.size() == 2) {
-    auto t = FindTyped<SetObject>(ctx, key);
+    auto t = FindTypedForWrite<SetObject>(ctx, key);
     if (t.wrong_type) return;
     if (t.obj == nullptr) {
       ctx.reply.Null();
@@ -108,7 +109,7 @@ void CmdSPop(CommandContext& ctx) {
     ctx.reply.Error("ERR value is out of range, must be positive");
     return;
   }
-  auto t = FindTyped<SetObject>(ctx, key);
+  auto t = FindTypedForWrite<SetObject>(ctx, key);
   if (t.wrong_type) return;
   if (t.obj == nullptr || count == 0) {
     ctx.reply.SetHeader(0);
@@ -117,6 +118,7 @@ void CmdSPop(CommandContext& ctx) {
   if (static_cast<std::uint64_t>(count) >= t.obj->size()) {
     ReplyMembers(ctx, *t.obj);
     ctx.ks->Delete(ctx.db, key);
+    ctx.SignalModified(key);
     return;
   }
   ctx.reply.SetHeader(count);
@@ -129,6 +131,7 @@ void CmdSPop(CommandContext& ctx) {
     auto rebuilt = std::make_unique<SetObject>();
     t.obj->ForEach([&](std::string_view m) { rebuilt->Add(m); });
     ctx.ks->SetObject(ctx.db, key, std::move(rebuilt), kKeepExpire);
+    ctx.SignalModified(key);
     return;
   }
   CommitTyped(ctx, key, t.obj);
@@ -194,12 +197,12 @@ void CmdSRandMember(CommandContext& ctx) {
 
 void CmdSMove(CommandContext& ctx) {
   std::string_view src = ctx.args[1], dst = ctx.args[2], member = ctx.args[3];
-  ValueRef sv = ctx.ks->Find(ctx.db, src);
+  WriteRef sv = ctx.ks->FindForWrite(ctx.db, src);
   if (!sv) {
     ctx.reply.Integer(0);
     return;
   }
-  ValueRef dv = ctx.ks->Find(ctx.db, dst);
+  WriteRef dv = ctx.ks->FindForWrite(ctx.db, dst);
   if (sv.type != ValueType::kSet || (dv && dv.type != ValueType::kSet)) {
     ctx.reply.Error(kErrWrongType);
     return;
@@ -213,14 +216,18 @@ void CmdSMove(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  CommitTyped(ctx, src, s);
+  // The destination first: CommitTyped may delete the source, and a view lives only until
+  // its own key is written.
+  bool added = true;
   if (dv) {
-    if (static_cast<SetObject*>(dv.obj)->Add(member)) ctx.ks->ObjectChanged(ctx.db, dst);
+    added = static_cast<SetObject*>(dv.obj)->Add(member);
   } else {
     auto d = std::make_unique<SetObject>();
     d->Add(member);
     ctx.ks->SetObject(ctx.db, dst, std::move(d), kNoExpire);
   }
+  CommitTyped(ctx, src, s);
+  if (added) ctx.SignalModified(dst);  // Redis signals the destination only if it grew
   ctx.reply.Integer(1);
 }
 
@@ -303,9 +310,10 @@ void SetOpStore(CommandContext& ctx, SetOp op) {
   std::string_view dst = ctx.args[1];
   auto n = static_cast<std::int64_t>(result->size());
   if (n == 0) {
-    ctx.ks->Delete(ctx.db, dst);
+    if (ctx.ks->Delete(ctx.db, dst)) ctx.SignalModified(dst);
   } else {
     ctx.ks->SetObject(ctx.db, dst, std::move(result), kNoExpire);
+    ctx.SignalModified(dst);
   }
   ctx.reply.Integer(n);
 }
@@ -362,7 +370,7 @@ void CmdSInterCard(CommandContext& ctx) {
 
 void CmdSScan(CommandContext& ctx) {
   ElementScan scan;
-  SetObject* set = BeginElementScan<SetObject>(ctx, &scan);
+  const SetObject* set = BeginElementScan<SetObject>(ctx, &scan);
   if (set == nullptr) return;
   std::vector<std::string> found;
   auto take = [&](std::string_view m) {

@@ -197,19 +197,29 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
     // The old value is the reply; it is written out before the key is replaced.
     if (!ReplyStringValue(ctx, key, &found)) return;
   } else {
-    found = static_cast<bool>(ctx.ks->Peek(ctx.db, key));
+    found = static_cast<bool>(ctx.ks->Stat(ctx.db, key));
   }
   if ((o.nx && found) || (o.xx && !found)) {
     if (!o.get) ctx.reply.Null();
     return;
   }
   ctx.ks->SetString(ctx.db, key, value, expire_at);
+  ctx.SignalModified(key);
   if (!o.get) ctx.reply.Ok();
+}
+
+// SET replaces the value without reading it, unless GET asks for the old one.
+KeyIntent SetIntent(std::span<const std::string_view> args) {
+  for (std::size_t i = 3; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "get")) return KeyIntent::kWrite;
+  }
+  return KeyIntent::kOverwrite;
 }
 
 void CmdSet(CommandContext& ctx) {
   if (ctx.args.size() == 3) {  // the plain form: no option parsing at all
     ctx.ks->SetString(ctx.db, ctx.args[1], ctx.args[2], kNoExpire);
+    ctx.SignalModified(ctx.args[1]);
     ctx.reply.Ok();
     return;
   }
@@ -219,11 +229,12 @@ void CmdSet(CommandContext& ctx) {
 }
 
 void CmdSetNx(CommandContext& ctx) {
-  if (ctx.ks->Peek(ctx.db, ctx.args[1])) {
+  if (ctx.ks->Stat(ctx.db, ctx.args[1])) {
     ctx.reply.Integer(0);
     return;
   }
   ctx.ks->SetString(ctx.db, ctx.args[1], ctx.args[2], kNoExpire);
+  ctx.SignalModified(ctx.args[1]);
   ctx.reply.Integer(1);
 }
 
@@ -245,12 +256,13 @@ void CmdGetSet(CommandContext& ctx) {
   bool found;
   if (!ReplyStringValue(ctx, ctx.args[1], &found)) return;
   ctx.ks->SetString(ctx.db, ctx.args[1], ctx.args[2], kNoExpire);
+  ctx.SignalModified(ctx.args[1]);
 }
 
 void CmdGetDel(CommandContext& ctx) {
   bool found;
   if (!ReplyStringValue(ctx, ctx.args[1], &found)) return;
-  if (found) ctx.ks->Delete(ctx.db, ctx.args[1]);
+  if (found && ctx.ks->Delete(ctx.db, ctx.args[1])) ctx.SignalModified(ctx.args[1]);
 }
 
 void CmdGetEx(CommandContext& ctx) {
@@ -276,8 +288,10 @@ void CmdGetEx(CommandContext& ctx) {
   // An absolute time already past deletes the key (SetExpire does that), as in Redis.
   if (o.expire != ExpireKind::kNone) {
     ctx.ks->SetExpire(ctx.db, ctx.args[1], expire_at);
+    ctx.SignalModified(ctx.args[1]);
   } else if (o.persist && had_expire) {
     ctx.ks->SetExpire(ctx.db, ctx.args[1], kNoExpire);
+    ctx.SignalModified(ctx.args[1]);
   }
 }
 
@@ -302,6 +316,7 @@ void CmdMSet(CommandContext& ctx) {
   }
   for (std::size_t i = 1; i < ctx.args.size(); i += 2) {
     ctx.ks->SetString(ctx.db, ctx.args[i], ctx.args[i + 1], kNoExpire);
+    ctx.SignalModified(ctx.args[i]);
   }
   ctx.reply.Ok();
 }
@@ -312,13 +327,14 @@ void CmdMSetNx(CommandContext& ctx) {
     return;
   }
   for (std::size_t i = 1; i < ctx.args.size(); i += 2) {
-    if (ctx.ks->Peek(ctx.db, ctx.args[i])) {
+    if (ctx.ks->Stat(ctx.db, ctx.args[i])) {
       ctx.reply.Integer(0);
       return;
     }
   }
   for (std::size_t i = 1; i < ctx.args.size(); i += 2) {
     ctx.ks->SetString(ctx.db, ctx.args[i], ctx.args[i + 1], kNoExpire);
+    ctx.SignalModified(ctx.args[i]);
   }
   ctx.reply.Integer(1);
 }
@@ -331,6 +347,7 @@ void CmdAppend(CommandContext& ctx) {
   ValueRef v = ctx.ks->Peek(ctx.db, key);
   if (!v) {
     ctx.ks->SetString(ctx.db, key, tail, kNoExpire);
+    ctx.SignalModified(key);
     ctx.reply.Integer(static_cast<std::int64_t>(tail.size()));
     return;
   }
@@ -346,6 +363,7 @@ void CmdAppend(CommandContext& ctx) {
   // ResizeString grows geometrically, so APPEND in a loop stays linear; it keeps the TTL.
   char* p = ctx.ks->ResizeString(ctx.db, key, old_len + tail.size());
   if (!tail.empty()) std::memcpy(p + old_len, tail.data(), tail.size());
+  ctx.SignalModified(key);  // even for an empty tail, as Redis
   ctx.reply.Integer(static_cast<std::int64_t>(old_len + tail.size()));
 }
 
@@ -424,6 +442,7 @@ void CmdSetRange(CommandContext& ctx) {
   // ResizeString zero-fills any gap between the old end and the offset.
   char* p = ctx.ks->ResizeString(ctx.db, key, new_len);
   std::memcpy(p + off, value.data(), value.size());
+  ctx.SignalModified(key);
   ctx.reply.Integer(static_cast<std::int64_t>(new_len));
 }
 
@@ -454,6 +473,7 @@ void IncrDecrBy(CommandContext& ctx, std::int64_t delta) {
   (void)ec;
   ctx.ks->SetString(ctx.db, key, std::string_view(buf, static_cast<std::size_t>(end - buf)),
                     kKeepExpire);
+  ctx.SignalModified(key);
   ctx.reply.Integer(result);
 }
 
@@ -505,6 +525,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   // Redis stores an INCRBYFLOAT result as a string object even when it reads as an integer,
   // so OBJECT ENCODING says "embstr" for "3".
   ctx.ks->MarkStringNotInteger(ctx.db, key);
+  ctx.SignalModified(key);
   ctx.reply.Bulk(text);
 }
 
@@ -683,16 +704,16 @@ void RegisterStringCommands(CommandTable* table) {
   constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdDenyOom | kCmdFast;
 
   table->Add("get", 2, kReadFast, CmdGet).Keys(1, 1, 1);
-  table->Add("set", -3, kWrite, CmdSet).Keys(1, 1, 1);
-  table->Add("setnx", 3, kWriteFast, CmdSetNx).Keys(1, 1, 1);
-  table->Add("setex", 4, kWrite, CmdSetEx).Keys(1, 1, 1);
-  table->Add("psetex", 4, kWrite, CmdPSetEx).Keys(1, 1, 1);
+  table->Add("set", -3, kWrite, CmdSet).Keys(1, 1, 1).IntentBy(SetIntent);
+  table->Add("setnx", 3, kWriteFast, CmdSetNx).Keys(1, 1, 1).Intent(KeyIntent::kOverwrite);
+  table->Add("setex", 4, kWrite, CmdSetEx).Keys(1, 1, 1).Intent(KeyIntent::kOverwrite);
+  table->Add("psetex", 4, kWrite, CmdPSetEx).Keys(1, 1, 1).Intent(KeyIntent::kOverwrite);
   table->Add("getset", 3, kWriteFast, CmdGetSet).Keys(1, 1, 1);
   table->Add("getdel", 2, kCmdWrite | kCmdFast, CmdGetDel).Keys(1, 1, 1);
   table->Add("getex", -2, kCmdWrite | kCmdFast, CmdGetEx).Keys(1, 1, 1);
   table->Add("mget", -2, kReadFast, CmdMGet).Keys(1, -1, 1);
-  table->Add("mset", -3, kWrite, CmdMSet).Keys(1, -1, 2);
-  table->Add("msetnx", -3, kWrite, CmdMSetNx).Keys(1, -1, 2);
+  table->Add("mset", -3, kWrite, CmdMSet).Keys(1, -1, 2).Intent(KeyIntent::kOverwrite);
+  table->Add("msetnx", -3, kWrite, CmdMSetNx).Keys(1, -1, 2).Intent(KeyIntent::kOverwrite);
   table->Add("append", 3, kWriteFast, CmdAppend).Keys(1, 1, 1);
   table->Add("strlen", 2, kReadFast, CmdStrlen).Keys(1, 1, 1);
   table->Add("incr", 2, kWriteFast, CmdIncr).Keys(1, 1, 1);

@@ -37,7 +37,7 @@ void CmdWatch(CommandContext& ctx) {
     return;
   }
   for (std::size_t i = 1; i < ctx.args.size(); ++i) {
-    bool live = static_cast<bool>(ctx.ks->Peek(ctx.db, ctx.args[i]));
+    bool live = static_cast<bool>(ctx.ks->Stat(ctx.db, ctx.args[i]));
     ctx.server.watches().Watch(&ctx.client.watch, ctx.db, ctx.args[i], live);
   }
   ctx.reply.Ok();
@@ -72,7 +72,8 @@ void RegisterTransactionCommands(CommandTable* table) {
   table->Add("exec", 1, kTx | kCmdSkipSlowlog | kCmdTxControl, CmdExec);
   table->Add("discard", 1, kTx | kCmdFast | kCmdAllowBusy | kCmdTxControl, CmdDiscard);
   table->Add("watch", -2, kTx | kCmdFast | kCmdAllowBusy | kCmdTxControl, CmdWatch)
-      .Keys(1, -1, 1);
+      .Keys(1, -1, 1)
+      .Intent(KeyIntent::kMeta);
   table->Add("unwatch", 1, kTx | kCmdFast | kCmdAllowBusy, CmdUnwatch);
 }
 

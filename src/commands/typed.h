@@ -16,18 +16,19 @@
 namespace strata {
 
 // The outcome of looking up a key that must hold a `T` (a collection type with a static
-// `kType`).
-template <typename T>
+// `kType`): `Obj` is `const T` for reads, `T` for writes.
+template <typename Obj>
 struct TypedLookup {
-  T* obj = nullptr;        // the collection; nullptr when the key is absent or wrong-typed
+  Obj* obj = nullptr;       // the collection; nullptr when the key is absent or wrong-typed
   bool wrong_type = false;  // the key holds another type; WRONGTYPE was already replied
   std::int64_t expire_at_ms = kNoExpire;
 };
 
-// Looks `key` up in the selected database. On a type mismatch replies WRONGTYPE.
+// Looks `key` up for reading in the selected database. On a type mismatch replies
+// WRONGTYPE.
 template <typename T>
-TypedLookup<T> FindTyped(CommandContext& ctx, std::string_view key) {
-  TypedLookup<T> r;
+TypedLookup<const T> FindTyped(CommandContext& ctx, std::string_view key) {
+  TypedLookup<const T> r;
   ValueRef v = ctx.ks->Find(ctx.db, key);
   if (!v) return r;
   if (v.type != T::kType) {
@@ -35,24 +36,45 @@ TypedLookup<T> FindTyped(CommandContext& ctx, std::string_view key) {
     ctx.reply.Error(kErrWrongType);
     return r;
   }
+  r.obj = static_cast<const T*>(v.obj);
+  r.expire_at_ms = v.expire_at_ms;
+  return r;
+}
+
+// Looks `key` up for changing in place (Keyspace::FindForWrite). On a type mismatch
+// replies WRONGTYPE.
+template <typename T>
+TypedLookup<T> FindTypedForWrite(Keyspace& ks, int db, std::string_view key,
+                                 ReplyBuilder* reply) {
+  TypedLookup<T> r;
+  WriteRef v = ks.FindForWrite(db, key);
+  if (!v) return r;
+  if (v.type != T::kType) {
+    r.wrong_type = true;
+    if (reply != nullptr) reply->Error(kErrWrongType);
+    return r;
+  }
   r.obj = static_cast<T*>(v.obj);
   r.expire_at_ms = v.expire_at_ms;
   return r;
 }
 
-// After `obj` was mutated in place: deletes the key when the collection became empty
-// (Redis never keeps empty collections), otherwise tells the engine it changed.
 template <typename T>
-void CommitTyped(Keyspace& ks, int db, std::string_view key, T* obj) {
-  if (obj->size() == 0) {
-    ks.Delete(db, key);
-  } else {
-    ks.ObjectChanged(db, key);
-  }
+TypedLookup<T> FindTypedForWrite(CommandContext& ctx, std::string_view key) {
+  return FindTypedForWrite<T>(*ctx.ks, ctx.db, key, &ctx.reply);
+}
+
+// After `obj` was changed in place: deletes the key when the collection became empty
+// (Redis never keeps empty collections) and signals the change, as Redis does after every
+// write that took effect.
+template <typename T>
+void CommitTyped(Keyspace& ks, int db, std::string_view key, const T* obj) {
+  if (obj->size() == 0) ks.Delete(db, key);
+  ks.SignalModified(db, key);
 }
 
 template <typename T>
-void CommitTyped(CommandContext& ctx, std::string_view key, T* obj) {
+void CommitTyped(CommandContext& ctx, std::string_view key, const T* obj) {
   CommitTyped(*ctx.ks, ctx.db, key, obj);
 }
 
@@ -70,7 +92,7 @@ struct ElementScan {
 
 // Returns the collection to scan, or nullptr once a reply was written.
 template <typename T>
-T* BeginElementScan(CommandContext& ctx, ElementScan* scan) {
+const T* BeginElementScan(CommandContext& ctx, ElementScan* scan) {
   if (!ParseScanCursor(ctx.args[2], &scan->cursor)) {
     ctx.reply.Error("ERR invalid cursor");
     return nullptr;

@@ -199,7 +199,7 @@ struct AddFlags {
 // Applies the pairs; replies. `pairs` holds (score, member) in argument order.
 void ZAddApply(CommandContext& ctx, std::string_view key, const AddFlags& f,
                const std::vector<std::pair<double, std::string_view>>& pairs) {
-  auto found = FindTyped<ZSetObject>(ctx, key);
+  auto found = FindTypedForWrite<ZSetObject>(ctx, key);
   if (found.wrong_type) return;
   ZSetObject* z = found.obj;
   std::unique_ptr<ZSetObject> created;
@@ -247,7 +247,10 @@ void ZAddApply(CommandContext& ctx, std::string_view key, const AddFlags& f,
     }
   }
   if (created) {
-    if (created->size() > 0) ctx.ks->SetObject(ctx.db, key, std::move(created), kNoExpire);
+    if (created->size() > 0) {
+      ctx.ks->SetObject(ctx.db, key, std::move(created), kNoExpire);
+      ctx.SignalModified(key);
+    }
   } else if (added || updated) {
     CommitTyped(ctx, key, z);
   }
@@ -307,7 +310,7 @@ void CmdZIncrBy(CommandContext& ctx) {
 // ---- Point commands --------------------------------------------------------------------
 
 void CmdZRem(CommandContext& ctx) {
-  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  auto found = FindTypedForWrite<ZSetObject>(ctx, ctx.args[1]);
   if (found.wrong_type) return;
   std::int64_t removed = 0;
   if (found.obj) {
@@ -388,7 +391,7 @@ void PopCommand(CommandContext& ctx, bool max) {
     // Redis answers the same error for non-numbers and negatives here.
     if (!ParseInt64(ctx.args[2], &count) || count < 0) return ctx.reply.Error(kErrPositive);
   }
-  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  auto found = FindTypedForWrite<ZSetObject>(ctx, ctx.args[1]);
   if (found.wrong_type) return;
   ZSetObject* z = found.obj;
   if (!z || count == 0) return ctx.reply.ArrayHeader(0);
@@ -455,7 +458,7 @@ void ReplyZMPop(ReplyBuilder& reply, std::string_view key, ZSetObject* z, bool m
 bool TryZMPop(CommandContext& ctx, const ZMPopArgs& a, bool* wrong_type) {
   *wrong_type = false;
   for (std::string_view key : a.keys) {
-    auto found = FindTyped<ZSetObject>(ctx, key);
+    auto found = FindTypedForWrite<ZSetObject>(ctx, key);
     if (found.wrong_type) {
       *wrong_type = true;
       return false;
@@ -485,7 +488,7 @@ void CmdZMPop(CommandContext& ctx) {
 // The sorted set at `key` for a blocked client being served, or nullptr with *miss telling
 // why it keeps waiting (absent, or another type).
 ZSetObject* ReadyZSet(Keyspace& ks, int db, std::string_view key, ServeResult* miss) {
-  ValueRef v = ks.Find(db, key);
+  WriteRef v = ks.FindForWrite(db, key);
   if (v.type == ZSetObject::kType) return static_cast<ZSetObject*>(v.obj);
   *miss = v ? ServeResult::kSkip : ServeResult::kEmpty;
   return nullptr;
@@ -506,7 +509,7 @@ void BlockingZPop(CommandContext& ctx, bool max) {
   }
   auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
   for (std::string_view key : keys) {
-    auto found = FindTyped<ZSetObject>(ctx, key);
+    auto found = FindTypedForWrite<ZSetObject>(ctx, key);
     if (found.wrong_type) return;
     if (!found.obj) continue;
     ReplyBZPop(ctx.reply, key, found.obj, max);
@@ -835,7 +838,7 @@ void RemoveRangeCommand(CommandContext& ctx, RemoveBy by) {
   } else if (!ParseLexBound(ctx.args[2], &lmin) || !ParseLexBound(ctx.args[3], &lmax)) {
     return ctx.reply.Error(kErrMinMaxLex);
   }
-  auto found = FindTyped<ZSetObject>(ctx, ctx.args[1]);
+  auto found = FindTypedForWrite<ZSetObject>(ctx, ctx.args[1]);
   if (found.wrong_type) return;
   if (!found.obj) return ctx.reply.Integer(0);
   ZSetObject* z = found.obj;
@@ -868,11 +871,12 @@ void CmdZRangeStore(CommandContext& ctx) {
     }
   }
   if (!out) {
-    ctx.ks->Delete(ctx.db, ctx.args[1]);
+    if (ctx.ks->Delete(ctx.db, ctx.args[1])) ctx.SignalModified(ctx.args[1]);
     return ctx.reply.Integer(0);
   }
   auto n = static_cast<std::int64_t>(out->size());
   ctx.ks->SetObject(ctx.db, ctx.args[1], std::move(out), kNoExpire);
+  ctx.SignalModified(ctx.args[1]);
   ctx.reply.Integer(n);
 }
 
@@ -1101,7 +1105,7 @@ void AlgebraCommand(CommandContext& ctx, AlgebraOp op, bool store, bool card_onl
   // deletes it. The encoding follows the result's size and longest member.
   std::string_view dest = args[1];
   if (out.empty()) {
-    ctx.ks->Delete(ctx.db, dest);
+    if (ctx.ks->Delete(ctx.db, dest)) ctx.SignalModified(dest);
     return ctx.reply.Integer(0);
   }
   std::size_t maxlen = 0;
@@ -1109,6 +1113,7 @@ void AlgebraCommand(CommandContext& ctx, AlgebraOp op, bool store, bool card_onl
   auto z = std::make_unique<ZSetObject>(out.size(), maxlen);
   for (const auto& [m, s] : out) z->Insert(m, s);
   ctx.ks->SetObject(ctx.db, dest, std::move(z), kNoExpire);
+  ctx.SignalModified(dest);
   ctx.reply.Integer(static_cast<std::int64_t>(out.size()));
 }
 

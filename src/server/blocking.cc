@@ -108,6 +108,45 @@ void BlockingRegistry::Deliver(const BlockedClient& waiter, std::string reply) {
   if (client->conn != nullptr) client->conn->Resume(std::move(reply));
 }
 
+// A serving attempt whose keys the engine had to load first: when they are pinned, the
+// key is served again on the thread that completed the load, and the pins are released
+// after that.
+class BlockingRegistry::ServeRetry final : public PrefetchWaker {
+ public:
+  ServeRetry(BlockingRegistry* registry, StorageEngine* engine, int db, std::string key,
+             std::vector<KeyAccess> access, std::vector<std::string> names)
+      : registry_(registry),
+        engine_(engine),
+        db_(db),
+        key_(std::move(key)),
+        access_(std::move(access)),
+        names_(std::move(names)) {
+    // The views in access_ point into names_, which this object owns.
+    for (std::size_t i = 0; i < access_.size(); ++i) access_[i].key = names_[i];
+  }
+  AccessSet access() const { return AccessSet{access_, false}; }
+  PinSet* pins() { return &pins_; }
+
+  void PrefetchDone(Status status) override {
+    if (status.ok()) {
+      NoteReady(db_, key_);
+      registry_->ServeReady(*engine_);
+      engine_->ReleasePins(&pins_);
+    }
+    // On an I/O error the waiters keep waiting; the next change to the key tries again.
+    delete this;
+  }
+
+ private:
+  BlockingRegistry* registry_;
+  StorageEngine* engine_;
+  int db_;
+  std::string key_;
+  std::vector<KeyAccess> access_;
+  std::vector<std::string> names_;
+  PinSet pins_;
+};
+
 void BlockingRegistry::ServeReady(StorageEngine& engine) {
   // Serving can make more keys ready (BLMOVE pushes to its destination): loop until done.
   for (std::size_t next = 0; next < tls_ready.size(); ++next) {
@@ -124,15 +163,30 @@ void BlockingRegistry::ServeReady(StorageEngine& engine) {
         std::this_thread::yield();  // another thread's attempt is in flight; look again
         continue;
       }
+      std::vector<KeyAccess> access{{ready.db, ready.key, KeyIntent::kWrite}};
+      for (const std::string& k : waiter->extra_keys) {
+        access.push_back({waiter->db, k, KeyIntent::kWrite});
+      }
+      std::vector<std::string> names;
+      for (const KeyAccess& a : access) names.emplace_back(a.key);
+      auto* retry = new ServeRetry(this, &engine, ready.db, ready.key, access, std::move(names));
+      if (!engine.Prefetch(retry->access(), retry->pins(), retry)) {
+        // Not resident: give the waiter back and serve this key again once it is loaded,
+        // so nobody waits on a claim while the engine reads.
+        waiter->state.store(BlockedClient::kWaiting);
+        if (waiter->abandoned.load()) Finish(waiter);
+        break;
+      }
+      PinSet pins = *retry->pins();
+      delete retry;
       std::string out;
       ReplyBuilder reply(&out);
       reply.set_resp3(waiter->resp3);
-      std::vector<std::string_view> keys{ready.key};
-      for (const std::string& k : waiter->extra_keys) keys.emplace_back(k);
       ServeResult result = ServeResult::kEmpty;
-      engine.Execute(LockRequest{keys, false}, [&](Keyspace& ks) {
+      engine.Execute(AccessSet{access, false}, [&](Keyspace& ks) {
         result = waiter->try_serve(ks, ready.key, reply);
       });
+      engine.ReleasePins(&pins);
       if (result != ServeResult::kServed) {
         waiter->state.store(BlockedClient::kWaiting);
         // A connection that closed during the attempt could not finish its waiter (we held

@@ -104,6 +104,7 @@ class BlockingRegistry {
                                             const std::vector<const BlockedClient*>& skip,
                                             bool* busy);
   static void Deliver(const BlockedClient& waiter, std::string reply);
+  class ServeRetry;
 
   mutable std::mutex mu_;
   std::vector<std::unordered_map<std::string, Queue>> by_key_;  // GUARDED_BY(mu_)

@@ -32,11 +32,84 @@ std::string UnknownCommandError(std::span<const std::string_view> args) {
 
 }  // namespace
 
+// The session's PrefetchWaker. The engine may complete a prefetch after the connection is
+// gone, so this is not part of the session: a session destroyed while a prefetch is in
+// flight abandons it, and PrefetchDone then releases the pins and deletes it.
+class ClientSession::PrefetchWait final : public PrefetchWaker {
+ public:
+  PrefetchWait(StorageEngine* engine, std::weak_ptr<ClientState> client)
+      : engine_(engine), client_(std::move(client)) {}
+
+  // Pins the keys of `access`. True when they are resident now; false when the engine
+  // loads them first (the connection is resumed when it is done).
+  bool Start(const AccessSet& access) {
+    if (state_.load(std::memory_order_acquire) == kDone) {
+      // Handed in again after a wait: keep the keys pinned until the command ran.
+      held_ = pins_;
+      pins_ = PinSet();
+    }
+    state_.store(kPending, std::memory_order_relaxed);
+    if (engine_->Prefetch(access, &pins_, this)) {
+      state_.store(kIdle, std::memory_order_relaxed);
+      return true;
+    }
+    return false;
+  }
+
+  // After a wait ended: its error, if the engine could not load the keys (then nothing is
+  // pinned and the command fails). OK otherwise, or when there was no wait.
+  Status TakeError() {
+    if (state_.load(std::memory_order_acquire) != kDone || status_.ok()) return Status::OK();
+    state_.store(kIdle, std::memory_order_relaxed);
+    return std::exchange(status_, Status::OK());
+  }
+
+  // The command ran: its keys may leave RAM again.
+  void Release() {
+    if (!pins_.empty()) engine_->ReleasePins(&pins_);
+    if (!held_.empty()) engine_->ReleasePins(&held_);
+  }
+
+  // The session is going away.
+  void Abandon() {
+    int expected = kPending;
+    if (state_.compare_exchange_strong(expected, kAbandoned, std::memory_order_acq_rel)) {
+      return;  // PrefetchDone finishes it
+    }
+    if (status_.ok()) Release();
+    delete this;
+  }
+
+  void PrefetchDone(Status status) override {
+    status_ = std::move(status);
+    int expected = kPending;
+    if (state_.compare_exchange_strong(expected, kDone, std::memory_order_acq_rel)) {
+      if (std::shared_ptr<ClientState> client = client_.lock()) {
+        std::lock_guard<std::mutex> l(client->mu);
+        if (client->conn != nullptr) client->conn->ResumePending();
+      }
+      return;
+    }
+    if (status_.ok()) Release();  // abandoned meanwhile
+    delete this;
+  }
+
+ private:
+  enum State : int { kIdle, kPending, kDone, kAbandoned };
+  StorageEngine* engine_;
+  std::weak_ptr<ClientState> client_;
+  std::atomic<int> state_{kIdle};
+  Status status_;  // written by PrefetchDone before it publishes kDone
+  PinSet pins_;    // what the last Prefetch pinned
+  PinSet held_;    // what the wait before it pinned, until the command ran
+};
+
 ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
     : server_(server),
       client_(std::make_shared<ClientState>()),
       table_(CommandTable::Get()),
-      exec_spec_(table_.Find("exec")) {
+      exec_spec_(table_.Find("exec")),
+      select_spec_(table_.Find("select")) {
   client_->id = server->NextClientId();
   client_->self = client_;
   client_->conn = conn;
@@ -44,10 +117,14 @@ ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
   client_->last_interaction_ms = client_->created_ms;
   client_->authenticated = server->runtime().GetRequirePass().empty();
   client_->runner = this;
+  prefetch_ = new PrefetchWait(&server->engine(), client_);
   server->AddClient(client_);
 }
 
-ClientSession::~ClientSession() { server_->watches().UnwatchAll(&client_->watch); }
+ClientSession::~ClientSession() {
+  server_->watches().UnwatchAll(&client_->watch);
+  prefetch_->Abandon();
+}
 
 void ClientSession::OnClose() {
   server_->watches().UnwatchAll(&client_->watch);
@@ -129,7 +206,7 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   std::uint64_t errors_before = reply.errors();
   std::uint64_t start = MonotonicUs();
 
-  Execute(spec, args, reply);
+  if (!Execute(spec, args, reply)) return {net::SessionAction::kPending, 0};
   // Serve clients blocked on keys this command pushed to (its locks are released now).
   if (BlockingRegistry::HasReady()) server_->blocking().ServeReady(server_->engine());
 
@@ -170,32 +247,66 @@ bool ClientSession::OnBlockTimeout(ReplyBuilder& reply) {
   return true;
 }
 
-void ClientSession::Execute(const CommandSpec* spec, std::span<const std::string_view> args,
+bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string_view> args,
                             ReplyBuilder& reply) {
   StorageEngine& engine = server_->engine();
   CommandContext ctx{args, reply, *client_, *server_, engine, nullptr,
                      client_->db.load(std::memory_order_relaxed)};
-  if (spec->has_flag(kCmdLockAll)) {
-    engine.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
-      ctx.ks = &ks;
-      spec->handler(ctx);
-    });
-    return;
-  }
-  // Engines whose data can leave RAM will need StorageEngine::Prefetch here, suspending the
-  // command until its keys are resident; the memory engine is always resident.
-  key_positions_.clear();
-  spec->KeyPositions(args, &key_positions_);
-  if (key_positions_.empty()) {
+  access_.clear();
+  bool all = false;
+  CollectAccess(spec, args, &access_, &all);
+  if (!all && access_.empty()) {
     spec->handler(ctx);
-    return;
+    return true;
   }
-  keys_.clear();
-  for (int pos : key_positions_) keys_.push_back(args[static_cast<std::size_t>(pos)]);
-  engine.Execute(LockRequest{keys_, false}, [&](Keyspace& ks) {
+  AccessSet access{access_, all};
+  if (!all) {
+    if (Status error = prefetch_->TakeError(); !error.ok()) {
+      reply.Error("ERR " + error.message());
+      return true;
+    }
+    if (!prefetch_->Start(access)) return false;
+  }
+  engine.Execute(access, [&](Keyspace& ks) {
     ctx.ks = &ks;
     spec->handler(ctx);
   });
+  if (!all) prefetch_->Release();
+  return true;
+}
+
+void ClientSession::CollectAccess(const CommandSpec* spec, std::span<const std::string_view> args,
+                                  std::vector<KeyAccess>* out, bool* all) const {
+  int db = client_->db.load(std::memory_order_relaxed);
+  // Alone, a keyspace-wide command calls the engine's keyspace-wide methods, which lock
+  // what they need as they go; only inside EXEC must it hold everything.
+  if (spec->has_flag(kCmdKeyspace)) return;
+  if (spec != exec_spec_) {
+    spec->KeyAccesses(args, db, out);
+    return;
+  }
+  const MultiState& multi = client_->multi;
+  if (!multi.active || multi.aborted) return;  // EXEC fails without touching data
+  std::vector<std::string_view> argv;
+  for (const QueuedCommand& q : multi.queue) {
+    if (q.spec->has_flag(kCmdKeyspace)) {
+      *all = true;
+      return;
+    }
+    argv.assign(q.args.begin(), q.args.end());
+    if (q.spec == select_spec_) {
+      // The keys of the commands after it are in the database it selects.
+      std::int64_t index;
+      if (ParseInt64(argv[1], &index) && index >= 0 && index < server_->engine().num_databases()) {
+        db = static_cast<int>(index);
+      }
+      continue;
+    }
+    q.spec->KeyAccesses(argv, db, out);
+  }
+  for (const WatchSet::Key& k : client_->watch.keys) {
+    out->push_back({k.db, k.key, KeyIntent::kMeta});
+  }
 }
 
 void ClientSession::RecordCall(const CommandSpec* spec, std::uint64_t usec,
@@ -229,7 +340,7 @@ bool ClientSession::WatchBroken(Keyspace& ks) {
   // A key that existed at WATCH and is gone now without a write expired meanwhile, which
   // Redis counts as a change.
   for (const WatchSet::Key& k : watch.keys) {
-    if (k.live_at_watch && !ks.Peek(k.db, k.key)) return true;
+    if (k.live_at_watch && !ks.Stat(k.db, k.key)) return true;
   }
   return false;
 }
@@ -251,43 +362,34 @@ void ClientSession::Exec(CommandContext& ctx) {
     reply.Error("EXECABORT Transaction discarded because of previous errors.");
     return;
   }
-  // One lock set for the whole transaction: the keys of every queued command plus the
-  // watched keys, or the whole keyspace when a command has no key positions (KEYS,
-  // FLUSHDB, DBSIZE... reach the engine directly; under Execute(all) they reuse its locks).
-  std::vector<QueuedCommand> queue = std::move(multi.queue);
-  std::vector<std::vector<std::string_view>> argvs(queue.size());
-  std::vector<std::string_view> keys;
-  std::vector<int> positions;
-  std::vector<bool> keyless(queue.size());  // handlers of keyless commands get no Keyspace
-  bool all = false;
-  for (std::size_t i = 0; i < queue.size(); ++i) {
-    for (const std::string& a : queue[i].args) argvs[i].emplace_back(a);
-    positions.clear();
-    queue[i].spec->KeyPositions(argvs[i], &positions);
-    keyless[i] = positions.empty();
-    if (keyless[i] || queue[i].spec->has_flag(kCmdLockAll)) all = true;
-    for (int p : positions) keys.push_back(argvs[i][static_cast<std::size_t>(p)]);
+  // The dispatcher locked what CollectAccess asked for: every queued command's keys and the
+  // watched keys, or the whole keyspace when a queued command works on all of it.
+  bool broken = ctx.ks != nullptr ? WatchBroken(*ctx.ks)
+                                  : client_->watch.dirty.load(std::memory_order_acquire);
+  if (broken) {
+    reply.NullArray();
+    EndTransaction();
+    return;
   }
-  for (const WatchSet::Key& k : client_->watch.keys) keys.emplace_back(k.key);
-  StorageEngine& engine = server_->engine();
-  engine.Execute(LockRequest{keys, all}, [&](Keyspace& ks) {
-    if (WatchBroken(ks)) {
-      reply.NullArray();
-      return;
-    }
-    reply.ArrayHeader(queue.size());
-    for (std::size_t i = 0; i < queue.size(); ++i) {
-      const CommandSpec* spec = queue[i].spec;
-      CommandContext qctx{argvs[i], reply, *client_, *server_, engine,
-                          keyless[i] ? nullptr : &ks,
-                          client_->db.load(std::memory_order_relaxed), true};
-      std::uint64_t errors_before = reply.errors();
-      std::uint64_t start = MonotonicUs();
-      spec->handler(qctx);
-      std::uint64_t errors = reply.errors() - errors_before;
-      RecordCall(spec, MonotonicUs() - start, errors);
-    }
-  });
+  std::vector<QueuedCommand> queue = std::move(multi.queue);
+  reply.ArrayHeader(queue.size());
+  std::vector<std::string_view> argv;
+  std::vector<int> positions;
+  for (const QueuedCommand& q : queue) {
+    argv.assign(q.args.begin(), q.args.end());
+    positions.clear();
+    q.spec->KeyPositions(argv, &positions);
+    // Keyless commands get no Keyspace, as outside a transaction; keyspace-wide ones run
+    // under the whole-keyspace lock and reuse it.
+    bool keyed = !positions.empty() || q.spec->has_flag(kCmdKeyspace);
+    CommandContext qctx{argv, reply, *client_, *server_, ctx.engine, keyed ? ctx.ks : nullptr,
+                        client_->db.load(std::memory_order_relaxed), true};
+    std::uint64_t errors_before = reply.errors();
+    std::uint64_t start = MonotonicUs();
+    q.spec->handler(qctx);
+    std::uint64_t errors = reply.errors() - errors_before;
+    RecordCall(q.spec, MonotonicUs() - start, errors);
+  }
   EndTransaction();  // clients blocked on keys pushed to here are served after EXEC returns
 }
 

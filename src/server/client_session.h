@@ -22,7 +22,8 @@ class ClientSession final : public net::Session, public TransactionRunner {
   void OnClose() override;
   bool OnBlockTimeout(ReplyBuilder& reply) override;
   ClientState& client() override { return *client_; }
-  // EXEC: runs the queued commands atomically (TransactionRunner).
+  // EXEC: runs the queued commands atomically (TransactionRunner), with the keys that
+  // CollectAccess named locked in ctx.ks.
   void Exec(CommandContext& ctx) override;
 
  private:
@@ -35,16 +36,25 @@ class ClientSession final : public net::Session, public TransactionRunner {
   // Whether a WATCHed key changed since WATCH; the keys must be locked in `ks`.
   bool WatchBroken(Keyspace& ks);
   void EndTransaction();
-  // Runs a looked-up, arity-checked command with its keys locked.
-  void Execute(const CommandSpec* spec, std::span<const std::string_view> args,
+  // Runs a looked-up, arity-checked command with its keys prefetched and locked. Returns
+  // false, without running it, when the engine must load its keys first: the connection
+  // then waits for ResumePending and hands the same command in again.
+  bool Execute(const CommandSpec* spec, std::span<const std::string_view> args,
                ReplyBuilder& reply);
+  // What `spec` with `args` touches: its keys with their intents, or (*all) the whole
+  // keyspace. For EXEC, the union of the queued commands and the watched keys.
+  void CollectAccess(const CommandSpec* spec, std::span<const std::string_view> args,
+                     std::vector<KeyAccess>* out, bool* all) const;
 
   ServerState* server_;
   std::shared_ptr<ClientState> client_;
   const CommandTable& table_;
   const CommandSpec* exec_spec_;  // EXEC: refusing it ends the transaction
-  std::vector<int> key_positions_;         // scratch
-  std::vector<std::string_view> keys_;     // scratch
+  const CommandSpec* select_spec_;  // SELECT inside MULTI changes the db of what follows
+  std::vector<KeyAccess> access_;  // scratch
+  // Waits for this client's pending prefetch; outlives the session while one is in flight.
+  class PrefetchWait;
+  PrefetchWait* prefetch_;
 };
 
 class ClientSessionFactory final : public net::SessionFactory {

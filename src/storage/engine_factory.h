@@ -13,4 +13,10 @@ namespace strata {
 // clear error rather than silently replaced.
 StatusOr<std::unique_ptr<StorageEngine>> OpenStorageEngine(const Config& config);
 
+// Test binaries only: every engine OpenStorageEngine opens is handed to `wrap`, and the
+// engine it returns is used instead (the test-only checking engine wraps the real one).
+// Call before the server starts.
+using EngineWrapper = std::unique_ptr<StorageEngine> (*)(std::unique_ptr<StorageEngine> engine);
+void SetEngineWrapperForTesting(EngineWrapper wrap);
+
 }  // namespace strata

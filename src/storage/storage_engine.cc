@@ -10,7 +10,7 @@ namespace strata {
 // keyspace is read, so the point in time is trivially exact.
 Status StorageEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) {
   Status status;
-  Execute(LockRequest{{}, true}, [&](Keyspace&) {
+  Execute(AccessSet{{}, true}, [&](Keyspace&) {
     sink.Begin(UnixTimeMs());
     for (int db = 0; db < num_databases() && status.ok(); ++db) {
       std::uint64_t cursor = 0;

@@ -88,7 +88,15 @@ std::uint64_t RandomU64() {
 // The Keyspace view handed to Execute's callback. Lives on the caller's stack.
 class MemoryKeyspace final : public Keyspace {
  public:
-  explicit MemoryKeyspace(MemoryEngine* engine) : engine_(engine) {}
+  explicit MemoryKeyspace(MemoryEngine* engine) : Keyspace(engine->observer()), engine_(engine) {}
+
+  // A key found expired is reclaimed here, as by every Redis lookup.
+  KeyInfo Stat(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = Live(loc, key);
+    if (e == nullptr) return {};
+    return {e->type(), e->expire()};
+  }
 
   ValueRef Find(int db, std::string_view key) override {
     Loc loc = Locate(db, key);
@@ -99,8 +107,6 @@ class MemoryKeyspace final : public Keyspace {
     }
     ++loc.shard->hits;
     e->set_lru(LruNow());
-    // A collection may be changed in place through the returned reference.
-    if (e->type() != ValueType::kString) Settle(loc, e);
     return RefOf(e);
   }
 
@@ -108,8 +114,26 @@ class MemoryKeyspace final : public Keyspace {
     Loc loc = Locate(db, key);
     Entry* e = loc.table->Find(loc.hash, key);
     if (e == nullptr || IsExpired(e)) return {};
-    if (e->type() != ValueType::kString) Settle(loc, e);
     return RefOf(e);
+  }
+
+  // Not a keyspace hit or miss: Redis counts only reads.
+  WriteRef FindForWrite(int db, std::string_view key) override {
+    Loc loc = Locate(db, key);
+    Entry* e = Live(loc, key);
+    if (e == nullptr) return {};
+    e->set_lru(LruNow());
+    // The collection is about to change in place: a running snapshot takes it first.
+    Settle(loc, e);
+    WriteRef ref;
+    ref.type = e->type();
+    if (ref.type == ValueType::kString) {
+      ref.str = e->str();
+    } else {
+      ref.obj = e->obj();
+    }
+    ref.expire_at_ms = e->expire();
+    return ref;
   }
 
   std::int64_t IdleSeconds(int db, std::string_view key) override {
@@ -134,16 +158,13 @@ class MemoryKeyspace final : public Keyspace {
       old->set_flags(old->flags() & static_cast<std::uint8_t>(~Entry::kEncodingFlags));
       if (expire != kNoExpire) old->set_expire_in_place(expire);
       old->set_lru(LruNow());
-      Touched(db, key);
       return;
     }
     Entry* e = Entry::NewString(key, value, expire, 0, false);
     Put(loc, old, e);
-    Touched(db, key);
   }
 
   char* ResizeString(int db, std::string_view key, std::size_t len) override {
-    Touched(db, key);
     Loc loc = Locate(db, key);
     Entry* old = Live(loc, key);
     if (old == nullptr) {
@@ -184,17 +205,13 @@ class MemoryKeyspace final : public Keyspace {
     Entry* old = Live(loc, key);
     if (expire == kKeepExpire) expire = old ? old->expire() : kNoExpire;
     Put(loc, old, Entry::NewObject(key, std::move(obj), expire));
-    Touched(db, key);
   }
-
-  void ObjectChanged(int db, std::string_view key) override { Touched(db, key); }
 
   bool Delete(int db, std::string_view key) override {
     Loc loc = Locate(db, key);
     Entry* e = Live(loc, key);
     if (e == nullptr) return false;
     Unlink(loc, key);
-    Touched(db, key);
     return true;
   }
 
@@ -204,7 +221,6 @@ class MemoryKeyspace final : public Keyspace {
     if (e == nullptr) return false;
     if (expire == kNoExpire && !e->has_expire()) return true;  // nothing changes
     Settle(loc, e);
-    Touched(db, key);
     if (expire != kNoExpire && expire <= now()) {
       Unlink(loc, key);
       return true;
@@ -227,8 +243,6 @@ class MemoryKeyspace final : public Keyspace {
     Unlink(from, src);
     Loc to = Locate(dst_db, dst);
     Put(to, Live(to, dst), moved);
-    Touched(src_db, src);
-    Touched(dst_db, dst);
     return true;
   }
 
@@ -278,10 +292,6 @@ class MemoryKeyspace final : public Keyspace {
 
   // Before an entry changes or goes: the running snapshot, if any, takes it first.
   void Settle(const Loc& loc, Entry* e) { engine_->SaveIfPending(*loc.table, e); }
-
-  void Touched(int db, std::string_view key) {
-    if (KeyspaceObserver* observer = engine_->active_observer()) observer->KeyModified(db, key);
-  }
 
   // The entry for key if present and not expired; an expired one is deleted.
   Entry* Live(const Loc& loc, std::string_view key) {
@@ -347,9 +357,9 @@ void MemoryEngine::Shutdown() {
   if (bg_.joinable()) bg_.join();
 }
 
-void MemoryEngine::Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) {
+void MemoryEngine::Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) {
   MemoryKeyspace ks(this);
-  if (request.all) {
+  if (access.all) {
     LockAll();
     ks.MarkAllLocked();
     const MemoryEngine* outer = tls_holds_all;
@@ -363,13 +373,13 @@ void MemoryEngine::Execute(const LockRequest& request, FunctionRef<void(Keyspace
   std::uint16_t local[16];
   std::vector<std::uint16_t> heap;
   std::uint16_t* ids = local;
-  std::size_t n = request.keys.size();
+  std::size_t n = access.keys.size();
   if (n > 16) {
     heap.resize(n);
     ids = heap.data();
   }
   for (std::size_t i = 0; i < n; ++i) {
-    ids[i] = static_cast<std::uint16_t>(ShardOf(Table::Hash(request.keys[i])));
+    ids[i] = static_cast<std::uint16_t>(ShardOf(Table::Hash(access.keys[i].key)));
   }
   if (n > 1) {
     std::sort(ids, ids + n);

@@ -24,7 +24,7 @@ class MemoryEngine final : public StorageEngine {
   std::string_view name() const override { return "memory"; }
   int num_databases() const override { return num_databases_; }
 
-  void Execute(const LockRequest& request, FunctionRef<void(Keyspace&)> fn) override;
+  void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) override;
   std::uint64_t DbSize(int db) override;
   std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
                      FunctionRef<void(std::string_view, const ValueRef&)> emit) override;
@@ -43,8 +43,7 @@ class MemoryEngine final : public StorageEngine {
 
   // Tests: run one full active-expiry pass now.
   void TEST_ActiveExpireAll();
-  // Enables or disables the background sweep (DEBUG SET-ACTIVE-EXPIRE).
-  void set_active_expire(bool on) { active_expire_.store(on); }
+  void SetActiveExpire(bool on) override { active_expire_.store(on); }
 
   static constexpr int kShardBits = 8;
   static constexpr int kNumShards = 1 << kShardBits;
