@@ -255,6 +255,10 @@ class StorageEngine {
   // Stops background work; called once before destruction.
   virtual void Shutdown() {}
 
+  // DEBUG SET-ACTIVE-EXPIRE: turns the background reclaiming of expired keys on or off, so
+  // tests can observe lazy expiry alone. Engines without such a sweep ignore it.
+  virtual void SetActiveExpire(bool on) { (void)on; }
+
  protected:
   // The observer if one is installed and currently interested, else nullptr.
   KeyspaceObserver* active_observer() const {

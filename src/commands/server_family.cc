@@ -14,7 +14,6 @@
 #include "commands/info_command.h"
 #include "commands/util.h"
 #include "server/server_state.h"
-#include "storage/memory/memory_engine.h"
 #include "util/log.h"
 
 namespace strata {
@@ -174,9 +173,7 @@ void CmdDebug(CommandContext& ctx) {
     ctx.reply.Ok();
   } else if (EqualsIgnoreCase(sub, "set-active-expire") && argc == 3) {
     bool on = std::atoi(std::string(ctx.args[2]).c_str()) != 0;
-    if (auto* memory = dynamic_cast<memory::MemoryEngine*>(&ctx.engine)) {
-      memory->set_active_expire(on);
-    }
+    ctx.engine.SetActiveExpire(on);
     ctx.reply.Ok();
   } else if (EqualsIgnoreCase(sub, "log") && argc == 3) {
     LogWarning("DEBUG LOG: " + std::string(ctx.args[2]));

@@ -40,7 +40,7 @@ class MemoryEngineTest : public ::testing::Test {
  protected:
   MemoryEngineTest() : engine_(16) {
     // Tests drive expiry themselves (TEST_ActiveExpireAll) unless they want the sweep.
-    engine_.set_active_expire(false);
+    engine_.SetActiveExpire(false);
   }
   ~MemoryEngineTest() override { engine_.Shutdown(); }
 
@@ -526,7 +526,7 @@ TEST(MemoryEngineBackgroundTest, SweepRemovesExpiredKeys) {
 
 TEST(MemoryEngineBackgroundTest, SweepCanBeDisabled) {
   MemoryEngine engine(1);
-  engine.set_active_expire(false);
+  engine.SetActiveExpire(false);
   std::string k = "k";
   std::vector<std::string_view> keys = {k};
   engine.Execute(LockRequest{keys, false},

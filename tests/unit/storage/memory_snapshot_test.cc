@@ -251,7 +251,7 @@ std::string KeyName(int i) { return "k:" + std::to_string(i); }
 
 class MemorySnapshotTest : public ::testing::Test {
  protected:
-  MemorySnapshotTest() : engine_(kNumDbs) { engine_.set_active_expire(false); }
+  MemorySnapshotTest() : engine_(kNumDbs) { engine_.SetActiveExpire(false); }
   ~MemorySnapshotTest() override { engine_.Shutdown(); }
 
   template <typename Fn>
