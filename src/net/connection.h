@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "net/net_env.h"
 #include "net/session.h"
 #include "protocol/resp_parser.h"
 
@@ -16,7 +17,7 @@ class Worker;
 
 class Connection final : public ConnectionControl, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, Worker* worker, ServerState* state);
+  Connection(asio::ip::tcp::socket socket, Worker* worker, const NetEnv* env);
   ~Connection() override;
 
   void Start(std::unique_ptr<Session> session);
@@ -56,7 +57,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
 
   asio::ip::tcp::socket socket_;
   Worker* worker_;
-  ServerState* state_;
+  const NetEnv* env_;
   std::unique_ptr<Session> session_;
   RespParser parser_;
 

@@ -7,8 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "net/connection_control.h"
 #include "protocol/reply_builder.h"
-#include "server/server_state.h"
 
 namespace strata::net {
 
@@ -33,7 +33,9 @@ class Session {
   // returns false when the command is being served right now (its reply comes by Resume;
   // ask again shortly in case that attempt fails).
   virtual bool OnBlockTimeout(ReplyBuilder& reply) = 0;
-  virtual ClientState& client() = 0;
+  // Whether the client is authenticated when its connection starts (no password is
+  // required): until it is, the parser applies the stricter unauthenticated limits.
+  virtual bool authenticated() const = 0;
 };
 
 class SessionFactory {

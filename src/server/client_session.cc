@@ -32,7 +32,7 @@ std::string UnknownCommandError(std::span<const std::string_view> args) {
 
 }  // namespace
 
-ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
+ClientSession::ClientSession(ServerState* server, net::ConnectionControl* conn)
     : server_(server),
       client_(std::make_shared<ClientState>()),
       table_(CommandTable::Get()),
