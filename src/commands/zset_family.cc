@@ -478,7 +478,7 @@ void CmdZMPop(CommandContext& ctx) {
 // ---- Blocking pops -----------------------------------------------------------------------
 //
 // Like the list family's: an immediate attempt exactly as the non-blocking command, then a
-// null reply inside MULTI/EXEC, else a wait on the keys (see server/blocking.h).
+// null reply inside MULTI/EXEC, else a wait on the keys (see state/blocking.h).
 
 // The sorted set at `key` for a blocked client being served, or nullptr (absent or of
 // another type: the client keeps waiting).

@@ -9,7 +9,7 @@
 
 #include "commands/command.h"
 #include "net/session.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 namespace strata {
 

@@ -13,7 +13,7 @@
 #include "checkpoint/checkpoint.h"
 #include "net/net_server.h"
 #include "server/client_session.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 #include "storage/engine_factory.h"
 #include "util/clock.h"
 #include "util/log.h"

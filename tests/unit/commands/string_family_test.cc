@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "commands/command.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 #include "storage/memory/memory_engine.h"
 #include "strata/config.h"
 

@@ -12,9 +12,9 @@
 #include <vector>
 
 #include "net/connection_control.h"
-#include "server/blocking.h"
-#include "server/saver.h"
-#include "server/watch_registry.h"
+#include "state/blocking.h"
+#include "state/saver.h"
+#include "state/watch_registry.h"
 #include "strata/config.h"
 #include "strata/storage_engine.h"
 #include "util/clock.h"
