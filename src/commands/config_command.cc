@@ -15,7 +15,7 @@
 #include "commands/help_reply.h"
 #include "commands/info_command.h"
 #include "commands/util.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 #include "types/encoding_limits.h"
 
 namespace strata {

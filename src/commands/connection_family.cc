@@ -7,7 +7,7 @@
 #include "commands/command.h"
 #include "commands/help_reply.h"
 #include "commands/util.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 namespace strata {
 namespace {

@@ -285,7 +285,7 @@ void CmdHRandField(CommandContext& ctx) {
     ctx.reply.ArrayHeader(0);
     return;
   }
-  HashObject* h = r.obj;
+  const HashObject* h = r.obj;
   auto& rng = CommandRng();
   const std::size_t size = h->size();
   if (count < 0 || count == 1) {  // repetitions allowed
@@ -330,7 +330,7 @@ void CmdHRandField(CommandContext& ctx) {
 
 void CmdHScan(CommandContext& ctx) {
   ElementScan scan;
-  HashObject* h = BeginElementScan<HashObject>(ctx, &scan);
+  const HashObject* h = BeginElementScan<HashObject>(ctx, &scan);
   if (h == nullptr) return;
   std::uint64_t cursor = scan.cursor;
   const auto count = static_cast<std::int64_t>(scan.count);

@@ -20,7 +20,7 @@
 #include "commands/command.h"
 #include "commands/config_command.h"
 #include "commands/util.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 namespace strata {
 namespace {

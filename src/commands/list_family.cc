@@ -369,7 +369,7 @@ void CmdLMPop(CommandContext& ctx) {
 
 // ---------------------------------------------------------------------------------------
 // Blocking pops. Each first tries like its non-blocking twin; with nothing to pop it
-// answers null at once inside MULTI/EXEC, else it waits (see server/blocking.h).
+// answers null at once inside MULTI/EXEC, else it waits (see state/blocking.h).
 
 // The list at `key` for a blocked client being served, or nullptr with *miss telling why
 // it keeps waiting (absent, or another type).

@@ -13,8 +13,7 @@
 #include "commands/help_reply.h"
 #include "commands/info_command.h"
 #include "commands/util.h"
-#include "server/server_state.h"
-#include "storage/memory/memory_engine.h"
+#include "state/server_state.h"
 #include "util/log.h"
 
 namespace strata {

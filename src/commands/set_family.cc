@@ -163,7 +163,7 @@ void CmdSRandMember(CommandContext& ctx) {
     ctx.reply.ArrayHeader(0);
     return;
   }
-  SetObject& s = *t.obj;
+  const SetObject& s = *t.obj;
   auto& rng = CommandRng();
   if (count < 0) {  // repetitions allowed: independent draws
     ctx.reply.ArrayHeader(static_cast<std::size_t>(-count));

@@ -2,7 +2,7 @@
 // which also runs EXEC: it needs the command table and the lock set of the whole queue.
 #include "commands/command.h"
 #include "commands/command_docs_table.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 namespace strata {
 namespace {

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <utility>
 
+#include "util/int64.h"  // ParseInt64, FormatInt64: every family uses them
+
 namespace strata {
 
 inline constexpr std::string_view kErrWrongType =
@@ -22,9 +24,6 @@ inline constexpr std::string_view kErrOverflow = "ERR increment or decrement wou
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 
-// Redis's string2ll: optional '-', no '+', no leading zeros (except "0"), no spaces,
-// must fit in int64.
-bool ParseInt64(std::string_view s, std::int64_t* out);
 // Redis's string2ld/strtold rules for INCRBYFLOAT and friends: no spaces, finite (unless
 // allow_inf), the whole string consumed.
 bool ParseLongDouble(std::string_view s, long double* out);
@@ -69,8 +68,5 @@ std::mt19937_64& CommandRng();
 // A blocking command's timeout argument (seconds, fractional; 0 = forever) in milliseconds.
 // Returns "" or Redis's error text for it.
 std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms);
-
-// Formats an integer into `buf` (at least 21 bytes); returns the length.
-std::size_t FormatInt64(std::int64_t v, char* buf);
 
 }  // namespace strata

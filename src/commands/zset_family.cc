@@ -481,7 +481,7 @@ void CmdZMPop(CommandContext& ctx) {
 // ---- Blocking pops -----------------------------------------------------------------------
 //
 // Like the list family's: an immediate attempt exactly as the non-blocking command, then a
-// null reply inside MULTI/EXEC, else a wait on the keys (see server/blocking.h).
+// null reply inside MULTI/EXEC, else a wait on the keys (see state/blocking.h).
 
 // The sorted set at `key` for a blocked client being served, or nullptr (absent or of
 // another type: the client keeps waiting).
@@ -575,7 +575,7 @@ void CmdZRandMember(CommandContext& ctx) {
   }
   auto found = FindTyped<ZSetObject>(ctx, args[1]);
   if (found.wrong_type) return;
-  ZSetObject* z = found.obj;
+  const ZSetObject* z = found.obj;
   if (args.size() == 2) {
     if (!z) return ctx.reply.Null();
     z->ForRange(CommandRng()() % z->size(), 1, false,
@@ -615,7 +615,7 @@ void CmdZRandMember(CommandContext& ctx) {
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdZScan(CommandContext& ctx) {
   ElementScan scan;
-  ZSetObject* z = BeginElementScan<ZSetObject>(ctx, &scan);
+  const ZSetObject* z = BeginElementScan<ZSetObject>(ctx, &scan);
   if (z == nullptr) return;
   std::vector<std::pair<std::string, double>> out;
   std::uint64_t next = z->Scan(scan.cursor, scan.count, [&](std::string_view m, double s) {

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "net/worker.h"
+#include "util/clock.h"
 
 namespace strata::net {
 namespace {
@@ -17,19 +18,19 @@ std::string Endpoint(const asio::ip::tcp::endpoint& ep) {
   return addr + ":" + std::to_string(ep.port());
 }
 
-ParserLimits LimitsFrom(ServerState* state) {
+ParserLimits LimitsFrom(const NetEnv* env) {
   ParserLimits limits;
-  limits.max_bulk_len = state->runtime().proto_max_bulk_len.load();
+  limits.max_bulk_len = env->proto_max_bulk_len->load();
   return limits;
 }
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Worker* worker, ServerState* state)
+Connection::Connection(asio::ip::tcp::socket socket, Worker* worker, const NetEnv* env)
     : socket_(std::move(socket)),
       worker_(worker),
-      state_(state),
-      parser_(LimitsFrom(state)),
+      env_(env),
+      parser_(LimitsFrom(env)),
       reply_(&out_),
       retry_timer_(socket_.get_executor()) {
   asio::error_code ec;
@@ -49,7 +50,7 @@ void Connection::Start(std::unique_ptr<Session> session) {
   // Flush's direct write_some must report would_block rather than block the thread.
   asio::error_code ec;
   socket_.non_blocking(true, ec);
-  parser_.set_authenticated(session_->client().authenticated.load());
+  parser_.set_authenticated(session_->authenticated());
   DoRead();
 }
 
@@ -72,7 +73,7 @@ bool Connection::ReserveInput() {
   std::size_t used = in_end_ - in_begin_;
   // Redis closes (without a reply) a client whose pending query passes
   // client-query-buffer-limit.
-  auto limit = static_cast<std::size_t>(state_->runtime().client_query_buffer_limit.load());
+  auto limit = static_cast<std::size_t>(env_->client_query_buffer_limit->load());
   if (used > limit) return false;
   // Compact: the parser's offsets are relative to in_begin_, so moving is safe.
   if (in_begin_ > 0 && (in_end_ + kReadChunk > in_cap_ || in_begin_ >= in_cap_ / 2)) {
@@ -101,7 +102,7 @@ bool Connection::ReserveInput() {
 }
 
 void Connection::DoRead() {
-  if (closed_ || reading_ || paused_ || writing_active_ || close_after_reply_ ||
+  if (closed_ || reading_ || paused_ || pending_ || writing_active_ || close_after_reply_ ||
       flush_scheduled_) {
     return;
   }
@@ -126,7 +127,7 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
     return;
   }
   in_end_ += n;
-  state_->stats().net_input_bytes.Add(n);
+  env_->net_input_bytes->Add(n);
   last_activity_ms_ = CoarseUnixTimeMs();
   ProcessInput();
   if (!flush_scheduled_) {
@@ -137,8 +138,8 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
 
 void Connection::ProcessInput() {
   // CONFIG SET proto-max-bulk-len applies to connections already open, as in Redis.
-  parser_.set_max_bulk_len(state_->runtime().proto_max_bulk_len.load(std::memory_order_relaxed));
-  while (!closed_ && !paused_ && !blocked_ && !close_after_reply_) {
+  parser_.set_max_bulk_len(env_->proto_max_bulk_len->load(std::memory_order_relaxed));
+  while (!closed_ && !paused_ && !pending_ && !blocked_ && !close_after_reply_) {
     std::size_t consumed = 0;
     auto result = parser_.Parse(in_.get() + in_begin_, in_end_ - in_begin_, &consumed);
     if (result == RespParser::Result::kNeedMore) break;
@@ -163,6 +164,12 @@ void Connection::ProcessInput() {
         self->Flush();
         self->DoRead();
       });
+      break;
+    }
+    if (action.kind == SessionAction::kPending) {
+      // Like a retry, the command stays in the buffer (which does not move: nothing is read
+      // meanwhile) and is parsed again once the engine has its keys.
+      pending_ = true;
       break;
     }
     in_begin_ += consumed;
@@ -212,6 +219,16 @@ void Connection::Resume(std::string reply) {
   });
 }
 
+void Connection::ResumePending() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_ || !self->pending_) return;
+    self->pending_ = false;
+    self->ProcessInput();
+    self->Flush();
+    self->DoRead();
+  });
+}
+
 void Connection::Flush() {
   if (closed_ || writing_active_) return;
   if (out_.empty()) {
@@ -229,7 +246,7 @@ void Connection::Flush() {
     return;
   }
   if (ec) sent = 0;
-  state_->stats().net_output_bytes.Add(sent);
+  env_->net_output_bytes->Add(sent);
   if (sent == out_.size()) {
     out_.clear();
     if (close_after_reply_) Close();
@@ -246,7 +263,7 @@ void Connection::Flush() {
 
 void Connection::OnWritten(const asio::error_code& ec, std::size_t n) {
   writing_active_ = false;
-  state_->stats().net_output_bytes.Add(n);
+  env_->net_output_bytes->Add(n);
   // Keep a modest buffer for reuse; release a large one.
   if (writing_.capacity() > (1u << 20)) {
     std::string().swap(writing_);

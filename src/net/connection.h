@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "net/net_env.h"
 #include "net/session.h"
 #include "protocol/resp_parser.h"
 
@@ -16,7 +17,7 @@ class Worker;
 
 class Connection final : public ConnectionControl, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(asio::ip::tcp::socket socket, Worker* worker, ServerState* state);
+  Connection(asio::ip::tcp::socket socket, Worker* worker, const NetEnv* env);
   ~Connection() override;
 
   void Start(std::unique_ptr<Session> session);
@@ -43,6 +44,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   std::size_t QueryBufferBytes() const override { return in_end_ - in_begin_; }
   std::size_t OutputBufferBytes() const override { return out_.size(); }
   void Resume(std::string reply) override;
+  void ResumePending() override;
 
  private:
   void DoRead();
@@ -56,7 +58,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
 
   asio::ip::tcp::socket socket_;
   Worker* worker_;
-  ServerState* state_;
+  const NetEnv* env_;
   std::unique_ptr<Session> session_;
   RespParser parser_;
 
@@ -74,6 +76,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool close_after_reply_ = false;
   bool closed_ = false;
   bool paused_ = false;  // waiting on a retry timer
+  bool pending_ = false;  // waiting for the engine to load a command's keys
   bool blocked_ = false;  // in a blocking command (input is still read, not processed)
   void ArmBlockTimer(std::int64_t ms);
   void EndBlock();

@@ -5,10 +5,11 @@
 #include <cstdio>
 
 #include "net/worker.h"
+#include "util/clock.h"
 
 namespace strata::net {
 
-Worker::Worker(ServerState* state) : ctx_(1), state_(state), sweep_timer_(ctx_) {}
+Worker::Worker(const NetEnv* env) : ctx_(1), env_(env), sweep_timer_(ctx_) {}
 
 void Worker::Add(std::shared_ptr<Connection> conn) { conns_[conn.get()] = std::move(conn); }
 
@@ -41,13 +42,13 @@ void Worker::StartTimers() {
   sweep_timer_.async_wait([this](const asio::error_code& ec) {
     if (ec) return;
     SweepIdle();
-    state_->SampleMetrics();  // INFO instantaneous_ops_per_sec
+    env_->every_second();  // INFO instantaneous_ops_per_sec
     StartTimers();
   });
 }
 
 void Worker::SweepIdle() {
-  int timeout = state_->runtime().timeout.load();
+  int timeout = env_->timeout->load();
   if (timeout <= 0) return;
   std::int64_t now = UnixTimeMs();
   std::vector<Connection*> idle;
@@ -95,7 +96,7 @@ void RunLoop(asio::io_context& ctx, int spin_us, const std::atomic<bool>* paused
 }  // namespace
 
 struct NetServer::Impl {
-  ServerState* state;
+  NetEnv env;
   SessionFactory* sessions;
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
@@ -115,9 +116,9 @@ struct NetServer::Impl {
   }
 
   void OnAccept(Worker* target, asio::ip::tcp::socket socket) {
-    state->stats().total_connections_received.fetch_add(1, std::memory_order_relaxed);
-    if (static_cast<int>(state->ClientCount()) >= state->runtime().maxclients.load()) {
-      state->stats().rejected_connections.fetch_add(1, std::memory_order_relaxed);
+    env.total_connections_received->fetch_add(1, std::memory_order_relaxed);
+    if (static_cast<int>(env.client_count()) >= env.maxclients->load()) {
+      env.rejected_connections->fetch_add(1, std::memory_order_relaxed);
       static const char kMsg[] = "-ERR max number of clients reached\r\n";
       asio::error_code ignored;
       socket.non_blocking(false, ignored);
@@ -127,19 +128,19 @@ struct NetServer::Impl {
     }
     // The socket belongs to the target worker's context: start it there.
     asio::post(target->context(), [this, target, s = std::move(socket)]() mutable {
-      auto conn = std::make_shared<Connection>(std::move(s), target, state);
+      auto conn = std::make_shared<Connection>(std::move(s), target, &env);
       target->Add(conn);
       conn->Start(sessions->NewSession(conn.get()));
     });
   }
 };
 
-NetServer::NetServer(const NetOptions& options, ServerState* state, SessionFactory* sessions)
+NetServer::NetServer(const NetOptions& options, NetEnv env, SessionFactory* sessions)
     : impl_(std::make_unique<Impl>()), options_(options) {
-  impl_->state = state;
+  impl_->env = std::move(env);
   impl_->sessions = sessions;
   int n = options.threads > 0 ? options.threads : 1;
-  for (int i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>(state));
+  for (int i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>(&impl_->env));
 }
 
 NetServer::~NetServer() { Stop(); }

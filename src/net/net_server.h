@@ -8,6 +8,7 @@
 #include <thread>
 #include <vector>
 
+#include "net/net_env.h"
 #include "net/session.h"
 #include "strata/status.h"
 
@@ -33,7 +34,7 @@ struct NetOptions {
 
 class NetServer {
  public:
-  NetServer(const NetOptions& options, ServerState* state, SessionFactory* sessions);
+  NetServer(const NetOptions& options, NetEnv env, SessionFactory* sessions);
   ~NetServer();
 
   // Binds and listens. On success, port() is the bound port (useful with port 0).

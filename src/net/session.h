@@ -7,8 +7,8 @@
 #include <span>
 #include <string_view>
 
+#include "net/connection_control.h"
 #include "protocol/reply_builder.h"
-#include "server/server_state.h"
 
 namespace strata::net {
 
@@ -16,6 +16,9 @@ struct SessionAction {
   enum Kind : std::uint8_t {
     kDone,        // the command ran; its reply (if any) is in the builder
     kRetryLater,  // the command did not run (e.g. CLIENT PAUSE); call again after delay_ms
+    kPending,     // the command did not run: the engine is loading its keys. It stays in
+                  // the input buffer and nothing more is processed until
+                  // ConnectionControl::ResumePending; then it is handed in again
     kBlocked,     // a blocking command waits: no more input is processed until
                   // ConnectionControl::Resume, or OnBlockTimeout after delay_ms (0: never)
   };
@@ -33,7 +36,9 @@ class Session {
   // returns false when the command is being served right now (its reply comes by Resume;
   // ask again shortly in case that attempt fails).
   virtual bool OnBlockTimeout(ReplyBuilder& reply) = 0;
-  virtual ClientState& client() = 0;
+  // Whether the client is authenticated when its connection starts (no password is
+  // required): until it is, the parser applies the stricter unauthenticated limits.
+  virtual bool authenticated() const = 0;
 };
 
 class SessionFactory {

@@ -12,7 +12,7 @@ namespace strata::net {
 
 class Worker {
  public:
-  explicit Worker(ServerState* state);
+  explicit Worker(const NetEnv* env);
   asio::io_context& context() { return ctx_; }
 
   void Add(std::shared_ptr<Connection> conn);
@@ -30,7 +30,7 @@ class Worker {
   void FlushPending();
 
   asio::io_context ctx_;
-  ServerState* state_;
+  const NetEnv* env_;
   std::unordered_map<Connection*, std::shared_ptr<Connection>> conns_;
   asio::steady_timer sweep_timer_;
   std::vector<std::shared_ptr<Connection>> pending_flush_;

@@ -104,7 +104,7 @@ class ClientSession::PrefetchWait final : public PrefetchWaker {
   PinSet held_;    // what the wait before it pinned, until the command ran
 };
 
-ClientSession::ClientSession(ServerState* server, ConnectionControl* conn)
+ClientSession::ClientSession(ServerState* server, net::ConnectionControl* conn)
     : server_(server),
       client_(std::make_shared<ClientState>()),
       table_(CommandTable::Get()),

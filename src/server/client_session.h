@@ -9,19 +9,19 @@
 
 #include "commands/command.h"
 #include "net/session.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 namespace strata {
 
 class ClientSession final : public net::Session, public TransactionRunner {
  public:
-  ClientSession(ServerState* server, ConnectionControl* conn);
+  ClientSession(ServerState* server, net::ConnectionControl* conn);
   ~ClientSession() override;
 
   net::SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) override;
   void OnClose() override;
   bool OnBlockTimeout(ReplyBuilder& reply) override;
-  ClientState& client() override { return *client_; }
+  bool authenticated() const override { return client_->authenticated.load(); }
   // EXEC: runs the queued commands atomically (TransactionRunner), with the keys that
   // CollectAccess named locked in ctx.ks.
   void Exec(CommandContext& ctx) override;
@@ -60,7 +60,7 @@ class ClientSession final : public net::Session, public TransactionRunner {
 class ClientSessionFactory final : public net::SessionFactory {
  public:
   explicit ClientSessionFactory(ServerState* server) : server_(server) {}
-  std::unique_ptr<net::Session> NewSession(ConnectionControl* conn) override {
+  std::unique_ptr<net::Session> NewSession(net::ConnectionControl* conn) override {
     return std::make_unique<ClientSession>(server_, conn);
   }
 

@@ -13,7 +13,7 @@
 #include "checkpoint/checkpoint.h"
 #include "net/net_server.h"
 #include "server/client_session.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 #include "storage/engine_factory.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -40,6 +40,24 @@ Server::~Server() {
 }
 
 namespace {
+
+// Points the network layer at the runtime limits and statistics it reads and feeds.
+net::NetEnv NetEnvFor(ServerState& state) {
+  net::NetEnv env;
+  RuntimeConfig& runtime = state.runtime();
+  ServerStats& stats = state.stats();
+  env.proto_max_bulk_len = &runtime.proto_max_bulk_len;
+  env.client_query_buffer_limit = &runtime.client_query_buffer_limit;
+  env.maxclients = &runtime.maxclients;
+  env.timeout = &runtime.timeout;
+  env.net_input_bytes = &stats.net_input_bytes;
+  env.net_output_bytes = &stats.net_output_bytes;
+  env.total_connections_received = &stats.total_connections_received;
+  env.rejected_connections = &stats.rejected_connections;
+  env.client_count = [&state] { return state.ClientCount(); };
+  env.every_second = [&state] { state.SampleMetrics(); };
+  return env;
+}
 
 StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, ServerState& state,
                                         const std::string& path) {
@@ -153,7 +171,8 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
   options.busy_poll_us = config.server.busy_poll_us;
   options.busy_poll_paused = &impl->state->saver().background_running();
   impl->state->set_threads(options.threads);
-  impl->net = std::make_unique<net::NetServer>(options, impl->state.get(), impl->sessions.get());
+  impl->net = std::make_unique<net::NetServer>(options, NetEnvFor(*impl->state),
+                                                impl->sessions.get());
   STRATA_RETURN_IF_ERROR(impl->net->Listen());
   impl->state->set_port(impl->net->port());
   return std::unique_ptr<Server>(new Server(std::move(impl)));

@@ -8,10 +8,10 @@
 #include <cstring>
 #include <limits>
 
-#include "commands/util.h"
 #include "types/codec.h"
 #include "types/encoding_limits.h"
 #include "util/hash.h"
+#include "util/int64.h"
 
 namespace strata::types {
 namespace {

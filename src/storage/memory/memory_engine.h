@@ -40,10 +40,10 @@ class MemoryEngine final : public StorageEngine {
   // before the walk reaches it is emitted first by the thread changing it.
   Status Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) override;
   void Shutdown() override;
+  void SetActiveExpire(bool on) override { active_expire_.store(on); }
 
   // Tests: run one full active-expiry pass now.
   void TEST_ActiveExpireAll();
-  void SetActiveExpire(bool on) override { active_expire_.store(on); }
 
   static constexpr int kShardBits = 8;
   static constexpr int kNumShards = 1 << kShardBits;

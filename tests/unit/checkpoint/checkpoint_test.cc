@@ -3,6 +3,8 @@
 #include "checkpoint/checkpoint.h"
 
 #include <gtest/gtest.h>
+
+#include "engines/test_access.h"
 #include <stdlib.h>
 
 #include <algorithm>
@@ -66,7 +68,7 @@ std::string Canonical(const ValueRef& v) {
 
 Dump DumpEngine(StorageEngine& engine) {
   Dump out;
-  engine.Execute(LockRequest{{}, true}, [&](Keyspace&) {
+  engine.Execute(AccessSet{{}, true}, [&](Keyspace&) {
     for (int db = 0; db < engine.num_databases(); ++db) {
       std::uint64_t cursor = 0;
       do {
@@ -82,13 +84,13 @@ Dump DumpEngine(StorageEngine& engine) {
 void Put(StorageEngine& e, int db, const std::string& key, std::unique_ptr<Object> obj,
          std::int64_t expire = kNoExpire) {
   std::string_view k = key;
-  e.Execute(LockRequest{std::span(&k, 1)},
+  e.Execute(AccessSet{testing::WriteAccess(std::span(&k, 1)), false},
             [&](Keyspace& ks) { ks.SetObject(db, key, std::move(obj), expire); });
 }
 void PutString(StorageEngine& e, int db, const std::string& key, const std::string& value,
                std::int64_t expire = kNoExpire) {
   std::string_view k = key;
-  e.Execute(LockRequest{std::span(&k, 1)},
+  e.Execute(AccessSet{testing::WriteAccess(std::span(&k, 1)), false},
             [&](Keyspace& ks) { ks.SetString(db, key, value, expire); });
 }
 

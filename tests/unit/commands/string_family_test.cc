@@ -3,13 +3,15 @@
 // proto-max-bulk-len limits, without a network in between.
 #include <gtest/gtest.h>
 
+#include "engines/test_access.h"
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "commands/command.h"
-#include "server/server_state.h"
+#include "state/server_state.h"
 #include "storage/memory/memory_engine.h"
 #include "strata/config.h"
 
@@ -49,7 +51,7 @@ class StringFamilyTest : public ::testing::Test {
     spec->KeyPositions(args, &positions);
     std::vector<std::string_view> keys;
     for (int p : positions) keys.push_back(args[static_cast<std::size_t>(p)]);
-    engine_.Execute(LockRequest{keys, false}, [&](Keyspace& ks) {
+    engine_.Execute(AccessSet{testing::WriteAccess(keys), false}, [&](Keyspace& ks) {
       ctx.ks = &ks;
       spec->handler(ctx);
     });
@@ -58,7 +60,7 @@ class StringFamilyTest : public ::testing::Test {
 
   void MakeList(std::string_view key) {
     std::string_view keys[] = {key};
-    engine_.Execute(LockRequest{keys, false}, [&](Keyspace& ks) {
+    engine_.Execute(AccessSet{testing::WriteAccess(keys), false}, [&](Keyspace& ks) {
       ks.SetObject(0, key, std::make_unique<FakeList>(), kNoExpire);
     });
   }
@@ -66,7 +68,7 @@ class StringFamilyTest : public ::testing::Test {
   ValueType TypeOf(std::string_view key) {
     std::string_view keys[] = {key};
     ValueType t = ValueType::kNone;
-    engine_.Execute(LockRequest{keys, false}, [&](Keyspace& ks) { t = ks.Peek(0, key).type; });
+    engine_.Execute(AccessSet{testing::WriteAccess(keys), false}, [&](Keyspace& ks) { t = ks.Peek(0, key).type; });
     return t;
   }
 
@@ -190,7 +192,7 @@ TEST_F(StringFamilyTest, CounterFormattingAndTtlKept) {
   EXPECT_EQ(Run({"SETRANGE", "c", "0", "9"}), ":5\r\n");
   std::string_view keys[] = {"c"};
   std::int64_t expire = 0;
-  engine_.Execute(LockRequest{keys, false},
+  engine_.Execute(AccessSet{testing::WriteAccess(keys), false},
                   [&](Keyspace& ks) { expire = ks.Peek(0, "c").expire_at_ms; });
   EXPECT_GT(expire, 0);  // every write above kept the expiry
   EXPECT_EQ(Run({"GET", "c"}), "$5\r\n92.51\r\n");

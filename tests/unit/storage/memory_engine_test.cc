@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engines/test_access.h"
+
 #include <atomic>
 #include <chrono>
 #include <cstring>
@@ -40,7 +42,7 @@ class MemoryEngineTest : public ::testing::Test {
  protected:
   MemoryEngineTest() : engine_(16) {
     // Tests drive expiry themselves (TEST_ActiveExpireAll) unless they want the sweep.
-    engine_.set_active_expire(false);
+    engine_.SetActiveExpire(false);
   }
   ~MemoryEngineTest() override { engine_.Shutdown(); }
 
@@ -48,7 +50,7 @@ class MemoryEngineTest : public ::testing::Test {
   template <typename Fn>
   void With(std::initializer_list<std::string_view> keys, Fn&& fn) {
     std::vector<std::string_view> k(keys);
-    engine_.Execute(LockRequest{k, false}, [&](Keyspace& ks) { fn(ks); });
+    engine_.Execute(AccessSet{testing::WriteAccess(k), false}, [&](Keyspace& ks) { fn(ks); });
   }
 
   void Set(int db, const std::string& key, const std::string& value,
@@ -312,7 +314,7 @@ TEST_F(MemoryEngineTest, RenameWithinAndAcrossDatabases) {
   // Objects move too (no copy), and raw strings stay raw.
   With({"l", "l2"}, [&](Keyspace& ks) {
     ks.SetObject(0, "l", std::make_unique<TestList>(std::vector<std::string>{"x"}), kNoExpire);
-    Object* before = ks.Find(0, "l").obj;
+    const Object* before = ks.Find(0, "l").obj;
     EXPECT_TRUE(ks.Rename(0, "l", 1, "l2"));
     EXPECT_EQ(ks.Find(1, "l2").obj, before);
     ks.ResizeString(0, "l", 5);
@@ -330,7 +332,7 @@ TEST_F(MemoryEngineTest, KeyLocksSerializeReadModifyWrite) {
       std::string other = "other" + std::to_string(t);
       for (int i = 0; i < kIncrements; ++i) {
         std::vector<std::string_view> keys = {"counter", other};
-        engine_.Execute(LockRequest{keys, false}, [&](Keyspace& ks) {
+        engine_.Execute(AccessSet{testing::WriteAccess(keys), false}, [&](Keyspace& ks) {
           int v = std::stoi(std::string(ks.Find(0, "counter").str));
           ks.SetString(0, "counter", std::to_string(v + 1), kKeepExpire);
           ks.SetString(0, other, std::to_string(i), kNoExpire);
@@ -345,7 +347,7 @@ TEST_F(MemoryEngineTest, KeyLocksSerializeReadModifyWrite) {
 TEST_F(MemoryEngineTest, LockAllSeesEverything) {
   for (int i = 0; i < 50; ++i) Set(0, Key(i), "v");
   int found = 0;
-  engine_.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
+  engine_.Execute(AccessSet{{}, true}, [&](Keyspace& ks) {
     for (int i = 0; i < 50; ++i) found += ks.Find(0, Key(i)) ? 1 : 0;
   });
   EXPECT_EQ(found, 50);
@@ -509,7 +511,7 @@ TEST(MemoryEngineBackgroundTest, SweepRemovesExpiredKeys) {
   for (int i = 0; i < 2000; ++i) {
     std::string k = Key(i);
     std::vector<std::string_view> keys = {k};
-    engine.Execute(LockRequest{keys, false},
+    engine.Execute(AccessSet{testing::WriteAccess(keys), false},
                    [&](Keyspace& ks) { ks.SetString(i % 3, k, "v", soon); });
   }
   std::uint64_t left = 0;
@@ -526,15 +528,15 @@ TEST(MemoryEngineBackgroundTest, SweepRemovesExpiredKeys) {
 
 TEST(MemoryEngineBackgroundTest, SweepCanBeDisabled) {
   MemoryEngine engine(1);
-  engine.set_active_expire(false);
+  engine.SetActiveExpire(false);
   std::string k = "k";
   std::vector<std::string_view> keys = {k};
-  engine.Execute(LockRequest{keys, false},
+  engine.Execute(AccessSet{testing::WriteAccess(keys), false},
                  [&](Keyspace& ks) { ks.SetString(0, k, "v", UnixTimeMs() + 10); });
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
   // Still counted (nobody reclaimed it), yet invisible to readers.
   EXPECT_EQ(engine.DbSize(0), 1u);
-  engine.Execute(LockRequest{keys, false}, [&](Keyspace& ks) { EXPECT_FALSE(ks.Peek(0, k)); });
+  engine.Execute(AccessSet{testing::WriteAccess(keys), false}, [&](Keyspace& ks) { EXPECT_FALSE(ks.Peek(0, k)); });
   engine.TEST_ActiveExpireAll();
   EXPECT_EQ(engine.DbSize(0), 0u);
   engine.Shutdown();

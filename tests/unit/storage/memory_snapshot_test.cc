@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engines/test_access.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -251,13 +253,13 @@ std::string KeyName(int i) { return "k:" + std::to_string(i); }
 
 class MemorySnapshotTest : public ::testing::Test {
  protected:
-  MemorySnapshotTest() : engine_(kNumDbs) { engine_.set_active_expire(false); }
+  MemorySnapshotTest() : engine_(kNumDbs) { engine_.SetActiveExpire(false); }
   ~MemorySnapshotTest() override { engine_.Shutdown(); }
 
   template <typename Fn>
   void With(std::vector<std::string> keys, Fn&& fn) {
     std::vector<std::string_view> k(keys.begin(), keys.end());
-    engine_.Execute(LockRequest{k, false}, [&](Keyspace& ks) { fn(ks); });
+    engine_.Execute(AccessSet{testing::WriteAccess(k), false}, [&](Keyspace& ks) { fn(ks); });
   }
 
   void SetStr(int db, const std::string& key, const std::string& value,
@@ -323,7 +325,7 @@ class MemorySnapshotTest : public ::testing::Test {
   // Every live key of every database, read with the whole keyspace locked.
   State Dump() {
     State out;
-    engine_.Execute(LockRequest{{}, true}, [&](Keyspace&) {
+    engine_.Execute(AccessSet{{}, true}, [&](Keyspace&) {
       for (int db = 0; db < kNumDbs; ++db) {
         std::uint64_t cursor = 0;
         do {
@@ -414,10 +416,9 @@ class MemorySnapshotTest : public ::testing::Test {
       }
       case 8:
       case 9:
-      case 10: {  // in-place mutation of a collection reached through Find or Peek
-        bool peek = op == 10;
+      case 10: {  // in-place mutation of a collection opened with FindForWrite
         With({key}, [&](Keyspace& ks) {
-          ValueRef v = peek ? ks.Peek(db, key) : ks.Find(db, key);
+          WriteRef v = ks.FindForWrite(db, key);
           if (!v || v.type == ValueType::kString) return;
           switch (v.type) {
             case ValueType::kList:
@@ -437,7 +438,6 @@ class MemorySnapshotTest : public ::testing::Test {
             default:
               break;
           }
-          ks.ObjectChanged(db, key);
         });
         break;
       }
@@ -650,7 +650,7 @@ TEST_F(MemorySnapshotTest, FlushAndSwapInsideExecuteAll) {
   sink.set_gated(true);
   SnapshotThread snap(engine_, sink);
   sink.WaitGate();
-  engine_.Execute(LockRequest{{}, true}, [&](Keyspace& ks) {
+  engine_.Execute(AccessSet{{}, true}, [&](Keyspace& ks) {
     for (int i = 0; i < kPerDb; i += 7) ks.SetString(1, KeyName(i), "multi", kNoExpire);
     engine_.Flush(1, false);
     for (int i = 0; i < kPerDb; i += 5) ks.SetString(1, KeyName(i), "after", kNoExpire);

@@ -1,4 +1,4 @@
-#include "server/saver.h"
+#include "state/saver.h"
 
 #include <cstdio>
 #include <future>

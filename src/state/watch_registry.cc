@@ -1,4 +1,4 @@
-#include "server/watch_registry.h"
+#include "state/watch_registry.h"
 
 #include <algorithm>
 

@@ -11,9 +11,10 @@
 #include <string>
 #include <vector>
 
-#include "server/blocking.h"
-#include "server/saver.h"
-#include "server/watch_registry.h"
+#include "net/connection_control.h"
+#include "state/blocking.h"
+#include "state/saver.h"
+#include "state/watch_registry.h"
 #include "strata/config.h"
 #include "strata/storage_engine.h"
 #include "util/clock.h"
@@ -22,28 +23,6 @@
 namespace strata {
 
 struct CommandSpec;
-
-// What a command can ask of the connection it arrived on. Implemented by the network
-// layer; every method is called on the connection's own thread unless noted.
-class ConnectionControl {
- public:
-  virtual ~ConnectionControl() = default;
-  // Close once the pending replies are written (QUIT).
-  virtual void CloseAfterReply() = 0;
-  // Thread-safe: closes the connection from any thread (CLIENT KILL).
-  virtual void RequestClose() = 0;
-  // Raises or lowers the protocol limits once the client authenticates.
-  virtual void SetAuthenticated(bool authenticated) = 0;
-  virtual std::string PeerAddress() const = 0;   // "ip:port"
-  virtual std::string LocalAddress() const = 0;  // "ip:port"
-  virtual int Fd() const = 0;
-  // Bytes buffered for input / output right now (CLIENT LIST qbuf, omem).
-  virtual std::size_t QueryBufferBytes() const = 0;
-  virtual std::size_t OutputBufferBytes() const = 0;
-  // Thread-safe: ends a blocking command with `reply` (raw RESP) and resumes the client.
-  // Call while holding the client's `mu` with `conn` non-null.
-  virtual void Resume(std::string reply) = 0;
-};
 
 enum class ReplyMode : std::uint8_t { kOn, kOff, kSkip };
 
@@ -74,7 +53,7 @@ class TransactionRunner {
 struct ClientState {
   std::uint64_t id = 0;
   std::weak_ptr<ClientState> self;  // this state's owner, for replies delivered later
-  ConnectionControl* conn = nullptr;
+  net::ConnectionControl* conn = nullptr;
   std::int64_t created_ms = 0;
 
   std::atomic<int> db{0};

@@ -1,10 +1,10 @@
-#include "server/blocking.h"
+#include "state/blocking.h"
 
 #include <algorithm>
 #include <thread>
 #include <utility>
 
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 namespace strata {
 namespace {

@@ -1,4 +1,4 @@
-#include "server/server_state.h"
+#include "state/server_state.h"
 
 #include <chrono>
 #include <random>
