@@ -796,7 +796,9 @@ void CopyAccess(std::span<const std::string_view> args, int db, std::vector<KeyA
     }
   }
   out->push_back({db, args[1], KeyIntent::kRead});
-  out->push_back({dst_db, args[2], KeyIntent::kOverwrite});
+  // kWrite, not kOverwrite: a "raw" string is copied through ResizeString, which keeps
+  // the encoding Redis reports.
+  out->push_back({dst_db, args[2], KeyIntent::kWrite});
 }
 
 void RegisterKeyspaceCommands(CommandTable* table) {

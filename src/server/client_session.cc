@@ -207,8 +207,6 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   std::uint64_t start = MonotonicUs();
 
   if (!Execute(spec, args, reply)) return {net::SessionAction::kPending, 0};
-  // Serve clients blocked on keys this command pushed to (its locks are released now).
-  if (BlockingRegistry::HasReady()) server_->blocking().ServeReady(server_->engine());
 
   std::uint64_t elapsed = MonotonicUs() - start;
   std::uint64_t errors = reply.errors() - errors_before;
@@ -257,6 +255,7 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
   CollectAccess(spec, args, &access_, &all);
   if (!all && access_.empty()) {
     spec->handler(ctx);
+    ServeBlocked();
     return true;
   }
   AccessSet access{access_, all};
@@ -271,8 +270,16 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
     ctx.ks = &ks;
     spec->handler(ctx);
   });
+  // Still holding the pins: the keys this command pushed to are resident, so the clients
+  // blocked on them are served now, before this command's reply, as in Redis.
+  ServeBlocked();
   if (!all) prefetch_->Release();
   return true;
+}
+
+void ClientSession::ServeBlocked() {
+  // Its locks are released now; serving takes the ready keys' locks one waiter at a time.
+  if (BlockingRegistry::HasReady()) server_->blocking().ServeReady(server_->engine());
 }
 
 void ClientSession::CollectAccess(const CommandSpec* spec, std::span<const std::string_view> args,

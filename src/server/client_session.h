@@ -43,6 +43,8 @@ class ClientSession final : public net::Session, public TransactionRunner {
                ReplyBuilder& reply);
   // What `spec` with `args` touches: its keys with their intents, or (*all) the whole
   // keyspace. For EXEC, the union of the queued commands and the watched keys.
+  // Serves the clients blocked on keys the command just ran changed.
+  void ServeBlocked();
   void CollectAccess(const CommandSpec* spec, std::span<const std::string_view> args,
                      std::vector<KeyAccess>* out, bool* all) const;
 

@@ -85,6 +85,10 @@ class CheckingKeyspace final : public Keyspace {
     }
   }
 
+  // FLUSHDB or SWAPDB inside this Execute (EXEC under the whole-keyspace lock) changed keys
+  // wholesale, outside the Keyspace: what was touched before cannot be compared.
+  void ForgetTouched() { touched_.clear(); }
+
   // Runs at the end of Execute: what was only read is unchanged, what changed was
   // signalled.
   void CheckEnd() {
@@ -180,7 +184,20 @@ class CheckingKeyspace final : public Keyspace {
   std::map<std::pair<int, std::string>, Touched> touched_;
 };
 
+// The CheckingKeyspace of the Execute running on this thread, if any.
+thread_local CheckingKeyspace* tls_checking = nullptr;
+
 }  // namespace
+
+void SlowEngine::Flush(int db, bool async) {
+  if (tls_checking != nullptr) tls_checking->ForgetTouched();
+  inner_->Flush(db, async);
+}
+
+void SlowEngine::SwapDb(int a, int b) {
+  if (tls_checking != nullptr) tls_checking->ForgetTouched();
+  inner_->SwapDb(a, b);
+}
 
 SlowEngine::SlowEngine(std::unique_ptr<StorageEngine> inner) : inner_(std::move(inner)) {
   completer_ = std::thread([this] { CompleterLoop(); });
@@ -283,7 +300,9 @@ void SlowEngine::Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> f
   inner_->Execute(access, [&](Keyspace& inner) {
     SignalRecorder recorder(observer());
     CheckingKeyspace checking(inner, &recorder, access);
+    tls_checking = &checking;
     fn(checking);
+    tls_checking = nullptr;
     checking.CheckEnd();
   });
 }

@@ -48,8 +48,8 @@ class SlowEngine final : public StorageEngine {
     return inner_->Scan(db, cursor, options, emit);
   }
   bool RandomKey(int db, std::string* key) override { return inner_->RandomKey(db, key); }
-  void Flush(int db, bool async) override { inner_->Flush(db, async); }
-  void SwapDb(int a, int b) override { inner_->SwapDb(a, b); }
+  void Flush(int db, bool async) override;
+  void SwapDb(int a, int b) override;
   DbStats GetDbStats(int db) override { return inner_->GetDbStats(db); }
   EngineStats GetStats() override { return inner_->GetStats(); }
   void ResetStats() override { inner_->ResetStats(); }
