@@ -60,6 +60,7 @@ class BgsaveLoop(threading.Thread):
         self.durations = []
         self.cow_max = None  # largest rdb_last_cow_size reported after a BGSAVE, if any
         self.stopping = threading.Event()
+        self.begun = threading.Event()  # set once the first BGSAVE is accepted or failed
 
     def run(self):
         try:
@@ -67,6 +68,13 @@ class BgsaveLoop(threading.Thread):
                 self._loop(conn)
         except OSError as e:
             self.error = f"BGSAVE loop: {e}"
+        finally:
+            self.begun.set()
+
+    def wait_begun(self, timeout=30):
+        """Blocks until the first BGSAVE is running (or the loop failed), so a measurement
+        started next overlaps BGSAVEs from its first request."""
+        self.begun.wait(timeout)
 
     def _loop(self, conn):
         while not self.stopping.is_set():
@@ -76,6 +84,7 @@ class BgsaveLoop(threading.Thread):
                 self.error = error
                 return
             self.started += 1
+            self.begun.set()
             info, error = wait_bgsave(conn)
             if error:
                 self.error = error
