@@ -334,7 +334,7 @@ def checkpoint(args, servers, workdir):
     rounds = args.checkpoint_rounds
     log(f"\nLatency: redis-benchmark -t set,get, quiet and then while BGSAVE runs back to back "
         f"(next one issued as soon as INFO persistence shows rdb_bgsave_in_progress:0, polled "
-        f"every 20 ms); {rounds} round(s), alternating servers")
+        f"every 20 ms over one connection); {rounds} round(s), alternating servers")
     for rnd in range(1, rounds + 1):
         for server in servers:
             cmd = list(bench)
