@@ -26,12 +26,7 @@ def load_keys(servers, n, loader):
     failures = {}
     for server in servers:
         for key, kind, count_cmd, _, _ in READS:
-            error, took = loader.load(server, kind, key, n)
-            server.check_alive()
-            if error is None:
-                size = server.command(count_cmd, key, timeout=60)
-                if size != f":{n}":
-                    error = f"{count_cmd} {key} answered {size!r}, expected :{n}"
+            error, took = loader.load_counted(server, kind, key, n, count_cmd)
             if error:
                 failures[server.name] = error
                 log(f"  {server.name}: {key}: FAILED: {error}")

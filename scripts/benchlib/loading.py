@@ -85,3 +85,13 @@ class Loader:
             return f"loading {key}: {detail}", took
         return None, took
 
+    def load_counted(self, server, kind, key, count, count_cmd):
+        """load(), then checks that `count_cmd key` (LLEN, HLEN, ...) answers `count`, so a
+        load the server half-refused is not benchmarked. Returns (error or None, seconds)."""
+        error, took = self.load(server, kind, key, count)
+        server.check_alive()
+        if error is None:
+            size = server.command(count_cmd, key, timeout=60)
+            if size != f":{count}":
+                error = f"{count_cmd} {key} answered {size!r}, expected :{count}"
+        return error, took

@@ -42,12 +42,7 @@ def scale(args, servers, workdir):
         time.sleep(1.0)
         rss = server.rss_kib()
         for key, kind, count_cmd, probe, expected in SCALE_KEYS:
-            error, took = loader.load(server, kind, key, n)
-            server.check_alive()
-            if error is None:
-                size = server.command(count_cmd, key, timeout=60)
-                if size != f":{n}":
-                    error = f"{count_cmd} {key} answered {size!r}, expected :{n}"
+            error, took = loader.load_counted(server, kind, key, n, count_cmd)
             if error is None:
                 reply = server.command(*probe, timeout=60)
                 if not reply.startswith(expected):
