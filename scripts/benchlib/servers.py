@@ -173,11 +173,12 @@ def strata_command(args, binary, port, data_dir):
     """strata-server as scripts/run starts it (conf/strata.toml), overriding only what two
     servers side by side on one machine need: a free port, a private directory, and no
     checkpoint schedule, like redis-server's --save '' (neither saves by itself or when
-    stopped, so restarts and timings compare like with like). The thread count stays the
-    config's unless --strata-threads is given."""
+    stopped, so restarts and timings compare like with like). The address is pinned to
+    loopback whatever the config says. The thread count stays the config's unless
+    --strata-threads is given."""
     cmd = [
-        binary, "--config", os.path.join(ROOT, "conf", "strata.toml"), "--port", port, "--dir",
-        data_dir, "--set", "checkpoint.schedule="
+        binary, "--config", os.path.join(ROOT, "conf", "strata.toml"), "--bind", "127.0.0.1",
+        "--port", port, "--dir", data_dir, "--set", "checkpoint.schedule="
     ]
     if args.strata_threads is not None:
         cmd += ["--threads", args.strata_threads]
