@@ -1,0 +1,278 @@
+// Sorted set algebra: ZUNION, ZINTER, ZDIFF, their STORE forms, and ZINTERCARD. Inputs may
+// be sorted sets or plain sets (whose members score 1).
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "commands/command.h"
+#include "commands/typed.h"
+#include "commands/util.h"
+#include "commands/zset_family.h"
+#include "types/set.h"
+#include "types/zset.h"
+
+namespace strata {
+namespace {
+
+using types::SetObject;
+using types::ZSetObject;
+
+// ---- Algebra: ZUNION, ZINTER, ZDIFF, their STORE forms, ZINTERCARD --------------------------
+
+enum class AlgebraOp { kUnion, kInter, kDiff };
+enum class Aggregate { kSum, kMin, kMax };
+
+// One input of an algebra command: a sorted set, a plain set (each member scoring 1), or
+// nothing (a missing key), with its weight.
+struct AlgebraInput {
+  const ZSetObject* z = nullptr;
+  const SetObject* s = nullptr;
+  double weight = 1;
+
+  std::size_t size() const {
+    if (z) return z->size();
+    return s ? s->size() : 0;
+  }
+  bool Find(std::string_view m, double* score) const {
+    if (z) {
+      std::optional<double> v = z->Score(m);
+      if (!v) return false;
+      *score = *v;
+      return true;
+    }
+    if (s && s->Contains(m)) {
+      *score = 1.0;
+      return true;
+    }
+    return false;
+  }
+  // fn(member, score) for every entry; the member view lives only during the call.
+  template <typename F>
+  void ForEach(F&& fn) const {
+    if (z) {
+      z->ForRange(0, z->size(), false, [&](std::string_view m, double sc) { fn(m, sc); });
+    } else if (s) {
+      s->ForEach([&](std::string_view m) { fn(m, 1.0); });
+    }
+  }
+};
+
+// Folds `v` into `*target`. A sum that comes out NaN (inf + -inf) counts as 0, as in Redis;
+// MIN and MAX compare with `<` / `>`, so a NaN `v` leaves the target as it was.
+void AggregateInto(double* target, double v, Aggregate agg) {
+  switch (agg) {
+    case Aggregate::kSum:
+      *target += v;
+      if (std::isnan(*target)) *target = 0.0;
+      break;
+    case Aggregate::kMin:
+      if (v < *target) *target = v;
+      break;
+    case Aggregate::kMax:
+      if (v > *target) *target = v;
+      break;
+  }
+}
+
+struct MemberHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Key positions of "numkeys key [key ...]" commands, numkeys at `at` (and, for the STORE
+// forms, the destination just before it). Like Redis's GETKEYS: no keys at all when numkeys
+// is malformed, below 1, or larger than the arguments that follow it.
+void NumKeysPositions(std::span<const std::string_view> args, std::size_t at, bool dest,
+                      std::vector<int>* out) {
+  std::int64_t n;
+  if (args.size() <= at || !ParseInt64(args[at], &n) || n < 1 ||
+      static_cast<std::uint64_t>(n) > args.size() - at - 1) {
+    return;
+  }
+  if (dest) out->push_back(static_cast<int>(at - 1));
+  for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(at + 1 + i));
+}
+
+}  // namespace
+
+void StoreAlgebraKeys(std::span<const std::string_view> args, std::vector<int>* out) {
+  NumKeysPositions(args, 2, true, out);
+}
+
+void ReadAlgebraKeys(std::span<const std::string_view> args, std::vector<int>* out) {
+  NumKeysPositions(args, 1, false, out);
+}
+namespace {
+
+// The shared body, in Redis's order of checks: numkeys, then every input's type, then the
+// options; `store` puts the result in args[1], `card_only` (ZINTERCARD) counts it.
+void AlgebraCommand(CommandContext& ctx, AlgebraOp op, bool store, bool card_only = false) {
+  const auto& args = ctx.args;
+  const std::size_t at = store ? 2 : 1;
+  std::int64_t numkeys;
+  if (!ParseInt64(args[at], &numkeys)) return ctx.reply.Error(kErrNotInteger);
+  if (numkeys < 1) {
+    std::string msg = "ERR at least 1 input key is needed for '";
+    msg += ToLower(args[0]);
+    msg += "' command";
+    return ctx.reply.Error(msg);
+  }
+  if (static_cast<std::uint64_t>(numkeys) > args.size() - at - 1) {
+    return ctx.reply.Error(kErrSyntax);
+  }
+  const auto n = static_cast<std::size_t>(numkeys);
+  std::vector<AlgebraInput> in(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    ValueRef v = ctx.ks->Find(ctx.db, args[at + 1 + i]);
+    if (!v) continue;
+    if (v.type == ValueType::kZSet) {
+      in[i].z = static_cast<const ZSetObject*>(v.obj);
+    } else if (v.type == ValueType::kSet) {
+      in[i].s = static_cast<const SetObject*>(v.obj);
+    } else {
+      return ctx.reply.Error(kErrWrongType);
+    }
+  }
+
+  Aggregate agg = Aggregate::kSum;
+  bool withscores = false;
+  std::int64_t limit = 0;  // ZINTERCARD: 0 is no limit
+  for (std::size_t j = at + 1 + n; j < args.size();) {
+    const std::size_t remaining = args.size() - j;
+    if (card_only) {
+      if (remaining >= 2 && EqualsIgnoreCase(args[j], "limit")) {
+        if (!ParseInt64(args[j + 1], &limit) || limit < 0) {
+          return ctx.reply.Error("ERR LIMIT can't be negative");
+        }
+        j += 2;
+      } else {
+        return ctx.reply.Error(kErrSyntax);
+      }
+    } else if (op != AlgebraOp::kDiff && remaining > n && EqualsIgnoreCase(args[j], "weights")) {
+      ++j;
+      for (std::size_t i = 0; i < n; ++i, ++j) {
+        if (!ParseDouble(args[j], &in[i].weight)) {
+          return ctx.reply.Error("ERR weight value is not a float");
+        }
+      }
+    } else if (op != AlgebraOp::kDiff && remaining >= 2 &&
+               EqualsIgnoreCase(args[j], "aggregate")) {
+      std::string_view a = args[j + 1];
+      if (EqualsIgnoreCase(a, "sum")) {
+        agg = Aggregate::kSum;
+      } else if (EqualsIgnoreCase(a, "min")) {
+        agg = Aggregate::kMin;
+      } else if (EqualsIgnoreCase(a, "max")) {
+        agg = Aggregate::kMax;
+      } else {
+        return ctx.reply.Error(kErrSyntax);
+      }
+      j += 2;
+    } else if (!store && EqualsIgnoreCase(args[j], "withscores")) {
+      withscores = true;
+      ++j;
+    } else {
+      return ctx.reply.Error(kErrSyntax);
+    }
+  }
+
+  // Union and intersection visit the inputs smallest first (a stable order: inputs of equal
+  // size keep their argument order). Sums of doubles depend on that order, so this is part
+  // of the result, not only of the cost.
+  if (op != AlgebraOp::kDiff) {
+    std::stable_sort(in.begin(), in.end(), [](const AlgebraInput& a, const AlgebraInput& b) {
+      return a.size() < b.size();
+    });
+  }
+
+  std::vector<std::pair<std::string, double>> out;
+  std::uint64_t card = 0;
+  switch (op) {
+    case AlgebraOp::kUnion: {
+      std::unordered_map<std::string, double, MemberHash, std::equal_to<>> acc;
+      acc.reserve(in.back().size());
+      for (const AlgebraInput& src : in) {
+        src.ForEach([&](std::string_view m, double s) {
+          double score = src.weight * s;
+          if (std::isnan(score)) score = 0;
+          auto it = acc.find(m);
+          if (it == acc.end()) {
+            acc.emplace(std::string(m), score);
+          } else {
+            AggregateInto(&it->second, score, agg);
+          }
+        });
+      }
+      out.reserve(acc.size());
+      for (auto& [m, s] : acc) out.emplace_back(m, s);
+      break;
+    }
+    case AlgebraOp::kInter:
+      in[0].ForEach([&](std::string_view m, double s) {
+        if (card_only && limit > 0 && card >= static_cast<std::uint64_t>(limit)) return;
+        double score = in[0].weight * s;
+        if (std::isnan(score)) score = 0;
+        for (std::size_t j = 1; j < n; ++j) {
+          double v;
+          if (!in[j].Find(m, &v)) return;
+          AggregateInto(&score, v * in[j].weight, agg);
+        }
+        ++card;
+        if (!card_only) out.emplace_back(std::string(m), score);
+      });
+      break;
+    case AlgebraOp::kDiff:
+      in[0].ForEach([&](std::string_view m, double s) {
+        double unused;
+        for (std::size_t j = 1; j < n; ++j) {
+          if (in[j].Find(m, &unused)) return;
+        }
+        out.emplace_back(std::string(m), s);
+      });
+      break;
+  }
+  if (card_only) return ctx.reply.Integer(static_cast<std::int64_t>(card));
+
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+    return types::ZLess(a.second, a.first, b.second, b.first);
+  });
+  if (!store) {
+    RangeHeader(ctx.reply, out.size(), withscores);
+    for (const auto& [m, s] : out) EmitEntry(ctx.reply, m, s, withscores);
+    return;
+  }
+  // The destination is replaced whatever it held (and loses its TTL); an empty result
+  // deletes it. The encoding follows the result's size and longest member.
+  std::string_view dest = args[1];
+  if (out.empty()) {
+    if (ctx.ks->Delete(ctx.db, dest)) ctx.SignalModified(dest);
+    return ctx.reply.Integer(0);
+  }
+  std::size_t maxlen = 0;
+  for (const auto& e : out) maxlen = std::max(maxlen, e.first.size());
+  auto z = std::make_unique<ZSetObject>(out.size(), maxlen);
+  for (const auto& [m, s] : out) z->Insert(m, s);
+  ctx.ks->SetObject(ctx.db, dest, std::move(z), kNoExpire);
+  ctx.SignalModified(dest);
+  ctx.reply.Integer(static_cast<std::int64_t>(out.size()));
+}
+
+}  // namespace
+
+void CmdZUnionStore(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kUnion, true); }
+void CmdZInterStore(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kInter, true); }
+void CmdZDiffStore(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kDiff, true); }
+void CmdZUnion(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kUnion, false); }
+void CmdZInter(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kInter, false); }
+void CmdZDiff(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kDiff, false); }
+void CmdZInterCard(CommandContext& ctx) { AlgebraCommand(ctx, AlgebraOp::kInter, false, true); }
+
+}  // namespace strata
