@@ -87,32 +87,6 @@ struct MemberHash {
   std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
 };
 
-// Key positions of "numkeys key [key ...]" commands, numkeys at `at` (and, for the STORE
-// forms, the destination just before it). Like Redis's GETKEYS: no keys at all when numkeys
-// is malformed, below 1, or larger than the arguments that follow it.
-void NumKeysPositions(std::span<const std::string_view> args, std::size_t at, bool dest,
-                      std::vector<int>* out) {
-  std::int64_t n;
-  if (args.size() <= at || !ParseInt64(args[at], &n) || n < 1 ||
-      static_cast<std::uint64_t>(n) > args.size() - at - 1) {
-    return;
-  }
-  if (dest) out->push_back(static_cast<int>(at - 1));
-  for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(at + 1 + i));
-}
-
-}  // namespace
-
-void StoreAlgebraKeys(std::span<const std::string_view> args, std::vector<int>* out) {
-  NumKeysPositions(args, 2, true, out);
-}
-
-void ReadAlgebraKeys(std::span<const std::string_view> args, std::vector<int>* out) {
-  NumKeysPositions(args, 1, false, out);
-}
-
-namespace {
-
 // What one algebra command asks for. `store` puts the result in args[1]; `card_only`
 // (ZINTERCARD) counts it instead of returning it.
 struct AlgebraRequest {

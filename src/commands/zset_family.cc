@@ -413,6 +413,10 @@ const DocEntry kZSetDocs[] = {
 void RegisterZSetCommands(CommandTable* table) {
   AddDocEntries(kZSetDocs);
   constexpr std::uint32_t kReadFast = kCmdReadOnly | kCmdFast;
+  // "numkeys key [key ...]": at args[1], after BZMPOP's timeout, after a STORE's destination.
+  constexpr KeysFinder kNumKeys = NumKeysFinder<1, false>;
+  constexpr KeysFinder kTimeoutNumKeys = NumKeysFinder<2, false>;
+  constexpr KeysFinder kDestNumKeys = NumKeysFinder<2, true>;
   table->Add("zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZAdd).Keys(1, 1, 1);
   table->Add("zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZIncrBy).Keys(1, 1, 1);
   table->Add("zrem", -3, kCmdWrite | kCmdFast, CmdZRem).Keys(1, 1, 1);
@@ -431,11 +435,11 @@ void RegisterZSetCommands(CommandTable* table) {
   table->Add("zrevrangebylex", -4, kCmdReadOnly, CmdZRevRangeByLex).Keys(1, 1, 1);
   table->Add("zcount", 4, kReadFast, CmdZCount).Keys(1, 1, 1);
   table->Add("zlexcount", 4, kReadFast, CmdZLexCount).Keys(1, 1, 1);
-  table->Add("zmpop", -4, kCmdWrite, CmdZMPop).KeysBy(ZMPopKeys);
+  table->Add("zmpop", -4, kCmdWrite, CmdZMPop).KeysBy(kNumKeys);
   constexpr std::uint32_t kBlock = kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast;
   table->Add("bzpopmin", -3, kBlock, CmdBZPopMin).Keys(1, -2, 1);
   table->Add("bzpopmax", -3, kBlock, CmdBZPopMax).Keys(1, -2, 1);
-  table->Add("bzmpop", -5, kCmdWrite | kCmdBlocking, CmdBZMPop).KeysBy(BZMPopKeys);
+  table->Add("bzmpop", -5, kCmdWrite | kCmdBlocking, CmdBZMPop).KeysBy(kTimeoutNumKeys);
   table->Add("zrandmember", -2, kCmdReadOnly | kCmdRandom, CmdZRandMember).Keys(1, 1, 1);
   table->Add("zscan", -3, kCmdReadOnly | kCmdRandom, CmdZScan).Keys(1, 1, 1);
   table->Add("zremrangebyrank", 4, kCmdWrite, CmdZRemRangeByRank).Keys(1, 1, 1);
@@ -443,13 +447,13 @@ void RegisterZSetCommands(CommandTable* table) {
   table->Add("zremrangebylex", 4, kCmdWrite, CmdZRemRangeByLex).Keys(1, 1, 1);
   table->Add("zrangestore", -5, kCmdWrite | kCmdDenyOom, CmdZRangeStore).Keys(1, 2, 1);
   constexpr std::uint32_t kStore = kCmdWrite | kCmdDenyOom;
-  table->Add("zunionstore", -4, kStore, CmdZUnionStore).Keys(1, 1, 1).KeysBy(StoreAlgebraKeys);
-  table->Add("zinterstore", -4, kStore, CmdZInterStore).Keys(1, 1, 1).KeysBy(StoreAlgebraKeys);
-  table->Add("zdiffstore", -4, kStore, CmdZDiffStore).Keys(1, 1, 1).KeysBy(StoreAlgebraKeys);
-  table->Add("zunion", -3, kCmdReadOnly, CmdZUnion).KeysBy(ReadAlgebraKeys);
-  table->Add("zinter", -3, kCmdReadOnly, CmdZInter).KeysBy(ReadAlgebraKeys);
-  table->Add("zdiff", -3, kCmdReadOnly, CmdZDiff).KeysBy(ReadAlgebraKeys);
-  table->Add("zintercard", -3, kCmdReadOnly, CmdZInterCard).KeysBy(ReadAlgebraKeys);
+  table->Add("zunionstore", -4, kStore, CmdZUnionStore).Keys(1, 1, 1).KeysBy(kDestNumKeys);
+  table->Add("zinterstore", -4, kStore, CmdZInterStore).Keys(1, 1, 1).KeysBy(kDestNumKeys);
+  table->Add("zdiffstore", -4, kStore, CmdZDiffStore).Keys(1, 1, 1).KeysBy(kDestNumKeys);
+  table->Add("zunion", -3, kCmdReadOnly, CmdZUnion).KeysBy(kNumKeys);
+  table->Add("zinter", -3, kCmdReadOnly, CmdZInter).KeysBy(kNumKeys);
+  table->Add("zdiff", -3, kCmdReadOnly, CmdZDiff).KeysBy(kNumKeys);
+  table->Add("zintercard", -3, kCmdReadOnly, CmdZInterCard).KeysBy(kNumKeys);
 }
 
 }  // namespace strata

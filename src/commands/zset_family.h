@@ -6,9 +6,7 @@
 #pragma once
 
 #include <cstddef>
-#include <span>
 #include <string_view>
-#include <vector>
 
 #include "commands/command.h"
 #include "protocol/reply_builder.h"
@@ -48,8 +46,6 @@ void CmdZMPop(CommandContext& ctx);
 void CmdBZPopMin(CommandContext& ctx);
 void CmdBZPopMax(CommandContext& ctx);
 void CmdBZMPop(CommandContext& ctx);
-void ZMPopKeys(std::span<const std::string_view> args, std::vector<int>* out);
-void BZMPopKeys(std::span<const std::string_view> args, std::vector<int>* out);
 
 // zset_algebra.cc
 void CmdZUnionStore(CommandContext& ctx);
@@ -59,7 +55,5 @@ void CmdZUnion(CommandContext& ctx);
 void CmdZInter(CommandContext& ctx);
 void CmdZDiff(CommandContext& ctx);
 void CmdZInterCard(CommandContext& ctx);
-void StoreAlgebraKeys(std::span<const std::string_view> args, std::vector<int>* out);
-void ReadAlgebraKeys(std::span<const std::string_view> args, std::vector<int>* out);
 
 }  // namespace strata
