@@ -23,7 +23,6 @@ inline constexpr std::string_view kErrSyntax = "ERR syntax error";
 inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
-inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 
 // Redis's string2ld/strtold rules for INCRBYFLOAT and friends: no spaces, finite (unless
 // allow_inf), the whole string consumed.
