@@ -9,6 +9,7 @@
 // serves the immediate attempt and the blocked client, so the two replies cannot drift.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -112,8 +113,9 @@ void BlockingPopCommand(CommandContext& ctx, PopFn pop) {
 }
 
 // LMPOP and ZMPOP, or with `blocking` BLMPOP and BZMPOP (the timeout first):
-// "[timeout] numkeys key [key ...] <word_a | word_b> [COUNT count]". Here `pop` also takes
-// whether word_a was given and the count: pop(reply, key, obj, word_a, count).
+// "[timeout] numkeys key [key ...] <word_a | word_b> [COUNT count]", replying
+// [key, [popped ...]]. Here `pop(reply, obj, word_a, n)` replies and removes the inner
+// array's `n` entries (n <= obj's size), from the end word_a (or word_b) names.
 template <typename T, typename MultiPopFn>
 void MultiPopCommand(CommandContext& ctx, std::string_view word_a, std::string_view word_b,
                      bool blocking, MultiPopFn pop) {
@@ -125,7 +127,11 @@ void MultiPopCommand(CommandContext& ctx, std::string_view word_a, std::string_v
   }
   auto pop_n = [pop = std::move(pop), word_a = a.word_a, count = a.count](
                    ReplyBuilder& reply, std::string_view key, T* obj) {
-    pop(reply, key, obj, word_a, count);
+    const std::size_t n = std::min(count, obj->size());
+    reply.ArrayHeader(2);
+    reply.Bulk(key);
+    reply.ArrayHeader(n);
+    pop(reply, obj, word_a, n);
   };
   if (!blocking) {
     bool wrong_type;

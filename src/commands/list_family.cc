@@ -296,19 +296,9 @@ void CmdLMove(CommandContext& ctx) {
 
 void CmdRPopLPush(CommandContext& ctx) { MoveGeneric(ctx, false, true); }
 
-// Replies [key, [elements...]] popped from `list` (which must be non-empty).
-void ReplyLMPop(ReplyBuilder& reply, std::string_view key, ListObject* list, bool left,
-                std::size_t count) {
-  std::size_t take = std::min(count, list->size());
-  reply.ArrayHeader(2);
-  reply.Bulk(key);
-  reply.ArrayHeader(take);
-  PopInto(reply, list, left, take);
-}
-
-// [B]LMPOP: LEFT is the first direction word, so it arrives as ReplyLMPop's `left`.
+// [B]LMPOP: LEFT is the first direction word, so it arrives as PopInto's `left`.
 void LMPop(CommandContext& ctx, bool blocking) {
-  MultiPopCommand<ListObject>(ctx, "left", "right", blocking, ReplyLMPop);
+  MultiPopCommand<ListObject>(ctx, "left", "right", blocking, PopInto);
 }
 
 void CmdLMPop(CommandContext& ctx) { LMPop(ctx, false); }

@@ -54,17 +54,6 @@ void PopCommand(CommandContext& ctx, bool max) {
   CommitTyped(ctx, ctx.args[1], z);
 }
 
-
-// Replies [key, [[member, score] ...]] with up to `count` entries popped from `z`.
-void ReplyZMPop(ReplyBuilder& reply, std::string_view key, ZSetObject* z, bool max,
-                std::size_t count) {
-  std::size_t n = std::min(count, z->size());
-  reply.ArrayHeader(2);
-  reply.Bulk(key);
-  reply.ArrayHeader(n);
-  PopEntries(reply, z, max, n, true);
-}
-
 // Replies [key, member, score] for the entry popped from `z` (non-empty).
 void ReplyBZPop(ReplyBuilder& reply, std::string_view key, ZSetObject* z, bool max) {
   reply.ArrayHeader(3);
@@ -80,9 +69,13 @@ void BlockingZPop(CommandContext& ctx, bool max) {
       });
 }
 
-// [B]ZMPOP: MAX is the first direction word, so it arrives as ReplyZMPop's `max`.
+// [B]ZMPOP: each entry popped as a [member, score] pair.
 void ZMPop(CommandContext& ctx, bool blocking) {
-  MultiPopCommand<ZSetObject>(ctx, "max", "min", blocking, ReplyZMPop);
+  MultiPopCommand<ZSetObject>(
+      ctx, "min", "max", blocking,
+      [](ReplyBuilder& reply, ZSetObject* z, bool min, std::size_t n) {
+        PopEntries(reply, z, !min, n, true);
+      });
 }
 
 }  // namespace
