@@ -2,16 +2,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <memory>
-#include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "commands/command.h"
 #include "commands/util.h"
-#include "state/server_state.h"
 
 namespace strata {
 
