@@ -12,6 +12,7 @@
 #include "commands/command.h"
 #include "commands/util.h"
 #include "state/server_state.h"
+#include "util/glob.h"
 
 namespace strata {
 

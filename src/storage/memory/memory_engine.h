@@ -26,8 +26,9 @@ class MemoryEngine final : public StorageEngine {
 
   void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) override;
   std::uint64_t DbSize(int db) override;
-  std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
-                     FunctionRef<void(std::string_view, const ValueRef&)> emit) override;
+  ScanResult Scan(int db, std::uint64_t cursor, const ScanOptions& options,
+                  FunctionRef<void(std::string_view, const KeyInfo&, const ValueRef*)> emit,
+                  PrefetchWaker* waker = nullptr) override;
   bool RandomKey(int db, std::string* key) override;
   void Flush(int db, bool async) override;
   void SwapDb(int a, int b) override;
