@@ -301,6 +301,7 @@ bool ClientSession::RunSteps(const CommandSpec* spec, CommandContext& ctx) {
   }
   if (Status error = prefetch_->TakeError(); !error.ok()) {
     steps_ = CommandSteps();
+    steps_spec_ = nullptr;
     ctx.reply.Error("ERR " + error.message());
     return true;
   }
