@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -208,8 +209,31 @@ class Keyspace {
   KeyspaceObserver* observer_;  // null or inactive: nobody listens
 };
 
+// What one StorageEngine::Scan call looks at and hands back.
 struct ScanOptions {
-  std::size_t count = 10;  // a hint, as in Redis: work per call, not an exact result size
+  // The work bound of one call, as Redis's COUNT: about this many keys (live, expired or
+  // filtered out) are examined, whatever is emitted. 0 counts as 1.
+  std::size_t count = 10;
+  // Only keys matching this glob (Redis's MATCH; a lone "*" matches every key, the empty
+  // one included). Applied by the engine, before the key's value is loaded.
+  std::optional<std::string_view> match;
+  // Only keys of this type (Redis's TYPE). kNone matches no key (an unknown type name:
+  // Redis then still walks the keyspace and returns nothing).
+  std::optional<ValueType> type;
+  // Whether emit needs the value; otherwise engines hand out key, type and expiry only and
+  // need not load a value from disk.
+  bool values = false;
+};
+
+// What one StorageEngine::Scan call did.
+struct ScanResult {
+  // Where to go on: 0 when the walk is complete. When `pending`, the cursor the call was
+  // given, unchanged.
+  std::uint64_t cursor = 0;
+  // The engine must read from disk or the network first: nothing was emitted, and the
+  // waker passed to Scan is called once that is done. The caller then calls Scan again with
+  // the same cursor (an error given to the waker ends the scan).
+  bool pending = false;
 };
 
 struct DbStats {
@@ -321,14 +345,31 @@ class StorageEngine {
   virtual void BeginBatch() {}
   virtual void EndBatch() {}
 
-  // Number of live keys in `db` (keys awaiting active expiry may be counted).
+  // Number of keys in `db`. Keys that expired but were not reclaimed yet may be counted,
+  // as Redis's DBSIZE counts them; an engine whose index lives on disk may answer from a
+  // counter it keeps rather than by walking the index. The memory engine is exact.
   virtual std::uint64_t DbSize(int db) = 0;
   // Incremental iteration with Redis's guarantees: a key present for the whole scan is
-  // returned at least once. Cursor 0 starts; the returned cursor is 0 when done. `emit` is
-  // called for each live key with its value.
-  virtual std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
-                             FunctionRef<void(std::string_view key, const ValueRef&)> emit) = 0;
-  // A uniformly-ish random live key, or false if the database is empty.
+  // returned at least once; a key may be returned more than once (across calls, when the
+  // keyspace is resized), and a key added or removed meanwhile may or may not be. Cursor 0
+  // starts; the result's cursor is 0 when done. Each call examines about `options.count`
+  // keys (never the whole keyspace at once unless asked to), and calls `emit` for each live
+  // key that passes the MATCH and TYPE filters, with its type and expiry, and its value
+  // (`value` non-null) only when `options.values` is set. The views are valid during the
+  // call only; `emit` must not call the engine.
+  // Going pending: with a `waker`, an engine that must do I/O first may return `pending`
+  // (see ScanResult) and call waker->PrefetchDone exactly once later, from another thread,
+  // never from inside this call. Without one (inside Execute with the whole keyspace locked,
+  // snapshots, tests) it must complete the call itself. The memory engine never goes
+  // pending.
+  virtual ScanResult Scan(int db, std::uint64_t cursor, const ScanOptions& options,
+                          FunctionRef<void(std::string_view key, const KeyInfo& info,
+                                           const ValueRef* value)> emit,
+                          PrefetchWaker* waker = nullptr) = 0;
+  // A random live key, or false if the database is empty. Not uniform, as Redis's is not
+  // (it picks a random bucket, then a random entry of its chain): engines may favour keys
+  // that are resident or sample their index. The memory engine picks a random shard and
+  // bucket.
   virtual bool RandomKey(int db, std::string* key) = 0;
   // Empties `db` (or every database for db < 0). With `async`, memory is released in the
   // background; the keys are gone before this returns either way.

@@ -45,6 +45,28 @@ enum CommandFlag : std::uint32_t {
   kCmdTxControl = 1u << 17,
 };
 
+// What a command that works in steps keeps between them; each such command derives its own.
+struct CommandProgress {
+  virtual ~CommandProgress() = default;
+};
+
+// Lets a keyspace-wide command (KEYS, SCAN) work in bounded steps, so that a large keyspace
+// or an engine that must read from disk never holds the network thread: the connection
+// suspends (serving its other clients meanwhile) and hands the same command in again. The
+// dispatcher owns it and offers it only where the command may be suspended (not in EXEC).
+struct CommandSteps {
+  enum class Next : std::uint8_t {
+    kDone,   // the command replied
+    kYield,  // call again with the same arguments once other connections had their turn
+    kWait,   // an engine call given `waker` went pending: call again once it fired
+  };
+  Next next = Next::kDone;
+  // Pass to engine calls that may go pending (StorageEngine::Scan).
+  PrefetchWaker* waker = nullptr;
+  // Set by the command; kept until it is done (or its connection closes).
+  std::unique_ptr<CommandProgress> progress;
+};
+
 // Everything a handler may use. Built by the dispatcher for one command.
 struct CommandContext {
   std::span<const std::string_view> args;  // args[0] is the command name as sent
@@ -60,6 +82,9 @@ struct CommandContext {
   int db = 0;
   // Running inside EXEC: blocking commands must answer at once instead of blocking.
   bool in_transaction = false;
+  // Null when the command must finish in this call (inside EXEC, the whole keyspace is
+  // locked and the transaction is atomic).
+  CommandSteps* steps = nullptr;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);
@@ -199,6 +224,7 @@ class CommandTable {
 // Each family file defines its Register function; command_table.cc calls them all.
 void RegisterStringCommands(CommandTable* table);
 void RegisterKeyspaceCommands(CommandTable* table);
+void RegisterKeyspaceScanCommands(CommandTable* table);  // called by the one above
 void RegisterServerCommands(CommandTable* table);
 void RegisterConnectionCommands(CommandTable* table);
 void RegisterCommandCommands(CommandTable* table);  // COMMAND and its subcommands

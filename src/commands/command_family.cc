@@ -11,6 +11,7 @@
 #include "commands/command_docs_args.h"
 #include "commands/command_docs_table.h"
 #include "commands/util.h"
+#include "util/glob.h"
 
 namespace strata {
 namespace {

@@ -17,6 +17,7 @@
 #include "commands/util.h"
 #include "state/server_state.h"
 #include "types/encoding_limits.h"
+#include "util/glob.h"
 
 namespace strata {
 namespace {

@@ -1,10 +1,10 @@
-// Keyspace and expiry commands: DEL EXISTS TYPE RENAME COPY MOVE SCAN KEYS FLUSHDB SWAPDB
-// OBJECT MEMORY EXPIRE TTL PERSIST ... with Redis 7.0's replies (its db.c, expire.c,
-// object.c).
+// Keyspace and expiry commands: DEL EXISTS TYPE RENAME COPY MOVE FLUSHDB SWAPDB OBJECT
+// MEMORY EXPIRE TTL PERSIST ... with Redis 7.0's replies (its db.c, expire.c, object.c).
+// KEYS SCAN RANDOMKEY DBSIZE are in keyspace_scan.cc.
 //
 // Commands that name keys run under the dispatcher's key locks and use `ctx.ks`; commands
-// over a whole database (KEYS, SCAN, RANDOMKEY, DBSIZE, FLUSH*, SWAPDB) have no key
-// positions and call the engine's database-level methods, which lock shard by shard.
+// over a whole database (FLUSH*, SWAPDB) have no key positions and call the engine's
+// database-level methods, which lock shard by shard.
 #include <malloc.h>
 
 #include <algorithm>
@@ -254,86 +254,7 @@ void CmdMove(CommandContext& ctx) {
 }
 
 // ---------------------------------------------------------------------------------------
-// KEYS SCAN RANDOMKEY DBSIZE FLUSHDB FLUSHALL SWAPDB
-
-void CmdKeys(CommandContext& ctx) {
-  std::string_view pattern = ctx.args[1];
-  // A lone "*" matches every key, the empty one included (GlobMatch("*", "") is false).
-  bool all = pattern == "*";
-  std::vector<std::string> keys;
-  ScanOptions options;
-  options.count = SIZE_MAX;  // one call walks every table exactly once
-  std::uint64_t cursor = 0;
-  do {
-    cursor = ctx.engine.Scan(ctx.db, cursor, options, [&](std::string_view key, const ValueRef&) {
-      if (all || GlobMatch(pattern, key)) keys.emplace_back(key);
-    });
-  } while (cursor != 0);
-  ctx.reply.ArrayHeader(keys.size());
-  for (const std::string& k : keys) ctx.reply.Bulk(k);
-}
-
-void CmdScan(CommandContext& ctx) {
-  std::uint64_t cursor = 0;
-  if (!ParseScanCursor(ctx.args[1], &cursor)) {
-    ctx.reply.Error("ERR invalid cursor");
-    return;
-  }
-  std::int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::string_view type;
-  bool use_type = false;
-  for (std::size_t j = 2; j < ctx.args.size(); j += 2) {
-    bool has_value = j + 1 < ctx.args.size();
-    std::string_view opt = ctx.args[j];
-    if (EqualsIgnoreCase(opt, "count") && has_value) {
-      if (!ParseInt64(ctx.args[j + 1], &count)) {
-        ctx.reply.Error(kErrNotInteger);
-        return;
-      }
-      if (count < 1) {
-        ctx.reply.Error(kErrSyntax);
-        return;
-      }
-    } else if (EqualsIgnoreCase(opt, "match") && has_value) {
-      pattern = ctx.args[j + 1];
-      use_pattern = pattern != "*";
-    } else if (EqualsIgnoreCase(opt, "type") && has_value) {
-      type = ctx.args[j + 1];
-      use_type = true;
-    } else {
-      ctx.reply.Error(kErrSyntax);
-      return;
-    }
-  }
-  std::vector<std::string> keys;
-  ScanOptions options;
-  options.count = static_cast<std::size_t>(count);
-  std::uint64_t next =
-      ctx.engine.Scan(ctx.db, cursor, options, [&](std::string_view key, const ValueRef& v) {
-        if (use_type && !EqualsIgnoreCase(ValueTypeName(v.type), type)) return;
-        if (use_pattern && !GlobMatch(pattern, key)) return;
-        keys.emplace_back(key);
-      });
-  ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk(std::to_string(next));
-  ctx.reply.ArrayHeader(keys.size());
-  for (const std::string& k : keys) ctx.reply.Bulk(k);
-}
-
-void CmdRandomKey(CommandContext& ctx) {
-  std::string key;
-  if (ctx.engine.RandomKey(ctx.db, &key)) {
-    ctx.reply.Bulk(key);
-  } else {
-    ctx.reply.Null();
-  }
-}
-
-void CmdDbSize(CommandContext& ctx) {
-  ctx.reply.Integer(static_cast<std::int64_t>(ctx.engine.DbSize(ctx.db)));
-}
+// FLUSHDB FLUSHALL SWAPDB
 
 // FLUSHDB / FLUSHALL [ASYNC | SYNC]; false (with the error sent) on bad arguments.
 bool ParseFlushMode(CommandContext& ctx, bool* async) {
@@ -817,10 +738,7 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   table->Add("copy", -3, kWrite | kCmdDenyOom, CmdCopy).Keys(1, 2, 1).AccessBy(CopyAccess);
   table->Add("move", 3, kWriteFast, CmdMove).Keys(1, 1, 1).AccessBy(MoveAccess);
 
-  table->Add("keys", 2, kRead | kCmdKeyspace, CmdKeys);
-  table->Add("scan", -2, kRead | kCmdRandom | kCmdKeyspace, CmdScan);
-  table->Add("randomkey", 1, kRead | kCmdRandom | kCmdKeyspace, CmdRandomKey);
-  table->Add("dbsize", 1, kReadFast | kCmdKeyspace, CmdDbSize);
+  RegisterKeyspaceScanCommands(table);  // KEYS SCAN RANDOMKEY DBSIZE
   table->Add("flushdb", -1, kWrite | kCmdKeyspace, CmdFlushDb);
   table->Add("flushall", -1, kWrite | kCmdKeyspace, CmdFlushAll);
   table->Add("swapdb", 3, kWriteFast | kCmdKeyspace, CmdSwapDb);

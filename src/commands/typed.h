@@ -6,6 +6,7 @@
 
 #include "commands/command.h"
 #include "commands/util.h"
+#include "util/glob.h"
 
 namespace strata {
 

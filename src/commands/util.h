@@ -34,9 +34,6 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 
-// Redis's stringmatchlen glob matching (*, ?, [...], \ escapes), optionally nocase.
-bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
-
 // Redis's SCAN-family cursor (strtoul): decimal digits, no leading space; a negative number
 // wraps around as unsigned.
 bool ParseScanCursor(std::string_view arg, std::uint64_t* cursor);

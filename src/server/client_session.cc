@@ -1,6 +1,8 @@
 #include "server/client_session.h"
 
 #include <chrono>
+#include <mutex>
+#include <utility>
 
 #include "commands/util.h"
 
@@ -62,6 +64,17 @@ class ClientSession::PrefetchWait final : public PrefetchWaker {
     if (state_.load(std::memory_order_acquire) != kDone || status_.ok()) return Status::OK();
     state_.store(kIdle, std::memory_order_relaxed);
     return std::exchange(status_, Status::OK());
+  }
+
+  // The waker for an engine call other than Prefetch that may go pending (a keyspace-wide
+  // Scan); Disarm it when the call did not go pending.
+  PrefetchWaker* Arm() {
+    state_.store(kPending, std::memory_order_relaxed);
+    return this;
+  }
+  void Disarm() {
+    int expected = kPending;
+    state_.compare_exchange_strong(expected, kIdle, std::memory_order_acq_rel);
   }
 
   // The command ran: its keys may leave RAM again.
@@ -210,9 +223,12 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   std::uint64_t errors_before = reply.errors();
   std::uint64_t start = MonotonicUs();
 
-  if (!Execute(spec, args, reply)) return {net::SessionAction::kPending, 0};
+  if (!Execute(spec, args, reply)) {
+    suspended_usec_ += MonotonicUs() - start;
+    return {net::SessionAction::kPending, 0};
+  }
 
-  std::uint64_t elapsed = MonotonicUs() - start;
+  std::uint64_t elapsed = MonotonicUs() - start + std::exchange(suspended_usec_, 0);
   std::uint64_t errors = reply.errors() - errors_before;
   RecordCall(spec, elapsed, errors);
   client_->last_command.store(spec, std::memory_order_relaxed);
@@ -261,10 +277,15 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
     // A keyless command may wait for other threads (SAVE, CLIENT PAUSE, DEBUG SLEEP), which
     // could need the shard the batch kept.
     engine.EndBatch();
-    spec->handler(ctx);
-    ServeBlocked();
+    bool done = true;
+    if (spec->has_flag(kCmdKeyspace)) {
+      done = RunSteps(spec, ctx);
+    } else {
+      spec->handler(ctx);
+      ServeBlocked();
+    }
     engine.BeginBatch();
-    return true;
+    return done;
   }
   AccessSet access{access_, all};
   if (!all) {
@@ -285,6 +306,42 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
   // blocked on them are served now, before this command's reply, as in Redis.
   ServeBlocked();
   if (!all) prefetch_->Release();
+  return true;
+}
+
+bool ClientSession::RunSteps(const CommandSpec* spec, CommandContext& ctx) {
+  if (steps_spec_ != spec) {
+    steps_ = CommandSteps();
+    steps_spec_ = spec;
+  }
+  if (Status error = prefetch_->TakeError(); !error.ok()) {
+    steps_ = CommandSteps();
+    steps_spec_ = nullptr;
+    ctx.reply.Error("ERR " + error.message());
+    return true;
+  }
+  steps_.next = CommandSteps::Next::kDone;
+  steps_.waker = prefetch_->Arm();
+  ctx.steps = &steps_;
+  spec->handler(ctx);
+  switch (steps_.next) {
+    case CommandSteps::Next::kWait:
+      return false;  // the engine's wake-up resumes the connection
+    case CommandSteps::Next::kYield: {
+      prefetch_->Disarm();
+      // Posted behind the events already waiting on this thread: they are served first,
+      // then the connection hands the command in again.
+      std::lock_guard<std::mutex> l(client_->mu);
+      if (client_->conn != nullptr) client_->conn->ResumePending();
+      return false;
+    }
+    case CommandSteps::Next::kDone:
+      break;
+  }
+  prefetch_->Disarm();
+  steps_ = CommandSteps();
+  steps_spec_ = nullptr;
+  ServeBlocked();
   return true;
 }
 

@@ -43,10 +43,14 @@ class ClientSession final : public net::Session, public TransactionRunner {
   // then waits for ResumePending and hands the same command in again.
   bool Execute(const CommandSpec* spec, std::span<const std::string_view> args,
                ReplyBuilder& reply);
-  // What `spec` with `args` touches: its keys with their intents, or (*all) the whole
-  // keyspace. For EXEC, the union of the queued commands and the watched keys.
+  // Runs a keyspace-wide command (KEYS, SCAN) one bounded step; false when it is not done:
+  // the connection then suspends until the engine's wake-up or, to let the thread serve
+  // other connections, until its own turn comes again, and hands the command in again.
+  bool RunSteps(const CommandSpec* spec, CommandContext& ctx);
   // Serves the clients blocked on keys the command just ran changed.
   void ServeBlocked();
+  // What `spec` with `args` touches: its keys with their intents, or (*all) the whole
+  // keyspace. For EXEC, the union of the queued commands and the watched keys.
   void CollectAccess(const CommandSpec* spec, std::span<const std::string_view> args,
                      std::vector<KeyAccess>* out, bool* all) const;
 
@@ -56,6 +60,11 @@ class ClientSession final : public net::Session, public TransactionRunner {
   const CommandSpec* exec_spec_;  // EXEC: refusing it ends the transaction
   const CommandSpec* select_spec_;  // SELECT inside MULTI changes the db of what follows
   std::vector<KeyAccess> access_;  // scratch
+  // The keyspace-wide command running in steps, and its progress.
+  const CommandSpec* steps_spec_ = nullptr;
+  CommandSteps steps_;
+  // Time a suspended command has run so far (INFO commandstats counts it when it is done).
+  std::uint64_t suspended_usec_ = 0;
   // Waits for this client's pending prefetch; outlives the session while one is in flight.
   class PrefetchWait;
   PrefetchWait* prefetch_;

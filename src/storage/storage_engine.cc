@@ -17,8 +17,14 @@ Status StorageEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* canc
       do {
         // One unbounded pass per database: between bounded calls an engine may shrink a
         // table (reaping expired keys) and the cursor would revisit keys.
-        cursor = Scan(db, cursor, ScanOptions{SIZE_MAX},
-                      [&](std::string_view key, const ValueRef& v) { sink.Emit(db, key, v); });
+        ScanOptions options;
+        options.count = SIZE_MAX;
+        options.values = true;
+        cursor = Scan(db, cursor, options,
+                      [&](std::string_view key, const KeyInfo&, const ValueRef* v) {
+                        sink.Emit(db, key, *v);
+                      })
+                     .cursor;
       } while (cursor != 0);
       if (cancel != nullptr && cancel->load()) status = Status::Aborted("snapshot cancelled");
       if (status.ok()) status = sink.Drain();

@@ -243,11 +243,41 @@ bool SlowEngine::Prefetch(const AccessSet& access, PinSet* pins, PrefetchWaker* 
   return false;
 }
 
+ScanResult SlowEngine::Scan(
+    int db, std::uint64_t cursor, const ScanOptions& options,
+    FunctionRef<void(std::string_view, const KeyInfo&, const ValueRef*)> emit,
+    PrefetchWaker* waker) {
+  if (waker != nullptr && tls_checking != nullptr) {
+    // Inside Execute every key is locked: waiting there would stall the whole keyspace.
+    Violation("Scan that may go pending inside Execute", db, {});
+  }
+  if (waker != nullptr) {
+    std::unique_lock<std::mutex> l(mu_);
+    if (!stop_ && rng_() % 2 == 0) {
+      scan_waits_.push_back(waker);
+      l.unlock();
+      cv_.notify_one();
+      return {cursor, true};
+    }
+  }
+  return inner_->Scan(db, cursor, options, emit);
+}
+
 void SlowEngine::CompleterLoop() {
   std::unique_lock<std::mutex> l(mu_);
   for (;;) {
-    cv_.wait(l, [&] { return stop_ || !queued_.empty(); });
+    cv_.wait(l, [&] { return stop_ || !queued_.empty() || !scan_waits_.empty(); });
     if (stop_) break;
+    if (!scan_waits_.empty() && (queued_.empty() || rng_() % 2 == 0)) {
+      // A pending Scan: completed out of order with the prefetches, like them.
+      auto it = scan_waits_.begin() + static_cast<long>(rng_() % scan_waits_.size());
+      PrefetchWaker* waker = *it;
+      scan_waits_.erase(it);
+      l.unlock();
+      waker->PrefetchDone(Status::OK());
+      l.lock();
+      continue;
+    }
     // A random one of the waiting prefetches: completions arrive out of order.
     auto it = queued_.begin();
     std::advance(it, static_cast<long>(rng_() % queued_.size()));
@@ -265,8 +295,11 @@ void SlowEngine::CompleterLoop() {
   // Whoever still waits hears that the engine is gone.
   std::unordered_map<std::uint64_t, Request> left = std::move(queued_);
   queued_.clear();
+  std::vector<PrefetchWaker*> scans = std::move(scan_waits_);
+  scan_waits_.clear();
   l.unlock();
   for (auto& [ticket, r] : left) r.waker->PrefetchDone(Status::Aborted("engine shut down"));
+  for (PrefetchWaker* waker : scans) waker->PrefetchDone(Status::Aborted("engine shut down"));
 }
 
 void SlowEngine::ReleasePins(PinSet* pins) {

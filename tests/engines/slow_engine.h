@@ -9,6 +9,7 @@
 //   lookups);
 // - a key whose value changed was signalled (Keyspace::SignalModified), as Redis's
 //   signalModifiedKey would be.
+// Scans given a waker go pending at random, to prove their callers resume them.
 // A broken promise prints what happened and aborts the process, so the test talking to it
 // fails. Users never see this engine: it is built only into a test binary.
 #pragma once
@@ -45,10 +46,11 @@ class SlowEngine final : public StorageEngine {
   void EndBatch() override { inner_->EndBatch(); }
 
   std::uint64_t DbSize(int db) override { return inner_->DbSize(db); }
-  std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
-                     FunctionRef<void(std::string_view, const ValueRef&)> emit) override {
-    return inner_->Scan(db, cursor, options, emit);
-  }
+  // With a waker, goes pending on about half the calls (completed later by the engine's
+  // thread), so every caller is seen to re-issue its cursor after the wake-up.
+  ScanResult Scan(int db, std::uint64_t cursor, const ScanOptions& options,
+                  FunctionRef<void(std::string_view, const KeyInfo&, const ValueRef*)> emit,
+                  PrefetchWaker* waker = nullptr) override;
   bool RandomKey(int db, std::string* key) override { return inner_->RandomKey(db, key); }
   void Flush(int db, bool async) override;
   void SwapDb(int a, int b) override;
@@ -86,6 +88,7 @@ class SlowEngine final : public StorageEngine {
   std::uint64_t next_ticket_ = 1;                       // GUARDED_BY(mu_)
   std::unordered_map<std::uint64_t, Request> queued_;   // GUARDED_BY(mu_): not yet pinned
   std::unordered_map<std::uint64_t, Request> pinned_;   // GUARDED_BY(mu_)
+  std::vector<PrefetchWaker*> scan_waits_;              // GUARDED_BY(mu_): pending Scans
   std::map<KeyId, int, std::less<>> pin_counts_;        // GUARDED_BY(mu_)
   std::uint64_t completed_ = 0;                         // GUARDED_BY(mu_)
   std::mt19937_64 rng_{std::random_device{}()};         // GUARDED_BY(mu_)

@@ -1,5 +1,6 @@
 #include "storage/memory/memory_engine.h"
 #include "util/clock.h"
+#include "util/glob.h"
 
 #include <sched.h>
 
@@ -461,8 +462,11 @@ std::uint64_t MemoryEngine::DbSize(int db) {
   return total;
 }
 
-std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions& options,
-                                 FunctionRef<void(std::string_view, const ValueRef&)> emit) {
+ScanResult MemoryEngine::Scan(
+    int db, std::uint64_t cursor, const ScanOptions& options,
+    FunctionRef<void(std::string_view, const KeyInfo&, const ValueRef*)> emit,
+    PrefetchWaker* waker) {
+  (void)waker;  // everything is in RAM: never pending
   // Cursor: low kShardBits bits pick the shard, the rest is that table's bucket cursor.
   int shard = static_cast<int>(cursor & (kNumShards - 1));
   std::uint64_t tc = cursor >> kShardBits;
@@ -470,6 +474,10 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
   std::size_t visited = 0;
   const std::int64_t now = UnixTimeMs();
   std::vector<std::string> dead_keys;
+  auto wanted = [&](const Entry* e) {
+    if (options.type && e->type() != *options.type) return false;
+    return !options.match || KeyMatches(*options.match, e->key());
+  };
   while (shard < kNumShards) {
     Shard& s = shards_[shard];
     {
@@ -482,13 +490,20 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
             dead_keys.emplace_back(e->key());
             return;
           }
-          emit(e->key(), RefOf(e));
+          if (!wanted(e)) return;
+          KeyInfo info{e->type(), e->expire()};
+          if (options.values) {
+            ValueRef v = RefOf(e);
+            emit(e->key(), info, &v);
+          } else {
+            emit(e->key(), info, nullptr);
+          }
         });
         // Bound the work per call like Redis: stop once `count` entries were looked at.
       } while (tc != 0 && visited < budget);
       // Expired entries go only after this call's walk: removing them may shrink the table,
-      // and a shrink in the middle of a walk would return some keys twice (KEYS relies on
-      // one unbounded call returning each key once). Between calls a resize is harmless.
+      // and a shrink in the middle of a walk would return some keys twice (snapshots rely
+      // on one unbounded call returning each key once). Between calls a resize is harmless.
       for (const std::string& key : dead_keys) {
         Entry* dead = t.Remove(Table::Hash(key), key);
         if (dead == nullptr) continue;
@@ -502,8 +517,8 @@ std::uint64_t MemoryEngine::Scan(int db, std::uint64_t cursor, const ScanOptions
     if (tc == 0) ++shard;
     if (visited >= budget) break;
   }
-  if (shard >= kNumShards) return 0;
-  return (tc << kShardBits) | static_cast<std::uint64_t>(shard);
+  if (shard >= kNumShards) return {};
+  return {(tc << kShardBits) | static_cast<std::uint64_t>(shard), false};
 }
 
 bool MemoryEngine::RandomKey(int db, std::string* key) {

@@ -33,8 +33,9 @@ class MemoryEngine final : public StorageEngine {
   // stays open). Every lock this engine takes outside Execute goes through it first.
   void DropBatchLock();
   std::uint64_t DbSize(int db) override;
-  std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
-                     FunctionRef<void(std::string_view, const ValueRef&)> emit) override;
+  ScanResult Scan(int db, std::uint64_t cursor, const ScanOptions& options,
+                  FunctionRef<void(std::string_view, const KeyInfo&, const ValueRef*)> emit,
+                  PrefetchWaker* waker = nullptr) override;
   bool RandomKey(int db, std::string* key) override;
   void Flush(int db, bool async) override;
   void SwapDb(int a, int b) override;

@@ -86,9 +86,12 @@ class MemoryEngineTest : public ::testing::Test {
     std::uint64_t cursor = 0;
     int calls = 0;
     do {
-      cursor = engine_.Scan(db, cursor, opts, [&](std::string_view key, const ValueRef&) {
-        ++seen[std::string(key)];
-      });
+      cursor = engine_
+                   .Scan(db, cursor, opts,
+                         [&](std::string_view key, const KeyInfo&, const ValueRef*) {
+                           ++seen[std::string(key)];
+                         })
+                   .cursor;
       between(calls++);
     } while (cursor != 0);
     return seen;
@@ -398,8 +401,10 @@ TEST_F(MemoryEngineTest, ScanOfEmptyDatabase) {
   EXPECT_TRUE(seen.empty());
   // Arbitrary (even huge) cursors are accepted and terminate.
   ScanOptions opts;
-  std::uint64_t c = engine_.Scan(7, ~0ull, opts, [](std::string_view, const ValueRef&) {});
-  EXPECT_EQ(c, 0u);
+  ScanResult r =
+      engine_.Scan(7, ~0ull, opts, [](std::string_view, const KeyInfo&, const ValueRef*) {});
+  EXPECT_EQ(r.cursor, 0u);
+  EXPECT_FALSE(r.pending);
 }
 
 // Redis's guarantee: a key present for the whole scan is returned at least once, even when
@@ -424,7 +429,7 @@ TEST_F(MemoryEngineTest, ScanGuaranteeUnderGrowthAndShrink) {
   for (int i = 0; i < 500; ++i) EXPECT_TRUE(seen.count(Key(i))) << Key(i);
 }
 
-// One unbounded call (KEYS) returns each live key exactly once, even when expired keys met
+// One unbounded call (a snapshot) returns each live key exactly once, even when expired keys met
 // on the way are reclaimed (which shrinks tables).
 TEST_F(MemoryEngineTest, UnboundedScanHasNoDuplicatesWhileReclaiming) {
   std::int64_t past = UnixTimeMs() - 1000;
@@ -434,8 +439,11 @@ TEST_F(MemoryEngineTest, UnboundedScanHasNoDuplicatesWhileReclaiming) {
   std::map<std::string, int> seen;
   ScanOptions opts;
   opts.count = SIZE_MAX;
-  std::uint64_t cursor = engine_.Scan(
-      0, 0, opts, [&](std::string_view k, const ValueRef&) { ++seen[std::string(k)]; });
+  std::uint64_t cursor =
+      engine_
+          .Scan(0, 0, opts,
+                [&](std::string_view k, const KeyInfo&, const ValueRef*) { ++seen[std::string(k)]; })
+          .cursor;
   EXPECT_EQ(cursor, 0u);
   EXPECT_EQ(seen.size(), 100u);
   for (const auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
@@ -443,21 +451,27 @@ TEST_F(MemoryEngineTest, UnboundedScanHasNoDuplicatesWhileReclaiming) {
   EXPECT_EQ(engine_.DbSize(0), 100u);
 }
 
-TEST_F(MemoryEngineTest, ScanEmitsValues) {
+TEST_F(MemoryEngineTest, ScanEmitsValuesWhenAsked) {
   Set(0, "s", "str");
   With({"l"}, [&](Keyspace& ks) {
     ks.SetObject(0, "l", std::make_unique<TestList>(std::vector<std::string>{"x"}), kNoExpire);
   });
   std::map<std::string, ValueType> types;
   ScanOptions opts;
+  opts.values = true;
   std::uint64_t cursor = 0;
   do {
-    cursor = engine_.Scan(0, cursor, opts, [&](std::string_view k, const ValueRef& v) {
-      types[std::string(k)] = v.type;
-      if (v.type == ValueType::kString) {
-        EXPECT_EQ(v.str, "str");
-      }
-    });
+    cursor = engine_
+                 .Scan(0, cursor, opts,
+                       [&](std::string_view k, const KeyInfo& info, const ValueRef* v) {
+                         ASSERT_NE(v, nullptr);
+                         EXPECT_EQ(info.type, v->type);
+                         types[std::string(k)] = v->type;
+                         if (v->type == ValueType::kString) {
+                           EXPECT_EQ(v->str, "str");
+                         }
+                       })
+                 .cursor;
   } while (cursor != 0);
   EXPECT_EQ(types["s"], ValueType::kString);
   EXPECT_EQ(types["l"], ValueType::kList);

@@ -329,9 +329,15 @@ class MemorySnapshotTest : public ::testing::Test {
       for (int db = 0; db < kNumDbs; ++db) {
         std::uint64_t cursor = 0;
         do {
-          cursor = engine_.Scan(db, cursor, ScanOptions{1000}, [&](std::string_view k, const ValueRef& v) {
-            out[{db, std::string(k)}] = RecOf(v);
-          });
+          ScanOptions options;
+          options.count = 1000;
+          options.values = true;
+          cursor = engine_
+                       .Scan(db, cursor, options,
+                             [&](std::string_view k, const KeyInfo&, const ValueRef* v) {
+                               out[{db, std::string(k)}] = RecOf(*v);
+                             })
+                       .cursor;
         } while (cursor != 0);
       }
     });
@@ -726,9 +732,14 @@ TEST_F(MemorySnapshotTest, ExpiryDuringSnapshot) {
   std::string rk;
   for (int i = 0; i < 200; ++i) engine_.RandomKey(static_cast<int>(rng() % kUsedDbs), &rk);
   // By SCAN in database 1, by active expiry elsewhere.
+  ScanOptions options;
+  options.count = 50;
   std::uint64_t cursor = 0;
   do {
-    cursor = engine_.Scan(1, cursor, ScanOptions{50}, [](std::string_view, const ValueRef&) {});
+    cursor = engine_
+                 .Scan(1, cursor, options,
+                       [](std::string_view, const KeyInfo&, const ValueRef*) {})
+                 .cursor;
   } while (cursor != 0);
   engine_.TEST_ActiveExpireAll();
   sink.OpenGate();

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "commands/util.h"
+#include "util/glob.h"
 
 namespace strata {
 namespace {
