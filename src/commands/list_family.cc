@@ -398,7 +398,7 @@ void BlockingPop(CommandContext& ctx, bool left) {
   }
   if (ctx.in_transaction) return ctx.reply.NullArray();
   const int db = ctx.db;
-  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
+  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout,
               [db, left](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
                 ServeResult miss;
                 ListObject* list = ReadyList(ks, db, key, &miss);
@@ -427,7 +427,7 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
   if (s.obj) return MoveGeneric(ctx, from_left, to_left);
   if (ctx.in_transaction) return ctx.reply.Null();
   const int db = ctx.db;
-  BlockOnKeys(ctx, {std::string(src)}, {std::string(dst)}, timeout, true,
+  BlockOnKeys(ctx, {std::string(src)}, {std::string(dst)}, timeout,
               [db, from_left, to_left, dst = std::string(dst)](
                   Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
                 ServeResult miss;
@@ -484,7 +484,7 @@ void CmdBLMPop(CommandContext& ctx) {
   if (TryLMPop(ctx, a, &wrong_type) || wrong_type) return;
   if (ctx.in_transaction) return ctx.reply.NullArray();
   const int db = ctx.db;
-  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
+  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout,
               [db, left = a.left, count = a.count](Keyspace& ks, std::string_view key,
                                                    ReplyBuilder& reply) {
                 ServeResult miss;

@@ -518,7 +518,7 @@ void BlockingZPop(CommandContext& ctx, bool max) {
   }
   if (ctx.in_transaction) return ctx.reply.NullArray();
   const int db = ctx.db;
-  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
+  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout,
               [db, max](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
                 ServeResult miss;
                 ZSetObject* z = ReadyZSet(ks, db, key, &miss);
@@ -544,7 +544,7 @@ void CmdBZMPop(CommandContext& ctx) {
   if (TryZMPop(ctx, a, &wrong_type) || wrong_type) return;
   if (ctx.in_transaction) return ctx.reply.NullArray();
   const int db = ctx.db;
-  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
+  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout,
               [db, max = a.max, count = a.count](Keyspace& ks, std::string_view key,
                                                  ReplyBuilder& reply) {
                 ServeResult miss;
