@@ -32,19 +32,19 @@ using ServeFn =
 
 // Suspends the client in a blocking command that found nothing to pop: it waits on `keys`
 // (of the selected database) until `try_serve` serves it from one of them after a change, or
-// `timeout_ms` passes (0: forever), when it gets a null reply (a null bulk string with
-// `null_bulk`, else a null array). Inside MULTI/EXEC it never waits: that null reply comes at
-// once. Call from the handler, with the keys still locked.
+// `timeout_ms` passes (0: forever), when it gets a null array. Inside MULTI/EXEC it never
+// waits: it gets a null reply at once, a null bulk string with `null_bulk_in_multi` (BLMOVE,
+// BRPOPLPUSH), else a null array, as Redis replies. Call from the handler, with the keys
+// still locked.
 inline void BlockOnKeys(CommandContext& ctx, std::vector<std::string> keys,
                         std::vector<std::string> extra_keys, std::int64_t timeout_ms,
-                        bool null_bulk, ServeFn try_serve) {
-  if (ctx.in_transaction) return null_bulk ? ctx.reply.Null() : ctx.reply.NullArray();
+                        bool null_bulk_in_multi, ServeFn try_serve) {
+  if (ctx.in_transaction) return null_bulk_in_multi ? ctx.reply.Null() : ctx.reply.NullArray();
   auto waiter = std::make_shared<BlockedClient>();
   waiter->db = ctx.db;
   waiter->keys = std::move(keys);
   waiter->extra_keys = std::move(extra_keys);
   waiter->resp3 = ctx.client.resp3.load(std::memory_order_relaxed);
-  waiter->null_bulk_on_timeout = null_bulk;
   waiter->try_serve = std::move(try_serve);
   waiter->client = ctx.client.self;
   ctx.server.blocking().Block(waiter);

@@ -46,7 +46,6 @@ struct BlockedClient {
   std::vector<std::string> keys;        // waited on, in `db`
   std::vector<std::string> extra_keys;  // also locked when serving (BLMOVE's destination)
   bool resp3 = false;
-  bool null_bulk_on_timeout = false;    // BLMOVE/BRPOPLPUSH answer $-1, the others *-1
   // Serves the client from `ready_key` if it now holds something to pop (kServed, reply
   // written), or changes nothing. Runs on the serving thread with the ready key and
   // `extra_keys` locked in `ks`.
@@ -54,14 +53,12 @@ struct BlockedClient {
       try_serve;
   std::weak_ptr<ClientState> client;
 
-  // The reply of a wait that ended without data (timeout, CLIENT UNBLOCK ... TIMEOUT).
+  // The reply of a wait that ended without data (timeout, CLIENT UNBLOCK ... TIMEOUT): a
+  // null array for every blocking command, BLMOVE and BRPOPLPUSH included, as Redis replies
+  // (their null bulk string is only for an empty source inside MULTI).
   void WriteTimeoutReply(ReplyBuilder& reply) const {
     reply.set_resp3(resp3);
-    if (null_bulk_on_timeout) {
-      reply.Null();
-    } else {
-      reply.NullArray();
-    }
+    reply.NullArray();
   }
 
   // Moves kWaiting to `to`; false if someone else finished or is serving the client.

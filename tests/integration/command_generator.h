@@ -50,6 +50,9 @@ class CommandGenerator {
   CommandGenerator& operator=(const CommandGenerator&) = delete;
 
   GeneratedCommand Next();
+  // One command that is complete by itself (no MULTI/WATCH sequence follows it) and whose
+  // replies compare exactly.
+  GeneratedCommand NextSingle() { return InMulti(); }
 
   // The key space the generator draws from (shared with the final-state check).
   static const std::vector<std::string>& Keys();

@@ -261,8 +261,9 @@ TEST_F(ExpireTest, LazyExpiry) {
     EXPECT_EQ(c->Cmd("PEXPIRE a 30").integer, 1);
     EXPECT_EQ(c->Cmd("PEXPIRE b 30").integer, 1);
     EXPECT_EQ(c->Cmd(Args{"PEXPIRE", kBin, "30"}).integer, 1);
+    c->Cmd("SET sentinel 1 PX 30");
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(80));
+  for (Client* c : {s_.get(), r_.get()}) ASSERT_TRUE(WaitUntilGone(*c, "sentinel"));
   BothAll({
       {"GET", "a"},
       {"EXISTS", "b"},

@@ -561,6 +561,14 @@ std::string PersistenceField(Client& c, const std::string& field) {
   return info.substr(pos, info.find("\r\n", pos) - pos);
 }
 
+bool WaitUntilGone(Client& c, const std::string& key) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (c.Cmd(std::vector<std::string>{"EXISTS", key}).integer != 0) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+  }
+  return true;
+}
+
 std::vector<std::string> SameCheckpoints(const ServerProcess& first,
                                          std::vector<std::string> more) {
   std::vector<std::string> a{"--set", "checkpoint.dir=" + first.dir() + "/data/checkpoints"};

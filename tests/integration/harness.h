@@ -156,6 +156,10 @@ std::string StrataBinary();
 int RunStrata(const std::string& args, std::string* output);
 // The value of `field` in `INFO persistence` ("" if absent).
 std::string PersistenceField(Client& c, const std::string& field);
+// Polls `EXISTS key` until the key is gone (up to 10 s); false if it never went. Tests that
+// wait for keys to expire give a sentinel key the same TTL after the keys they care about,
+// and wait for the sentinel: asking about it leaves the other keys untouched.
+bool WaitUntilGone(Client& c, const std::string& key);
 // Restart arguments: a new server reading (and writing) the checkpoints of `first`, followed
 // by `more`.
 std::vector<std::string> SameCheckpoints(const ServerProcess& first,

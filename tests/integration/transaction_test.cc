@@ -149,7 +149,8 @@ TEST_F(TransactionTest, WatchModifiedBySameConnection) {
 
 TEST_F(TransactionTest, WatchKeyThatExpires) {
   BothAll({{"SET", "t:e", "1"}, {"PEXPIRE", "t:e", "50"}, {"WATCH", "t:e"}});
-  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  BothAll({{"SET", "t:sentinel", "1"}, {"PEXPIRE", "t:sentinel", "50"}});
+  for (Client* c : {s_.get(), r_.get()}) ASSERT_TRUE(WaitUntilGone(*c, "t:sentinel"));
   BothAll({{"MULTI"}, {"PING"}, {"EXEC"}, {"EXISTS", "t:e"}});
 }
 

@@ -357,6 +357,12 @@ class BlpopQueueTest(RedisPyTest):
     JOBS = 40
     PROCESS_TIMEOUT = 40  # seconds for the producer/consumer processes, start to finish
 
+    def wait_for_blocked_clients(self, count):
+        deadline = time.monotonic() + self.PROCESS_TIMEOUT
+        while self.r.info("clients")["blocked_clients"] < count:
+            self.assertLess(time.monotonic(), deadline, f"{count} consumers never blocked")
+            time.sleep(0.01)
+
     def run_queue(self, direction, consumers=1):
         ctx = multiprocessing.get_context("spawn")
         queue_key = self.key("queue")
@@ -373,7 +379,8 @@ class BlpopQueueTest(RedisPyTest):
                 p.start()
             for ready in readies:
                 self.assertTrue(ready.wait(self.PROCESS_TIMEOUT), "consumer did not start")
-            time.sleep(0.3)  # let the consumers block in BLPOP before the first job exists
+            # The first job must find every consumer already blocked in BLPOP.
+            self.wait_for_blocked_clients(consumers)
             producer.start()
             received, finished, problems = [], 0, []
             deadline = time.monotonic() + self.PROCESS_TIMEOUT

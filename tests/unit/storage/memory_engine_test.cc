@@ -282,8 +282,9 @@ TEST_F(MemoryEngineTest, SetExpireAndLazyExpiry) {
 
   // A key whose time passes is never returned, and counts as expired when reclaimed.
   std::uint64_t expired_before = engine_.GetStats().expired_keys;
-  Set(0, "short", "v", UnixTimeMs() + 30);
-  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  const std::int64_t deadline = UnixTimeMs() + 30;
+  Set(0, "short", "v", deadline);
+  while (UnixTimeMs() <= deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   With({"short"}, [&](Keyspace& ks) {
     EXPECT_FALSE(ks.Peek(0, "short"));
     EXPECT_EQ(ks.IdleSeconds(0, "short"), -1);
@@ -308,12 +309,21 @@ TEST_F(MemoryEngineTest, HitsAndMisses) {
   EXPECT_EQ(engine_.GetStats().keyspace_hits, 0u);
 }
 
+// Idle time grows while the key is left alone (asking does not count as an access) and a
+// read resets it. The clock ticks in whole seconds: waiting for 2 tells a reset apart from a
+// tick between the read and the question.
 TEST_F(MemoryEngineTest, IdleSeconds) {
   Set(0, "k", "v");
+  std::int64_t idle = 0;
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (idle < 2 && std::chrono::steady_clock::now() < give_up) {
+    With({"k"}, [&](Keyspace& ks) { idle = ks.IdleSeconds(0, "k"); });
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GE(idle, 2) << "idle time never grew";
   With({"k", "missing"}, [&](Keyspace& ks) {
-    std::int64_t idle = ks.IdleSeconds(0, "k");
-    EXPECT_GE(idle, 0);
-    EXPECT_LE(idle, 1);
+    EXPECT_TRUE(ks.Find(0, "k"));
+    EXPECT_LE(ks.IdleSeconds(0, "k"), 1) << "a read did not reset the idle time";
     EXPECT_EQ(ks.IdleSeconds(0, "missing"), -1);
   });
 }
@@ -536,7 +546,7 @@ TEST_F(MemoryEngineTest, ActiveExpiryReclaimsUntouchedKeys) {
   Set(4, "persistent", "v");
   EXPECT_EQ(engine_.DbSize(4), 1011u);
   EXPECT_EQ(engine_.GetDbStats(4).expires, 1010u);
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  while (UnixTimeMs() <= soon) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   std::uint64_t expired_before = engine_.GetStats().expired_keys;
   engine_.TEST_ActiveExpireAll();
   EXPECT_EQ(engine_.DbSize(4), 11u);
