@@ -358,7 +358,7 @@ TYPED_TEST(EngineConformanceTest, SnapshotExportsEveryLiveKeyOnce) {
   }
   this->SetString(0, "expired", "v", UnixTimeMs() - 1);
   CollectingSink sink;
-  ASSERT_TRUE(this->engine_->Snapshot(sink, nullptr).ok());
+  ASSERT_TRUE(this->engine_->Export(sink, nullptr).ok());
   EXPECT_EQ(sink.counts_.size(), static_cast<std::size_t>(kDbs * 100));
   for (const auto& [key, n] : sink.counts_) EXPECT_EQ(n, 1) << key;
   EXPECT_EQ(sink.values_["3:k7"], "3");
