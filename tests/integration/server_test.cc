@@ -185,6 +185,27 @@ TEST_F(ServerTest, InfoSectionSelection) {
   EXPECT_TRUE(def.count("Memory"));
 }
 
+// Strata's own section, written by the engine: only when asked for, and after every Redis
+// section under all/everything (Redis answers an unknown section with nothing).
+TEST_F(ServerTest, InfoStorageIsTheEnginesOwnSection) {
+  Client c(port());
+  ASSERT_EQ(c.Cmd("SET storage-k v").str, "OK");
+  InfoMap storage = ParseInfo(c.Cmd("INFO storage").str);
+  ASSERT_EQ(storage.size(), 1u);
+  ASSERT_TRUE(storage.count("Storage"));
+  EXPECT_EQ(storage["Storage"]["storage_engine"], "memory");
+  EXPECT_GE(std::stoll(storage["Storage"]["storage_keys"]), 1);
+  EXPECT_GT(std::stoll(storage["Storage"]["storage_dataset_bytes"]), 0);
+  EXPECT_FALSE(ParseInfo(c.Cmd("INFO").str).count("Storage"));
+  EXPECT_FALSE(ParseInfo(c.Cmd("INFO default").str).count("Storage"));
+  for (const char* every : {"INFO all", "INFO everything"}) {
+    std::string text = c.Cmd(every).str;
+    std::size_t at = text.find("# Storage\r\n");
+    ASSERT_NE(at, std::string::npos) << every;
+    EXPECT_EQ(text.find("\r\n# ", at + 1), std::string::npos) << every << ": not the last section";
+  }
+}
+
 TEST_F(ServerTest, InfoIsVerbatimInResp3) {
   RawConnection c(port());
   ASSERT_TRUE(c.ok());

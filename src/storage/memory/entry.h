@@ -32,7 +32,7 @@ class Entry {
   static constexpr std::uint8_t kSlack = 2;   // string stored with explicit capacity
   static constexpr std::uint8_t kRaw = 4;     // OBJECT ENCODING says "raw" (grown in place)
   static constexpr std::uint8_t kNotInt = 8;  // integer-looking, yet not "int" (INCRBYFLOAT)
-  // Snapshot bookkeeping: the entry is settled for the running snapshot when this bit equals
+  // Export bookkeeping: the entry is settled for the running export when this bit equals
   // the engine's current mark (see MemoryEngine::Export).
   static constexpr std::uint8_t kSnapMark = 16;
   // Bytes of the fixed header every entry starts with (next, lru, type, flags).

@@ -107,7 +107,7 @@ class MemoryKeyspace final : public Keyspace {
     Entry* e = Live(loc, key);
     if (e == nullptr) return {};
     e->set_lru(LruNow());
-    // The collection is about to change in place: a running snapshot takes it first.
+    // The collection is about to change in place: a running export settles it first.
     Settle(loc, e);
     WriteRef ref;
     ref.type = e->type();
@@ -234,7 +234,7 @@ class MemoryKeyspace final : public Keyspace {
     Loc loc = Locate(db, key);
     Entry* e = Live(loc, key);
     if (e == nullptr || e->type() != ValueType::kString) return;
-    Settle(loc, e);  // the flag is part of the value a snapshot records
+    Settle(loc, e);  // the flag is part of the value an export records
     e->set_flags(e->flags() | Entry::kNotInt);
   }
 
@@ -478,7 +478,7 @@ void MemoryEngine::Flush(int db, bool async) {
     }
   }
   if (snap_ != nullptr) {
-    // The running snapshot still owes keys of these tables: it takes and frees them.
+    // The running export still owes keys of these tables: it settles and frees them.
     ++snap_layout_gen_;
     std::lock_guard<std::mutex> l(snap_mu_);
     for (auto& t : dead) snap_detached_.push_back(std::move(t));
@@ -508,7 +508,7 @@ void MemoryEngine::SwapDb(int a, int b) {
     std::swap(shards_[i].expire_cursor[static_cast<std::size_t>(a)],
               shards_[i].expire_cursor[static_cast<std::size_t>(b)]);
   }
-  ++snap_layout_gen_;  // a running snapshot's walk must look at the moved tables again
+  ++snap_layout_gen_;  // a running export's walk must look at the moved tables again
   UnlockAll();
   std::int64_t ta = avg_ttl_[static_cast<std::size_t>(a)];
   avg_ttl_[static_cast<std::size_t>(a)] = avg_ttl_[static_cast<std::size_t>(b)].load();

@@ -112,7 +112,7 @@ class MemoryEngine final : public StorageEngine {
   // The running export. These change only with every shard locked, so any thread holding
   // a shard lock reads them consistently.
   SnapRun* snap_ = nullptr;
-  std::uint8_t snap_mark_ = 0;          // Entry::kSnapMark or 0: "settled" for this snapshot
+  std::uint8_t snap_mark_ = 0;          // Entry::kSnapMark or 0: "settled" for this export
   std::int64_t snap_at_ms_ = 0;         // keys expired at this time are not part of it
   // Bumped (with every shard locked) when tables move between databases or are replaced,
   // so the walk restarts the shard it is in.
