@@ -206,6 +206,35 @@ TEST_F(ServerTest, InfoStorageIsTheEnginesOwnSection) {
   }
 }
 
+// The per-database overhead is the engine's own figure: the index grows with the keys, and
+// only keys with an expiry cost expiry overhead.
+TEST_F(ServerTest, MemoryStatsOverheadComesFromTheEngine) {
+  Client c(port());
+  ASSERT_EQ(c.Cmd("SELECT 13").str, "OK");
+  ASSERT_EQ(c.Cmd("FLUSHDB").str, "OK");
+  ASSERT_EQ(c.Cmd("SET persistent v").str, "OK");
+  auto db13 = [&](std::string_view field) {
+    Reply r = c.Cmd("MEMORY STATS");
+    for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2) {
+      if (r.elements[i].str != "db.13") continue;
+      const Reply& m = r.elements[i + 1];
+      for (std::size_t j = 0; j + 1 < m.elements.size(); j += 2) {
+        if (m.elements[j].str == field) return m.elements[j + 1].integer;
+      }
+    }
+    return -1LL;
+  };
+  const long long main_one = db13("overhead.hashtable.main");
+  EXPECT_GT(main_one, 0);
+  EXPECT_EQ(db13("overhead.hashtable.expires"), 0);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(c.Cmd("SET vol:" + std::to_string(i) + " v EX 1000").str, "OK");
+  }
+  EXPECT_GT(db13("overhead.hashtable.main"), main_one);
+  EXPECT_GT(db13("overhead.hashtable.expires"), 0);
+  ASSERT_EQ(c.Cmd("FLUSHDB").str, "OK");
+}
+
 TEST_F(ServerTest, InfoIsVerbatimInResp3) {
   RawConnection c(port());
   ASSERT_TRUE(c.ok());
