@@ -100,7 +100,7 @@ void MemoryEngine::WalkShard(Shard& s, SnapRun& run) {
     restart = false;
     std::uint64_t gen;
     {
-      std::lock_guard<std::mutex> l(s.mu);
+      std::lock_guard<AdaptiveMutex> l(s.mu);
       gen = snap_layout_gen_;
     }
     for (int d = 0; d < num_databases_ && !restart; ++d) {
@@ -108,7 +108,7 @@ void MemoryEngine::WalkShard(Shard& s, SnapRun& run) {
       do {
         for (int hold = 0; hold < kHoldsPerDrain; ++hold) {
           {
-            std::lock_guard<std::mutex> l(s.mu);
+            std::lock_guard<AdaptiveMutex> l(s.mu);
             if (snap_layout_gen_ != gen) {
               // SWAPDB or FLUSH moved this shard's tables: walk it again (settled entries
               // are skipped, so nothing is emitted twice).
