@@ -105,6 +105,13 @@ std::unique_ptr<Object> List(std::initializer_list<std::string_view> items) {
   return l;
 }
 
+// prefix + n, spelled out (GCC 12 warns, wrongly, on "literal" + std::string&&).
+std::string Name(std::string_view prefix, long n) {
+  std::string s(prefix);
+  s += std::to_string(n);
+  return s;
+}
+
 std::string Encoded(const Object* o) {
   std::string out;
   o->Encode(&out);
@@ -219,7 +226,7 @@ TYPED_TEST(EngineConformanceTest, PrefetchCallsTheWakerAtMostOnceAndPinsTheKeys)
 TYPED_TEST(EngineConformanceTest, ManyPrefetchesInFlightAllComplete) {
   constexpr int kN = 200;
   std::vector<std::string> names;
-  for (int i = 0; i < kN; ++i) names.push_back("k" + std::to_string(i));
+  for (int i = 0; i < kN; ++i) names.push_back(Name("k", i));
   std::vector<std::vector<KeyAccess>> sets(kN);
   std::vector<PinSet> pins(kN);
   std::vector<Waiter> waiters(kN);
@@ -229,7 +236,9 @@ TYPED_TEST(EngineConformanceTest, ManyPrefetchesInFlightAllComplete) {
     ready[i] = this->engine_->Prefetch(AccessSet{sets[i], false}, &pins[i], &waiters[i]);
   }
   for (int i = 0; i < kN; ++i) {
-    if (!ready[i]) ASSERT_TRUE(waiters[i].Wait().ok());
+    if (!ready[i]) {
+      ASSERT_TRUE(waiters[i].Wait().ok());
+    }
     this->engine_->Execute(AccessSet{sets[i], false}, [&](Keyspace& ks) {
       ks.SetString(0, names[i], names[i], kNoExpire);
       ks.SignalModified(0, names[i]);
@@ -386,7 +395,7 @@ class CollectingSink final : public SnapshotSink {
 
 TYPED_TEST(EngineConformanceTest, SnapshotExportsEveryLiveKeyOnce) {
   for (int db = 0; db < kDbs; ++db) {
-    for (int i = 0; i < 100; ++i) this->SetString(db, "k" + std::to_string(i), std::to_string(db));
+    for (int i = 0; i < 100; ++i) this->SetString(db, Name("k", i), std::to_string(db));
   }
   this->SetString(0, "expired", "v", UnixTimeMs() - 1);
   CollectingSink sink;
@@ -397,11 +406,17 @@ TYPED_TEST(EngineConformanceTest, SnapshotExportsEveryLiveKeyOnce) {
   EXPECT_EQ(sink.counts_.count("0:expired"), 0u);
 }
 
-// prefix + n, spelled out (GCC 12 warns, wrongly, on "literal" + std::string&&).
-std::string Name(std::string_view prefix, long n) {
-  std::string s(prefix);
-  s += std::to_string(n);
-  return s;
+// A value's bytes, independent of how the engine laid it out: a set's members sorted (the
+// order of a hashtable set follows its insertion history, which a reload does not keep).
+std::string Canonical(const ValueRef& v) {
+  if (v.type == ValueType::kString) return std::string(v.str);
+  if (v.type != ValueType::kSet) return Encoded(v.obj);
+  std::set<std::string> members;
+  static_cast<const types::SetObject*>(v.obj)->ForEach(
+      [&](std::string_view m) { members.emplace(m); });
+  std::string out;
+  for (const std::string& m : members) (out += m) += ',';
+  return out;
 }
 
 // Every key of every database, as "db:key" -> (type, encoded value, expiry).
@@ -412,8 +427,7 @@ std::map<std::string, std::string> Dump(StorageEngine& engine) {
     do {
       cursor = engine.Scan(db, cursor, ScanOptions{SIZE_MAX},
                            [&](std::string_view key, const ValueRef& v) {
-                             std::string value =
-                                 v.type == ValueType::kString ? std::string(v.str) : Encoded(v.obj);
+                             std::string value = Canonical(v);
                              out[std::to_string(db) + ":" + std::string(key)] =
                                  std::to_string(static_cast<int>(v.type)) + "|" + value + "|" +
                                  std::to_string(v.expire_at_ms);
