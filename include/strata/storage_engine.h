@@ -39,6 +39,7 @@
 #include <string_view>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "strata/status.h"
 #include "strata/value.h"
@@ -236,19 +237,50 @@ struct ScanResult {
   bool pending = false;
 };
 
+// One database's figures for INFO keyspace and MEMORY STATS.
 struct DbStats {
   std::uint64_t keys = 0;
   std::uint64_t expires = 0;  // keys with an expiry
   std::int64_t avg_ttl_ms = 0;
+  // Bytes the engine spends to index the keys (MEMORY STATS overhead.hashtable.main) and
+  // to record their expiries (overhead.hashtable.expires), beyond keys and values.
+  std::uint64_t index_bytes = 0;
+  std::uint64_t expires_bytes = 0;
 };
 
-struct EngineStats {
-  std::uint64_t expired_keys = 0;  // keys removed because their time passed
-  std::uint64_t evicted_keys = 0;
-  std::uint64_t keyspace_hits = 0;
-  std::uint64_t keyspace_misses = 0;
-  std::uint64_t dataset_bytes = 0;  // approximate bytes used by keys and values
+// Name/value lines an engine writes for one INFO section (StorageEngine::WriteInfo). The
+// INFO command places Redis's fields in Redis's order by name, so an engine may write them
+// in any order and leave out what it does not keep (read as 0).
+class InfoFields {
+ public:
+  void Add(std::string_view name, std::string_view value) {
+    fields_.emplace_back(std::string(name), std::string(value));
+  }
+  void Add(std::string_view name, std::uint64_t value) { Add(name, std::to_string(value)); }
+  void Add(std::string_view name, std::int64_t value) { Add(name, std::to_string(value)); }
+  void Add(std::string_view name, int value) { Add(name, std::to_string(value)); }
+
+  // The value written for `name`, or `missing`.
+  std::string_view Get(std::string_view name, std::string_view missing = "0") const {
+    for (const auto& [n, v] : fields_) {
+      if (n == name) return v;
+    }
+    return missing;
+  }
+  // The value of `name` as a number (0 if absent or not a number).
+  std::uint64_t GetU64(std::string_view name) const;
+  const std::vector<std::pair<std::string, std::string>>& fields() const { return fields_; }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
 };
+
+// The INFO sections an engine writes into. Redis's own (stats, memory) take the Redis
+// field names the engine knows (expired_keys, evicted_keys, keyspace_hits, keyspace_misses;
+// used_memory_dataset); "storage" is the engine's own section, free-form.
+inline constexpr std::string_view kInfoStats = "stats";
+inline constexpr std::string_view kInfoMemory = "memory";
+inline constexpr std::string_view kInfoStorage = "storage";
 
 // Told about changes to the keyspace, for WATCH and for clients blocked on keys. Called on
 // the thread making the change while the engine holds the changed keys' locks: an observer
@@ -267,7 +299,7 @@ class KeyspaceObserver {
   virtual void DbModified(int db, FunctionRef<bool(std::string_view key)> present) = 0;
 };
 
-// Receives the keys of a snapshot (StorageEngine::Snapshot). Emit is called on the
+// Receives the keys of a portable export (StorageEngine::Export). Emit is called on the
 // snapshot's thread and also on threads about to change a key the snapshot has not reached
 // yet, while that key is locked: it must be thread-safe and quick, and must not call the
 // engine.
@@ -281,6 +313,62 @@ class SnapshotSink {
   // Called often on the snapshot's thread with no engine lock held: the place for slow work
   // (writing out what Emit gathered). An error ends the snapshot early.
   virtual Status Drain() = 0;
+};
+
+// Progress of a long checkpoint or recovery: keys so far, bytes so far, and the total
+// (bytes for a recovery; for a checkpoint, the number of keys when it began).
+using ProgressFn =
+    std::function<void(std::uint64_t keys, std::uint64_t bytes_done, std::uint64_t total)>;
+
+// Kept up to date while a checkpoint is written (INFO current_save_keys_total/processed).
+struct CheckpointFigures {
+  std::atomic<std::uint64_t> keys_total{0};  // keys when the checkpoint began
+  std::atomic<std::uint64_t> keys_done{0};   // keys written so far
+};
+
+struct CheckpointRequest {
+  std::string dir;  // where the engine keeps its checkpoints (created if missing)
+  int keep = 2;     // complete checkpoints to keep, the new one included
+  // Once true, the checkpoint stops, fails with an Aborted status and leaves nothing behind.
+  const std::atomic<bool>* cancel = nullptr;
+  ProgressFn progress;  // called every few seconds
+  // Called once the point in time is fixed, under the engine's locks (keep it short):
+  // BGSAVE returns only then, so later commands are not in the checkpoint.
+  std::function<void()> on_begin;
+  CheckpointFigures* figures = nullptr;  // optional
+};
+
+struct CheckpointResult {
+  std::string path;  // what was written (a file or a manifest)
+  std::uint64_t keys = 0;
+  std::uint64_t bytes = 0;
+  std::int64_t duration_ms = 0;
+};
+
+// What recovery does with a damaged newest checkpoint.
+enum class OnCorrupt : std::uint8_t {
+  kRefuse,    // refuse to start: an operator decides
+  kPrevious,  // set it aside (renamed *.corrupt) and recover the one before it
+};
+
+struct RecoverRequest {
+  std::string dir;   // the directory Checkpoint writes to
+  std::string path;  // if set, recover exactly this checkpoint (--restore): it must load
+  OnCorrupt on_corrupt = OnCorrupt::kRefuse;
+  // Polled often: once true, recovery gives up with a Busy status (shutdown).
+  const std::atomic<bool>* stop = nullptr;
+  // Called as each candidate checkpoint starts to load, with its size in bytes.
+  std::function<void(const std::string& path, std::uint64_t bytes)> on_start;
+  ProgressFn progress;
+  int key_delay_us = 0;  // sleep after each key (checkpoint.key_load_delay_us, tests only)
+};
+
+struct RecoverResult {
+  std::string path;  // the checkpoint recovered; empty if there was none
+  std::uint64_t keys_loaded = 0;
+  std::uint64_t keys_expired = 0;  // skipped: their expiry time had passed
+  std::uint64_t bytes = 0;
+  std::int64_t duration_ms = 0;
 };
 
 // What a completed Prefetch pinned, owned by the caller between Prefetch and ReleasePins.
@@ -332,7 +420,7 @@ class StorageEngine {
   // Locks the keys of `access` (a key's lock covers it in every database), runs `fn`,
   // unlocks. `fn` must not call Execute again. While `fn` runs with the whole keyspace locked
   // (access.all), it may call the keyspace-wide methods below (DbSize, Scan, RandomKey,
-  // Flush, SwapDb, GetDbStats, KeyMemoryUsage) on the same thread: they then use the locks
+  // Flush, SwapDb, GetDbStats, WriteInfo, KeyMemoryUsage) on the same thread: they then use the locks
   // already held (MULTI/EXEC runs FLUSHDB or KEYS this way).
   virtual void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) = 0;
 
@@ -378,18 +466,37 @@ class StorageEngine {
   virtual void SwapDb(int a, int b) = 0;
 
   virtual DbStats GetDbStats(int db) = 0;
-  virtual EngineStats GetStats() = 0;
+  // Writes the engine's fields of INFO `section` (kInfoStats, kInfoMemory, kInfoStorage)
+  // into `out`; nothing for a section it has no part in. Callable inside Execute(all).
+  virtual void WriteInfo(std::string_view section, InfoFields& out) = 0;
+  // CONFIG RESETSTAT: zeroes the counters WriteInfo reports for kInfoStats.
   virtual void ResetStats() = 0;
   // Bytes MEMORY USAGE reports for `key` (0 if absent).
   virtual std::size_t KeyMemoryUsage(int db, std::string_view key) = 0;
 
-  // Gives `sink` every key live at one point in time, exactly once, with its value and
-  // expiry of that moment, and returns when done (or when Drain fails, or `cancel` becomes
-  // true: then the result is incomplete and the status says so). Runs on the caller's
-  // thread. Engines that can serve commands meanwhile do (a key that is about to change is
-  // emitted first); the default implementation locks the whole keyspace for the duration.
-  // At most one snapshot runs at a time.
-  virtual Status Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel = nullptr);
+  // Durability. A checkpoint is the engine's own: its format, its files, its way of
+  // fixing a point in time. The defaults write and read the portable checkpoint file
+  // (docs/checkpoint-format.md) through Export and Execute, so a new engine is durable at
+  // once; engines with a cheaper native form (an index plus a flushed log prefix, a cloud
+  // manifest) override all three.
+  //
+  // Writes a checkpoint of the keyspace as it is when the call begins into request.dir,
+  // while commands keep being served on engines that can. At most one runs at a time.
+  virtual StatusOr<CheckpointResult> Checkpoint(const CheckpointRequest& request);
+  // Whether `dir` holds something Recover could load.
+  virtual bool HasRecoverableState(const std::string& dir);
+  // Loads the newest intact checkpoint of request.dir (or request.path) into this engine,
+  // which must be empty and not yet serving writes. On failure nothing half-loaded stays.
+  // A damaged checkpoint is a Corruption status unless on_corrupt lets it fall back.
+  virtual StatusOr<RecoverResult> Recover(const RecoverRequest& request);
+
+  // The portable, logical dump, for moving data between engines: gives `sink` every key
+  // live at one point in time, exactly once, with its value and expiry of that moment, and
+  // returns when done (or when Drain fails, or `cancel` becomes true: then the result is
+  // incomplete and the status says so). Runs on the caller's thread. Engines that can serve
+  // commands meanwhile do (a key that is about to change is emitted first); the default
+  // locks the whole keyspace for the duration. At most one export runs at a time.
+  virtual Status Export(SnapshotSink& sink, const std::atomic<bool>* cancel = nullptr);
 
   // Stops background work; called once before destruction.
   virtual void Shutdown() {}

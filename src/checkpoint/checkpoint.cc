@@ -279,7 +279,7 @@ class FileSink final : public SnapshotSink {
   std::uint64_t written_ = 0;  // snapshot thread only
   ProgressFn progress_;
   std::function<void()> on_begin_;
-  WriteOptions::LiveFigures* figures_;
+  CheckpointFigures* figures_;
   std::uint64_t keys_estimate_;
   std::int64_t last_progress_ms_ = 0;
 };
@@ -517,7 +517,7 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
   for (int db = 0; db < engine.num_databases(); ++db) keys_estimate += engine.DbSize(db);
   if (options.figures != nullptr) options.figures->keys_total = keys_estimate;
   FileSink sink(fd, tmp_path, engine.num_databases(), options, keys_estimate);
-  Status status = engine.Snapshot(sink, options.cancel);
+  Status status = engine.Export(sink, options.cancel);
   if (status.ok()) status = sink.Finish();
   if (status.ok() && ::fsync(fd) != 0) status = Status::IOError(Errno("cannot fsync", tmp_path));
   if (::close(fd) != 0 && status.ok()) status = Status::IOError(Errno("cannot close", tmp_path));
@@ -542,6 +542,17 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
   result.bytes = sink.bytes();
   result.duration_ms = UnixTimeMs() - start;
   return result;
+}
+
+StatusOr<CheckpointResult> WriteCheckpoint(StorageEngine& engine,
+                                           const CheckpointRequest& request) {
+  WriteOptions options;
+  options.keep = request.keep;
+  options.progress = request.progress;
+  options.cancel = request.cancel;
+  options.on_begin = request.on_begin;
+  options.figures = request.figures;
+  return WriteCheckpoint(engine, request.dir, options);
 }
 
 StatusOr<Summary> VerifyCheckpoint(const std::string& path) {

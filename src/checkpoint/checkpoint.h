@@ -1,6 +1,10 @@
 // Checkpoints: a point-in-time copy of the whole keyspace in one file, written atomically
 // (temporary name, fsync, rename, directory fsync) and verified section by section with
 // CRC-32C when read back. The file format is described in docs/checkpoint-format.md.
+//
+// This is the portable format: the memory engine's own, and the default of
+// StorageEngine::Checkpoint/Recover for engines without one. It sits below the engines and
+// reaches them only through the seam (Export to write, Execute to load).
 #pragma once
 
 #include <array>
@@ -18,11 +22,6 @@ namespace strata::checkpoint {
 
 inline constexpr std::uint32_t kFormatVersion = 1;
 
-// Progress of a long write or load: keys so far, bytes so far, and the total (bytes for a
-// load; for a write, the number of keys when the write began).
-using ProgressFn = std::function<void(std::uint64_t keys, std::uint64_t bytes_done,
-                                      std::uint64_t total)>;
-
 struct WriteOptions {
   int keep = 2;  // complete checkpoints to keep in the directory, the new one included
   // A block is closed once its records reach this many bytes (tests use small blocks).
@@ -34,26 +33,21 @@ struct WriteOptions {
   // Called once the point in time is fixed (under the engine's locks: keep it short).
   std::function<void()> on_begin;
   // If set, kept up to date during the write (INFO's current_save_keys_total/processed).
-  struct LiveFigures {
-    std::atomic<std::uint64_t> keys_total{0};  // keys when the write began
-    std::atomic<std::uint64_t> keys_done{0};   // keys written so far
-  };
-  LiveFigures* figures = nullptr;
+  CheckpointFigures* figures = nullptr;
 };
 
-struct WriteResult {
-  std::string path;          // the final file
-  std::uint64_t keys = 0;
-  std::uint64_t bytes = 0;   // file size
-  std::int64_t duration_ms = 0;
-};
+// path: the final file; bytes: its size.
+using WriteResult = CheckpointResult;
 
 // Writes the whole keyspace of `engine` to a new checkpoint in `dir` (created if missing):
-// the dataset exactly as it was when the write began (StorageEngine::Snapshot), while
+// the dataset exactly as it was when the write began (StorageEngine::Export), while
 // commands keep being served on engines that support it. Deletes complete checkpoints
 // older than the newest `keep`. One write at a time per engine; a second one waits.
 StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& dir,
                                       const WriteOptions& options = {});
+// The same, for StorageEngine::Checkpoint.
+StatusOr<CheckpointResult> WriteCheckpoint(StorageEngine& engine,
+                                           const CheckpointRequest& request);
 
 // Figures about a checkpoint file, from reading it whole.
 struct Summary {
@@ -92,6 +86,12 @@ struct LoadOptions {
 StatusOr<LoadStats> LoadCheckpoint(StorageEngine& engine, const std::string& path,
                                    const ProgressFn& progress = nullptr,
                                    const LoadOptions& options = {});
+
+// Loads the newest checkpoint of request.dir into `engine` (or exactly request.path),
+// falling back to older ones past damaged ones when request.on_corrupt says so; each damaged
+// one is renamed *.corrupt. No checkpoint at all is success with an empty path. Interrupted
+// by request.stop: a Busy status. For StorageEngine::Recover.
+StatusOr<RecoverResult> RecoverCheckpoint(StorageEngine& engine, const RecoverRequest& request);
 
 // Complete checkpoints in `dir`, newest first (empty if none or no such directory).
 std::vector<std::string> ListCheckpoints(const std::string& dir);

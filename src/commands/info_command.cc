@@ -149,7 +149,9 @@ std::string InfoMemory(ServerState& s) {
   AllocatorStats m = ReadAllocatorStats();
   std::uint64_t rss = ProcessRssBytes();
   std::uint64_t peak = UpdatePeak(m.allocated);
-  std::uint64_t dataset = s.engine().GetStats().dataset_bytes;
+  InfoFields engine;
+  s.engine().WriteInfo(kInfoMemory, engine);
+  std::uint64_t dataset = engine.GetU64("used_memory_dataset");
   std::uint64_t total_system =
       static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   std::int64_t maxmemory = std::atoll(ExtraConfig(s, "maxmemory", "0").c_str());
@@ -264,7 +266,9 @@ std::string InfoPersistence(ServerState& s) {
 
 std::string InfoStats(ServerState& s) {
   ServerStats& st = s.stats();
-  EngineStats es = s.engine().GetStats();
+  // The engine's counters, placed by name where Redis prints them.
+  InfoFields es;
+  s.engine().WriteInfo(kInfoStats, es);
   ServerState::Rates rates = s.InstantaneousRates();
   Section sec("Stats");
   sec.Add("total_connections_received", st.total_connections_received.load())
@@ -282,16 +286,16 @@ std::string InfoStats(ServerState& s) {
       .Add("sync_full", 0)
       .Add("sync_partial_ok", 0)
       .Add("sync_partial_err", 0)
-      .Add("expired_keys", es.expired_keys)
+      .Add("expired_keys", es.Get("expired_keys"))
       .Add("expired_stale_perc", "0.00")
       .Add("expired_time_cap_reached_count", 0)
       .Add("expire_cycle_cpu_milliseconds", 0)
-      .Add("evicted_keys", es.evicted_keys)
+      .Add("evicted_keys", es.Get("evicted_keys"))
       .Add("evicted_clients", 0)
       .Add("total_eviction_exceeded_time", 0)
       .Add("current_eviction_exceeded_time", 0)
-      .Add("keyspace_hits", es.keyspace_hits)
-      .Add("keyspace_misses", es.keyspace_misses)
+      .Add("keyspace_hits", es.Get("keyspace_hits"))
+      .Add("keyspace_misses", es.Get("keyspace_misses"))
       .Add("pubsub_channels", 0)
       .Add("pubsub_patterns", 0)
       .Add("pubsubshard_channels", 0)
@@ -397,6 +401,17 @@ std::string InfoKeyspace(ServerState& s) {
   return sec.Take();
 }
 
+// Strata's own section, written by the engine. Redis answers an unknown section name with
+// nothing, so clients never see it unless they ask for it (or for all/everything, where it
+// comes after every Redis section).
+std::string InfoStorage(ServerState& s) {
+  InfoFields fields;
+  s.engine().WriteInfo(kInfoStorage, fields);
+  Section sec("Storage");
+  for (const auto& [name, value] : fields.fields()) sec.Add(name, value);
+  return sec.Take();
+}
+
 struct InfoSectionDef {
   std::string_view name;
   std::string (*render)(ServerState&);
@@ -416,6 +431,7 @@ constexpr InfoSectionDef kInfoSections[] = {
     {"errorstats", InfoErrorStats, true},
     {"cluster", InfoCluster, true},
     {"keyspace", InfoKeyspace, true},
+    {"storage", InfoStorage, false},
 };
 
 }  // namespace

@@ -605,7 +605,9 @@ void CmdMemoryStats(CommandContext& ctx) {
   }
   std::uint64_t peak_bytes = std::max(prev, total);
   std::uint64_t rss = ProcessRssBytes();
-  EngineStats es = ctx.engine.GetStats();
+  InfoFields engine_memory;
+  ctx.engine.WriteInfo(kInfoMemory, engine_memory);
+  const std::uint64_t engine_dataset = engine_memory.GetU64("used_memory_dataset");
 
   struct DbOverhead {
     int db;
@@ -618,12 +620,12 @@ void CmdMemoryStats(CommandContext& ctx) {
     DbStats ds = ctx.engine.GetDbStats(db);
     if (ds.keys == 0) continue;
     keys += ds.keys;
-    // A bucket slot and an entry header per key; an 8-byte expiry per volatile key.
-    DbOverhead o{db, ds.keys * 24, ds.expires * 8};
+    // What the engine spends to index the keys and their expiries.
+    DbOverhead o{db, ds.index_bytes, ds.expires_bytes};
     overhead += o.main + o.expires;
     dbs.push_back(o);
   }
-  std::uint64_t dataset = es.dataset_bytes > overhead ? es.dataset_bytes - overhead : 0;
+  std::uint64_t dataset = engine_dataset > overhead ? engine_dataset - overhead : 0;
   auto ratio = [](std::uint64_t a, std::uint64_t b) {
     return b == 0 ? 0.0 : static_cast<double>(a) / static_cast<double>(b);
   };

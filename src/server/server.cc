@@ -26,9 +26,7 @@ struct Server::Impl {
   std::unique_ptr<ServerState> state;
   std::unique_ptr<ClientSessionFactory> sessions;
   std::unique_ptr<net::NetServer> net;
-  // Checkpoints to try at start-up, in order (the first that loads wins); empty: none.
-  std::vector<std::string> restore_files;
-  bool explicit_restore = false;  // --restore: the one file must load
+  std::string restore_path;  // --restore: this one file must load
   std::thread loader;
   std::atomic<bool> load_failed{false};
 };
@@ -59,19 +57,30 @@ net::NetEnv NetEnvFor(ServerState& state) {
   return env;
 }
 
-StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, ServerState& state,
-                                        const std::string& path) {
-  LogInfo("loading checkpoint " + path);
+// Restores the data in the background after start-up, through the engine's own recovery.
+// An explicit --restore file must load; otherwise the engine recovers its newest checkpoint,
+// falling back to older ones only with on_corrupt = "previous". A recovery interrupted by
+// shutdown returns OK. Only a complete recovery ends the loading state.
+Status Restore(const Config& config, const std::string& explicit_file, StorageEngine& engine,
+               ServerState& state) {
   ServerState::Loading& figures = state.loading();
-  const std::int64_t start = UnixTimeMs();
-  figures.start_time = start / 1000;
-  figures.loaded_bytes = 0;
-  figures.keys = 0;
-  std::error_code ec;
-  std::uintmax_t size = std::filesystem::file_size(path, ec);
-  figures.total_bytes = ec ? 0 : static_cast<std::uint64_t>(size);
-  std::int64_t last_log = start;
-  auto progress = [&](std::uint64_t keys, std::uint64_t done, std::uint64_t total) {
+  std::int64_t start = 0, last_log = 0;
+  RecoverRequest request;
+  request.dir = checkpoint::ResolveDir(config);
+  request.path = explicit_file;
+  request.on_corrupt =
+      config.checkpoint.on_corrupt == "previous" ? OnCorrupt::kPrevious : OnCorrupt::kRefuse;
+  request.stop = &figures.stop;
+  request.key_delay_us = config.checkpoint.key_load_delay_us;
+  request.on_start = [&](const std::string& path, std::uint64_t bytes) {
+    LogInfo("loading checkpoint " + path);
+    start = last_log = UnixTimeMs();
+    figures.start_time = start / 1000;
+    figures.loaded_bytes = 0;
+    figures.keys = 0;
+    figures.total_bytes = bytes;
+  };
+  request.progress = [&](std::uint64_t keys, std::uint64_t done, std::uint64_t total) {
     figures.keys = keys;
     figures.loaded_bytes = done;
     figures.total_bytes = total;
@@ -86,51 +95,18 @@ StatusOr<checkpoint::LoadStats> LoadOne(StorageEngine& engine, ServerState& stat
                   MbPerSec(done, now - start));
     LogInfo(line);
   };
-  checkpoint::LoadOptions options;
-  options.key_delay_us = state.initial_config().checkpoint.key_load_delay_us;
-  options.stop = &figures.stop;
-  auto r = checkpoint::LoadCheckpoint(engine, path, progress, options);
-  if (r.ok()) {
-    LogInfo("loaded checkpoint " + path + ": " + std::to_string(r->keys_loaded) + " keys (" +
-            std::to_string(r->keys_expired) + " expired, skipped), " + Mb(r->summary.bytes) +
-            " MB in " + std::to_string(r->duration_ms) + " ms");
+  auto r = engine.Recover(request);
+  if (!r.ok() && figures.stop.load()) {
+    LogInfo("loading checkpoint interrupted by shutdown");
+    return Status::OK();
   }
-  return r;
-}
-
-// Restores the data in the background after start-up. An explicit --restore file must
-// load; otherwise the newest complete checkpoint is loaded, falling back to older ones only
-// with on_corrupt = "previous". A load interrupted by shutdown returns OK. Only a complete
-// load ends the loading state.
-Status Restore(const Config& config, const std::vector<std::string>& files, bool explicit_file,
-               StorageEngine& engine, ServerState& state) {
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    auto r = LoadOne(engine, state, files[i]);
-    if (!r.ok() && state.loading().stop.load()) {
-      LogInfo("loading checkpoint " + files[i] + " interrupted by shutdown");
-      return Status::OK();
-    }
-    if (r.ok()) {
-      state.RecordLoad(r->keys_loaded, r->keys_expired);
-      state.loading().active.store(false, std::memory_order_release);
-      return Status::OK();
-    }
-    if (explicit_file || config.checkpoint.on_corrupt != "previous" ||
-        r.status().code() != Status::Code::kCorruption) {
-      return r.status();
-    }
-    // Set it aside (kept for inspection, no longer a checkpoint): left in place it would
-    // still count as the newest and push the intact one out at the next prune.
-    std::string aside = files[i] + ".corrupt";
-    std::error_code ec;
-    std::filesystem::rename(files[i], aside, ec);
-    LogError("CHECKPOINT CORRUPT, NOT LOADED: " + r.status().message() +
-             (ec ? std::string("") : "; renamed to " + aside) +
-             (i + 1 < files.size() ? std::string("; trying the previous checkpoint")
-                                   : std::string("")));
-  }
-  return Status::Corruption("no intact checkpoint in " + checkpoint::ResolveDir(config) +
-                            " (every one is corrupt; see the log)");
+  if (!r.ok()) return r.status();
+  LogInfo("loaded checkpoint " + r->path + ": " + std::to_string(r->keys_loaded) + " keys (" +
+          std::to_string(r->keys_expired) + " expired, skipped), " + Mb(r->bytes) + " MB in " +
+          std::to_string(r->duration_ms) + " ms");
+  state.RecordLoad(r->keys_loaded, r->keys_expired);
+  figures.active.store(false, std::memory_order_release);
+  return Status::OK();
 }
 
 }  // namespace
@@ -155,14 +131,13 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
   if (int n = checkpoint::RemoveTemporaryFiles(dir); n > 0) {
     LogWarning("removed " + std::to_string(n) + " unfinished checkpoint file(s) from " + dir);
   }
-  if (!restore_path.empty()) {
-    impl->restore_files = {restore_path};
-    impl->explicit_restore = true;
-  } else if (config.checkpoint.restore_on_start) {
-    impl->restore_files = checkpoint::ListCheckpoints(dir);
-    if (impl->restore_files.empty()) LogInfo("no checkpoint in " + dir + ", starting empty");
+  impl->restore_path = restore_path;
+  bool restore = !restore_path.empty();
+  if (!restore && config.checkpoint.restore_on_start) {
+    restore = impl->engine->HasRecoverableState(dir);
+    if (!restore) LogInfo("no checkpoint in " + dir + ", starting empty");
   }
-  impl->state->loading().active = !impl->restore_files.empty();
+  impl->state->loading().active = restore;
   impl->sessions = std::make_unique<ClientSessionFactory>(impl->state.get());
   net::NetOptions options;
   options.bind = config.server.bind;
@@ -241,8 +216,7 @@ int Server::Run() {
           std::to_string(port()));
   if (state->is_loading()) {
     impl_->loader = std::thread([this, net, state] {
-      Status s = Restore(impl_->config, impl_->restore_files, impl_->explicit_restore,
-                         *impl_->engine, *state);
+      Status s = Restore(impl_->config, impl_->restore_path, *impl_->engine, *state);
       if (!s.ok()) {
         // The same words as a start-up failure before the listener opened (main.cc).
         std::fprintf(stderr, "strata-server: cannot start: %s\n", s.message().c_str());

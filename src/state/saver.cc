@@ -52,13 +52,14 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
   // Writes that finish after this point count as changes since this checkpoint.
   const std::uint64_t mark = changes_.Sum();
   ++saves_;  // rdb_saves counts saves started, failed ones too (as Redis 7.0 does)
-  checkpoint::WriteOptions options;
-  options.keep = keep_;
-  options.cancel = &cancel_;
-  options.on_begin = std::move(on_begin);
-  options.figures = &current_;
+  CheckpointRequest request;
+  request.dir = dir_;
+  request.keep = keep_;
+  request.cancel = &cancel_;
+  request.on_begin = std::move(on_begin);
+  request.figures = &current_;
   const std::int64_t start = UnixTimeMs();
-  options.progress = [what, start](std::uint64_t keys, std::uint64_t bytes,
+  request.progress = [what, start](std::uint64_t keys, std::uint64_t bytes,
                                    std::uint64_t total) {
     char line[200];
     std::snprintf(line, sizeof(line), "%s: %llu of ~%llu keys (%.0f%%), %s MB written, %.1f MB/s",
@@ -68,7 +69,7 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
                   Mb(bytes).c_str(), MbPerSec(bytes, UnixTimeMs() - start));
     LogInfo(line);
   };
-  auto r = checkpoint::WriteCheckpoint(*engine_, dir_, options);
+  auto r = engine_->Checkpoint(request);
   current_.keys_total = 0;
   current_.keys_done = 0;
   // As in Redis 7.0: any successful save sets rdb_last_bgsave_status to ok, only a failed

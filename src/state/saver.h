@@ -1,9 +1,9 @@
 // Checkpoints the server takes: SAVE, BGSAVE, the [checkpoint] schedule (Redis's `save`
 // rule) and the save at shutdown, with the figures INFO persistence reports.
 //
-// A background save runs StorageEngine::Snapshot on its own thread, so it holds the dataset
-// as it was when it began while commands keep being served; only one save (foreground or
-// background) runs at a time.
+// A background save runs StorageEngine::Checkpoint on its own thread: the engine writes the
+// dataset as it was when the save began while commands keep being served. Only one save
+// (foreground or background) runs at a time.
 #pragma once
 
 #include <atomic>
@@ -15,7 +15,6 @@
 #include <thread>
 #include <vector>
 
-#include "checkpoint/checkpoint.h"
 #include "strata/config.h"
 #include "strata/status.h"
 #include "strata/storage_engine.h"
@@ -92,7 +91,7 @@ class Saver {
   std::atomic<std::int64_t> last_duration_ms_{0};
   std::atomic<std::uint64_t> last_bytes_{0};
   std::atomic<std::uint64_t> last_keys_{0};
-  checkpoint::WriteOptions::LiveFigures current_;  // the save being written, if any
+  CheckpointFigures current_;  // the save being written, if any
 };
 
 }  // namespace strata

@@ -1,14 +1,23 @@
 #include "strata/storage_engine.h"
 
+#include <charconv>
 #include <cstdint>
 
+#include "checkpoint/checkpoint.h"
 #include "util/clock.h"
 
 namespace strata {
 
-// The fallback for engines without a concurrent snapshot: everything is locked while the
+std::uint64_t InfoFields::GetU64(std::string_view name) const {
+  std::string_view v = Get(name);
+  std::uint64_t n = 0;
+  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+  return ec == std::errc() && end == v.data() + v.size() ? n : 0;
+}
+
+// The fallback for engines without a concurrent export: everything is locked while the
 // keyspace is read, so the point in time is trivially exact.
-Status StorageEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) {
+Status StorageEngine::Export(SnapshotSink& sink, const std::atomic<bool>* cancel) {
   Status status;
   Execute(AccessSet{{}, true}, [&](Keyspace&) {
     sink.Begin(UnixTimeMs());
@@ -31,6 +40,20 @@ Status StorageEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* canc
     }
   });
   return status;
+}
+
+// An engine without a format of its own writes the portable file through Export...
+StatusOr<CheckpointResult> StorageEngine::Checkpoint(const CheckpointRequest& request) {
+  return checkpoint::WriteCheckpoint(*this, request);
+}
+
+bool StorageEngine::HasRecoverableState(const std::string& dir) {
+  return !checkpoint::ListCheckpoints(dir).empty();
+}
+
+// ... and reads it back through Execute, like any writer.
+StatusOr<RecoverResult> StorageEngine::Recover(const RecoverRequest& request) {
+  return checkpoint::RecoverCheckpoint(*this, request);
 }
 
 }  // namespace strata

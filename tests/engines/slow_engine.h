@@ -55,13 +55,26 @@ class SlowEngine final : public StorageEngine {
   void Flush(int db, bool async) override;
   void SwapDb(int a, int b) override;
   DbStats GetDbStats(int db) override { return inner_->GetDbStats(db); }
-  EngineStats GetStats() override { return inner_->GetStats(); }
+  void WriteInfo(std::string_view section, InfoFields& out) override {
+    inner_->WriteInfo(section, out);
+  }
   void ResetStats() override { inner_->ResetStats(); }
   std::size_t KeyMemoryUsage(int db, std::string_view key) override {
     return inner_->KeyMemoryUsage(db, key);
   }
-  Status Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) override {
-    return inner_->Snapshot(sink, cancel);
+  // Durability is the wrapped engine's: its checkpoints and recovery load and write its
+  // keys directly, below the checks (nothing is served meanwhile that could be checked).
+  StatusOr<CheckpointResult> Checkpoint(const CheckpointRequest& request) override {
+    return inner_->Checkpoint(request);
+  }
+  bool HasRecoverableState(const std::string& dir) override {
+    return inner_->HasRecoverableState(dir);
+  }
+  StatusOr<RecoverResult> Recover(const RecoverRequest& request) override {
+    return inner_->Recover(request);
+  }
+  Status Export(SnapshotSink& sink, const std::atomic<bool>* cancel) override {
+    return inner_->Export(sink, cancel);
   }
   void SetActiveExpire(bool on) override { inner_->SetActiveExpire(on); }
   void Shutdown() override;

@@ -185,6 +185,56 @@ TEST_F(ServerTest, InfoSectionSelection) {
   EXPECT_TRUE(def.count("Memory"));
 }
 
+// Strata's own section, written by the engine: only when asked for, and after every Redis
+// section under all/everything (Redis answers an unknown section with nothing).
+TEST_F(ServerTest, InfoStorageIsTheEnginesOwnSection) {
+  Client c(port());
+  ASSERT_EQ(c.Cmd("SET storage-k v").str, "OK");
+  InfoMap storage = ParseInfo(c.Cmd("INFO storage").str);
+  ASSERT_EQ(storage.size(), 1u);
+  ASSERT_TRUE(storage.count("Storage"));
+  EXPECT_EQ(storage["Storage"]["storage_engine"], "memory");
+  EXPECT_GE(std::stoll(storage["Storage"]["storage_keys"]), 1);
+  EXPECT_GT(std::stoll(storage["Storage"]["storage_dataset_bytes"]), 0);
+  EXPECT_FALSE(ParseInfo(c.Cmd("INFO").str).count("Storage"));
+  EXPECT_FALSE(ParseInfo(c.Cmd("INFO default").str).count("Storage"));
+  for (const char* every : {"INFO all", "INFO everything"}) {
+    std::string text = c.Cmd(every).str;
+    std::size_t at = text.find("# Storage\r\n");
+    ASSERT_NE(at, std::string::npos) << every;
+    EXPECT_EQ(text.find("\r\n# ", at + 1), std::string::npos) << every << ": not the last section";
+  }
+}
+
+// The per-database overhead is the engine's own figure: the index grows with the keys, and
+// only keys with an expiry cost expiry overhead.
+TEST_F(ServerTest, MemoryStatsOverheadComesFromTheEngine) {
+  Client c(port());
+  ASSERT_EQ(c.Cmd("SELECT 13").str, "OK");
+  ASSERT_EQ(c.Cmd("FLUSHDB").str, "OK");
+  ASSERT_EQ(c.Cmd("SET persistent v").str, "OK");
+  auto db13 = [&](std::string_view field) {
+    Reply r = c.Cmd("MEMORY STATS");
+    for (std::size_t i = 0; i + 1 < r.elements.size(); i += 2) {
+      if (r.elements[i].str != "db.13") continue;
+      const Reply& m = r.elements[i + 1];
+      for (std::size_t j = 0; j + 1 < m.elements.size(); j += 2) {
+        if (m.elements[j].str == field) return m.elements[j + 1].integer;
+      }
+    }
+    return -1LL;
+  };
+  const long long main_one = db13("overhead.hashtable.main");
+  EXPECT_GT(main_one, 0);
+  EXPECT_EQ(db13("overhead.hashtable.expires"), 0);
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_EQ(c.Cmd("SET vol:" + std::to_string(i) + " v EX 1000").str, "OK");
+  }
+  EXPECT_GT(db13("overhead.hashtable.main"), main_one);
+  EXPECT_GT(db13("overhead.hashtable.expires"), 0);
+  ASSERT_EQ(c.Cmd("FLUSHDB").str, "OK");
+}
+
 TEST_F(ServerTest, InfoIsVerbatimInResp3) {
   RawConnection c(port());
   ASSERT_TRUE(c.ok());

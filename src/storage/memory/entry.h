@@ -32,9 +32,11 @@ class Entry {
   static constexpr std::uint8_t kSlack = 2;   // string stored with explicit capacity
   static constexpr std::uint8_t kRaw = 4;     // OBJECT ENCODING says "raw" (grown in place)
   static constexpr std::uint8_t kNotInt = 8;  // integer-looking, yet not "int" (INCRBYFLOAT)
-  // Snapshot bookkeeping: the entry is settled for the running snapshot when this bit equals
-  // the engine's current mark (see MemoryEngine::Snapshot).
+  // Export bookkeeping: the entry is settled for the running export when this bit equals
+  // the engine's current mark (see MemoryEngine::Export).
   static constexpr std::uint8_t kSnapMark = 16;
+  // Bytes of the fixed header every entry starts with (next, lru, type, flags).
+  static constexpr std::size_t kHeaderBytes = 14;
   // Flags describing how Redis would encode a string; they follow the value, not the key.
   static constexpr std::uint8_t kEncodingFlags = kRaw | kNotInt;
 
@@ -77,7 +79,7 @@ class Entry {
   std::size_t AllocatedBytes() const;
 
  private:
-  static constexpr std::size_t kHeader = 14;
+  static constexpr std::size_t kHeader = kHeaderBytes;
   Entry() = delete;
 
   char* bytes() { return reinterpret_cast<char*>(this); }

@@ -1,4 +1,6 @@
 #include "storage/memory/memory_engine.h"
+
+#include "storage/memory/entry_view.h"
 #include "util/clock.h"
 #include "util/glob.h"
 
@@ -50,24 +52,6 @@ class ShardGuard {
 };
 
 std::uint32_t LruClock(std::int64_t now_ms) { return static_cast<std::uint32_t>(now_ms / 1000); }
-
-bool Expired(const Entry* e, std::int64_t now_ms) {
-  return e->has_expire() && e->expire() <= now_ms;
-}
-
-ValueRef RefOf(const Entry* e) {
-  ValueRef ref;
-  ref.type = e->type();
-  if (ref.type == ValueType::kString) {
-    ref.str = e->str();
-    ref.str_raw = (e->flags() & Entry::kRaw) != 0;
-    ref.str_not_int = (e->flags() & Entry::kNotInt) != 0;
-  } else {
-    ref.obj = e->obj();
-  }
-  ref.expire_at_ms = e->expire();
-  return ref;
-}
 
 // Copies `e` under a new key and/or expiry; objects are moved, strings copied.
 Entry* Rebuild(Entry* e, std::string_view key, std::int64_t expire) {
@@ -135,7 +119,7 @@ class MemoryKeyspace final : public Keyspace {
     Entry* e = Live(loc, key);
     if (e == nullptr) return {};
     e->set_lru(LruNow());
-    // The collection is about to change in place: a running snapshot takes it first.
+    // The collection is about to change in place: a running export settles it first.
     Settle(loc, e);
     WriteRef ref;
     ref.type = e->type();
@@ -262,7 +246,7 @@ class MemoryKeyspace final : public Keyspace {
     Loc loc = Locate(db, key);
     Entry* e = Live(loc, key);
     if (e == nullptr || e->type() != ValueType::kString) return;
-    Settle(loc, e);  // the flag is part of the value a snapshot records
+    Settle(loc, e);  // the flag is part of the value an export records
     e->set_flags(e->flags() | Entry::kNotInt);
   }
 
@@ -302,33 +286,25 @@ class MemoryKeyspace final : public Keyspace {
     return {h, shard, &shard->dbs[static_cast<std::size_t>(db)]};
   }
 
-  // Before an entry changes or goes: the running snapshot, if any, takes it first.
-  void Settle(const Loc& loc, Entry* e) { engine_->SaveIfPending(*loc.table, e); }
+  // Before an entry changes or goes: the running export, if any, takes it first.
+  void Settle(const Loc& loc, Entry* e) { engine_->Settle(*loc.table, e); }
 
   // The entry for key if present and not expired; an expired one is deleted.
   Entry* Live(const Loc& loc, std::string_view key) {
     Entry* e = loc.table->Find(loc.hash, key);
     if (e != nullptr && IsExpired(e)) {
-      Unlink(loc, key);
-      ++loc.shard->expired;
+      engine_->Reap(*loc.shard, *loc.table, loc.hash, key);
       return nullptr;
     }
     return e;
   }
 
-  void Unlink(const Loc& loc, std::string_view key) {
-    Entry* e = loc.table->Remove(loc.hash, key);
-    if (e != nullptr) {
-      Settle(loc, e);
-      loc.table->bytes_used -= static_cast<std::int64_t>(e->AllocatedBytes());
-      Entry::Free(e);
-    }
-  }
+  void Unlink(const Loc& loc, std::string_view key) { engine_->Unlink(*loc.table, loc.hash, key); }
 
   // Stores `e` in place of `old` (nullptr: a new key).
   void Put(const Loc& loc, Entry* old, Entry* e) {
     if (e->lru() == 0) e->set_lru(LruNow());
-    engine_->MarkNew(e);
+    engine_->MarkSettled(e);
     loc.table->bytes_used += static_cast<std::int64_t>(e->AllocatedBytes());
     if (old != nullptr) {
       Settle(loc, old);
@@ -504,14 +480,7 @@ ScanResult MemoryEngine::Scan(
       // Expired entries go only after this call's walk: removing them may shrink the table,
       // and a shrink in the middle of a walk would return some keys twice (snapshots rely
       // on one unbounded call returning each key once). Between calls a resize is harmless.
-      for (const std::string& key : dead_keys) {
-        Entry* dead = t.Remove(Table::Hash(key), key);
-        if (dead == nullptr) continue;
-        SaveIfPending(t, dead);
-        t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
-        Entry::Free(dead);
-        ++s.expired;
-      }
+      for (const std::string& key : dead_keys) Reap(s, t, Table::Hash(key), key);
       dead_keys.clear();
     }
     if (tc == 0) ++shard;
@@ -535,11 +504,7 @@ bool MemoryEngine::RandomKey(int db, std::string* key) {
       if (e == nullptr) continue;
       if (Expired(e, now)) {
         std::string k(e->key());
-        Entry* dead = t.Remove(Table::Hash(k), k);
-        SaveIfPending(t, dead);
-        t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
-        Entry::Free(dead);
-        ++s.expired;
+        Reap(s, t, Table::Hash(k), k);
         break;  // try again from another random place
       }
       key->assign(e->key());
@@ -571,7 +536,7 @@ void MemoryEngine::Flush(int db, bool async) {
     }
   }
   if (snap_ != nullptr) {
-    // The running snapshot still owes keys of these tables: it takes and frees them.
+    // The running export still owes keys of these tables: it settles and frees them.
     ++snap_layout_gen_;
     std::lock_guard<std::mutex> l(snap_mu_);
     for (auto& t : dead) snap_detached_.push_back(std::move(t));
@@ -601,12 +566,27 @@ void MemoryEngine::SwapDb(int a, int b) {
     std::swap(shards_[i].expire_cursor[static_cast<std::size_t>(a)],
               shards_[i].expire_cursor[static_cast<std::size_t>(b)]);
   }
-  ++snap_layout_gen_;  // a running snapshot's walk must look at the moved tables again
+  ++snap_layout_gen_;  // a running export's walk must look at the moved tables again
   UnlockAll();
   std::int64_t ta = avg_ttl_[static_cast<std::size_t>(a)];
   avg_ttl_[static_cast<std::size_t>(a)] = avg_ttl_[static_cast<std::size_t>(b)].load();
   avg_ttl_[static_cast<std::size_t>(b)] = ta;
 }
+
+bool MemoryEngine::Unlink(Table& t, std::uint64_t hash, std::string_view key) {
+  Entry* e = t.Remove(hash, key);
+  if (e == nullptr) return false;
+  Settle(t, e);
+  t.bytes_used -= static_cast<std::int64_t>(e->AllocatedBytes());
+  Entry::Free(e);
+  return true;
+}
+
+void MemoryEngine::Reap(Shard& s, Table& t, std::uint64_t hash, std::string_view key) {
+  if (Unlink(t, hash, key)) ++s.expired;
+}
+
+std::size_t MemoryEngine::IndexBytes(const Table& t) { return t.bucket_count() * sizeof(Entry*); }
 
 DbStats MemoryEngine::GetDbStats(int db) {
   DbStats st;
@@ -615,25 +595,54 @@ DbStats MemoryEngine::GetDbStats(int db) {
     const Table& t = shards_[i].dbs[static_cast<std::size_t>(db)];
     st.keys += t.size();
     st.expires += t.expires();
+    st.index_bytes += IndexBytes(t);
   }
   st.avg_ttl_ms = st.expires ? avg_ttl_[static_cast<std::size_t>(db)].load() : 0;
+  // Every entry carries a next pointer, an LRU stamp, type and flags (Entry's header);
+  // a key with an expiry carries the 8-byte time inline as well.
+  st.index_bytes += st.keys * Entry::kHeaderBytes;
+  st.expires_bytes = st.expires * sizeof(std::int64_t);
   return st;
 }
 
-EngineStats MemoryEngine::GetStats() {
-  EngineStats st;
+void MemoryEngine::WriteInfo(std::string_view section, InfoFields& out) {
+  if (section != kInfoStats && section != kInfoMemory && section != kInfoStorage) return;
+  std::uint64_t expired = 0, hits = 0, misses = 0, keys = 0;
   std::int64_t bytes = 0;
   for (int i = 0; i < kNumShards; ++i) {
     ShardGuard l(this, shards_[i].mu);
-    st.expired_keys += shards_[i].expired;
-    st.keyspace_hits += shards_[i].hits;
-    st.keyspace_misses += shards_[i].misses;
+    expired += shards_[i].expired;
+    hits += shards_[i].hits;
+    misses += shards_[i].misses;
     for (const Table& t : shards_[i].dbs) {
-      bytes += static_cast<std::int64_t>(t.bucket_count() * 8) + t.bytes_used;
+      bytes += static_cast<std::int64_t>(IndexBytes(t)) + t.bytes_used;
+      keys += t.size();
     }
   }
-  st.dataset_bytes = bytes > 0 ? static_cast<std::uint64_t>(bytes) : 0;
-  return st;
+  const std::uint64_t dataset = bytes > 0 ? static_cast<std::uint64_t>(bytes) : 0;
+  if (section == kInfoStats) {
+    out.Add("expired_keys", expired);
+    out.Add("evicted_keys", std::uint64_t{0});  // no maxmemory eviction yet
+    out.Add("keyspace_hits", hits);
+    out.Add("keyspace_misses", misses);
+  } else if (section == kInfoMemory) {
+    out.Add("used_memory_dataset", dataset);
+  } else {
+    out.Add("storage_engine", name());
+    out.Add("storage_keys", keys);
+    out.Add("storage_dataset_bytes", dataset);
+    out.Add("storage_databases", num_databases_);
+    out.Add("storage_shards", kNumShards);
+    out.Add("storage_checkpoint_format", "strata-checkpoint-v1");
+    out.Add("storage_exports_completed", exports_.load());
+    bool running = false;
+    {
+      // snap_ changes only with every shard locked: one shard's lock is enough to read it.
+      ShardGuard l(this, shards_[0].mu);
+      running = snap_ != nullptr;
+    }
+    out.Add("storage_export_in_progress", running ? 1 : 0);
+  }
 }
 
 void MemoryEngine::ResetStats() {
@@ -673,11 +682,7 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
           if (!e->has_expire()) return;
           if (e->expire() <= now) {
             std::string key(e->key());
-            Entry* dead = t.Remove(Table::Hash(key), key);
-            SaveIfPending(t, dead);
-            t.bytes_used -= static_cast<std::int64_t>(dead->AllocatedBytes());
-            Entry::Free(dead);
-            ++s.expired;
+            Reap(s, t, Table::Hash(key), key);
             ++removed;
           } else {
             ttl_sum[static_cast<std::size_t>(d)] += static_cast<double>(e->expire() - now);
@@ -696,136 +701,6 @@ std::uint64_t MemoryEngine::ActiveExpireCycle(std::size_t min_buckets) {
     }
   }
   return removed;
-}
-
-struct MemoryEngine::SnapRun {
-  SnapshotSink* sink;
-  // Set once the snapshot failed or was cancelled: the walk still settles every entry
-  // (the marks must be consistent for the next snapshot) but emits nothing more.
-  std::atomic<bool> discard{false};
-};
-
-void MemoryEngine::SaveIfPending(const Table& t, Entry* e) {
-  if (snap_ == nullptr || (e->flags() & Entry::kSnapMark) == snap_mark_) return;
-  MarkNew(e);
-  if (Expired(e, snap_at_ms_) || snap_->discard.load(std::memory_order_relaxed)) return;
-  snap_->sink->Emit(t.snap_db, e->key(), RefOf(e));
-}
-
-void MemoryEngine::SettleTable(Table& t) {
-  std::uint64_t cursor = 0;
-  do {
-    cursor = t.ScanBucket(cursor, [&](Entry* e) { SaveIfPending(t, e); });
-  } while (cursor != 0);
-}
-
-// Point in time without fork (the idea of Dragonfly's and FASTER's versioned snapshots, at
-// the granularity of an entry): flipping `snap_mark_` with every shard locked makes every
-// existing entry "owed" at once, in O(shards). From then on an owed entry is emitted either
-// by the walk below or, if a command is about to change or remove it first, by that command
-// (SaveIfPending) — whichever comes first marks it settled, so each key is emitted once,
-// with its value as of the flip. New entries are born settled. Memory beyond the live data
-// is only what the sink buffers between two Drain calls.
-Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) {
-  std::lock_guard<std::mutex> one(snap_run_mu_);
-  SnapRun run{&sink};
-  LockAll();
-  snap_mark_ ^= Entry::kSnapMark;
-  snap_at_ms_ = UnixTimeMs();
-  for (int i = 0; i < kNumShards; ++i) {
-    for (int d = 0; d < num_databases_; ++d) shards_[i].dbs[static_cast<std::size_t>(d)].snap_db = d;
-  }
-  snap_ = &run;
-  sink.Begin(snap_at_ms_);
-  UnlockAll();
-
-  Status status;
-  auto drain = [&] {
-    if (!status.ok()) return;
-    status = cancel != nullptr && cancel->load() ? Status::Aborted("snapshot cancelled")
-                                                 : sink.Drain();
-    if (!status.ok()) run.discard.store(true);
-  };
-  auto settle_detached = [&] {
-    std::vector<Table> tables;
-    {
-      std::lock_guard<std::mutex> l(snap_mu_);
-      tables.swap(snap_detached_);
-    }
-    for (Table& t : tables) {
-      SettleTable(t);
-      drain();
-    }
-  };  // the tables are freed here, off every lock
-  // Buckets per lock hold, and a yield every 50 us of walking. Commands run on the network
-  // threads, which share cores with this thread: if the scheduler preempts it while it holds
-  // a shard, a command needing that shard (and every connection of its thread) waits for it
-  // to run again. Holding a lock only for a few keys and yielding often, right after a
-  // release, makes the preemption fall between holds. Measured with redis-benchmark GET -P 1
-  // during back-to-back BGSAVEs of 1M keys on 2 cores: p99 4.2 ms with 64 buckets and no
-  // yield, 0.65-0.75 ms with 4 and a yield (Redis 0.65-0.7 ms). Yielding after every hold
-  // instead of every 50 us was as good for latency but, next to two CPU-bound processes,
-  // stretched a BGSAVE from 1.5 s to 12.7 s: each yield can cost a whole scheduler slice.
-  constexpr int kChunkBuckets = 4;
-  constexpr int kHoldsPerDrain = 16;  // the sink is drained every 64 buckets
-  constexpr auto kYieldEvery = std::chrono::microseconds(50);
-  auto last_yield = std::chrono::steady_clock::now();
-  for (int i = 0; i < kNumShards; ++i) {
-    Shard& s = shards_[i];
-    bool restart = true;
-    while (restart) {
-      restart = false;
-      std::uint64_t gen;
-      {
-        std::lock_guard<AdaptiveMutex> l(s.mu);
-        gen = snap_layout_gen_;
-      }
-      for (int d = 0; d < num_databases_ && !restart; ++d) {
-        std::uint64_t cursor = 0;
-        do {
-          for (int hold = 0; hold < kHoldsPerDrain; ++hold) {
-            {
-              std::lock_guard<AdaptiveMutex> l(s.mu);
-              if (snap_layout_gen_ != gen) {
-                // SWAPDB or FLUSH moved this shard's tables: walk it again (settled entries
-                // are skipped, so nothing is emitted twice).
-                restart = true;
-                break;
-              }
-              Table& t = s.dbs[static_cast<std::size_t>(d)];
-              for (int b = 0; b < kChunkBuckets; ++b) {
-                cursor = t.ScanBucket(cursor, [&](Entry* e) { SaveIfPending(t, e); });
-                if (cursor == 0) break;
-              }
-            }
-            if (auto now = std::chrono::steady_clock::now(); now - last_yield >= kYieldEvery) {
-              sched_yield();
-              last_yield = now;
-            }
-            if (cursor == 0) break;
-          }
-          if (restart) break;
-          drain();
-        } while (cursor != 0);
-      }
-    }
-    settle_detached();
-  }
-  // Tables flushed meanwhile may still be queued; end the snapshot only once none are.
-  while (true) {
-    LockAll();
-    bool more;
-    {
-      std::lock_guard<std::mutex> l(snap_mu_);
-      more = !snap_detached_.empty();
-    }
-    if (!more) snap_ = nullptr;
-    UnlockAll();
-    if (!more) break;
-    settle_detached();
-  }
-  drain();
-  return status;
 }
 
 void MemoryEngine::TEST_ActiveExpireAll() { ActiveExpireCycle(SIZE_MAX / 2); }

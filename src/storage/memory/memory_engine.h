@@ -40,13 +40,17 @@ class MemoryEngine final : public StorageEngine {
   void Flush(int db, bool async) override;
   void SwapDb(int a, int b) override;
   DbStats GetDbStats(int db) override;
-  EngineStats GetStats() override;
+  void WriteInfo(std::string_view section, InfoFields& out) override;
   void ResetStats() override;
   std::size_t KeyMemoryUsage(int db, std::string_view key) override;
+  // The memory engine's checkpoint is the portable checkpoint file, written from its
+  // fork-less Export and loaded through Execute (memory_snapshot.cc).
+  StatusOr<CheckpointResult> Checkpoint(const CheckpointRequest& request) override;
+  StatusOr<RecoverResult> Recover(const RecoverRequest& request) override;
   // Concurrent and exact: fixes the point in time with every shard locked for an instant,
   // then walks the shards a few buckets at a time. A key changed, removed or expired
   // before the walk reaches it is emitted first by the thread changing it.
-  Status Snapshot(SnapshotSink& sink, const std::atomic<bool>* cancel) override;
+  Status Export(SnapshotSink& sink, const std::atomic<bool>* cancel) override;
   void Shutdown() override;
   void SetActiveExpire(bool on) override { active_expire_.store(on); }
 
@@ -78,16 +82,33 @@ class MemoryEngine final : public StorageEngine {
   void BackgroundLoop();
   // Scans part of each shard's tables for expired keys; returns keys removed.
   std::uint64_t ActiveExpireCycle(std::size_t buckets_per_table);
+  // Removes `key` (hash `hash`) from `t` and frees it, after settling it; false if absent.
+  // The caller holds the shard's lock. The one way an entry leaves a table.
+  bool Unlink(Table& t, std::uint64_t hash, std::string_view key);
+  // Unlink for a key found past its expiry (lazy expiry, the sweep, Scan, RandomKey): also
+  // counts it in expired_keys.
+  void Reap(Shard& s, Table& t, std::uint64_t hash, std::string_view key);
+  // The bytes of `t` beyond its entries' own allocations: the bucket array.
+  static std::size_t IndexBytes(const Table& t);
 
-  // Snapshot support; callers hold the lock of the shard owning `e` (or own its table).
-  // Before `e` (in `t`) changes or goes: emits it if the running snapshot still owes it.
-  void SaveIfPending(const Table& t, Entry* e);
-  // A new entry is not part of the running snapshot.
-  void MarkNew(Entry* e) const {
+  // Snapshot support (memory_snapshot.cc). An entry is "settled" for the running export
+  // once its flag bit equals snap_mark_: it has been emitted, or it is not part of it.
+  // Callers hold the lock of the shard owning `e` (or own its table).
+  // Before `e` (in `t`) changes or goes: emits it if the running export still owes it.
+  void Settle(const Table& t, Entry* e);
+  // A new entry is born settled: it is not part of the running export.
+  void MarkSettled(Entry* e) const {
     e->set_flags(static_cast<std::uint8_t>((e->flags() & ~Entry::kSnapMark) | snap_mark_));
   }
-  // Emits every entry of `t` the snapshot still owes.
+  // Settles every entry of `t`.
   void SettleTable(Table& t);
+  // The steps of Export: fix the point in time; walk one shard; settle the tables flushed
+  // meanwhile; end once none are left.
+  struct SnapRun;
+  void BeginExport(SnapRun& run);
+  void WalkShard(Shard& s, SnapRun& run);
+  void SettleDetached(SnapRun& run);
+  void EndExport(SnapRun& run);
 
   const int num_databases_;
   std::unique_ptr<Shard[]> shards_;
@@ -97,16 +118,16 @@ class MemoryEngine final : public StorageEngine {
   std::atomic<std::uint32_t> lru_clock_{0};  // per db, sampled by active expiry
   std::atomic<bool> active_expire_{true};
 
-  // The running snapshot. These change only with every shard locked, so any thread holding
+  // The running export. These change only with every shard locked, so any thread holding
   // a shard lock reads them consistently.
-  struct SnapRun;
   SnapRun* snap_ = nullptr;
-  std::uint8_t snap_mark_ = 0;          // Entry::kSnapMark or 0: "settled" for this snapshot
+  std::uint8_t snap_mark_ = 0;          // Entry::kSnapMark or 0: "settled" for this export
   std::int64_t snap_at_ms_ = 0;         // keys expired at this time are not part of it
   // Bumped (with every shard locked) when tables move between databases or are replaced,
   // so the walk restarts the shard it is in.
   std::uint64_t snap_layout_gen_ = 0;
-  std::mutex snap_run_mu_;              // one snapshot at a time
+  std::mutex snap_run_mu_;              // one export at a time
+  std::atomic<std::uint64_t> exports_{0};  // completed, for INFO storage
   std::mutex snap_mu_;
   std::vector<Table> snap_detached_;    // GUARDED_BY(snap_mu_): flushed, still owing keys
 

@@ -4,11 +4,15 @@
 // given a waker), so these tests also prove that the contract holds for engines whose keys
 // are loaded late.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -21,7 +25,10 @@
 #include "engines/slow_engine.h"
 #include "storage/memory/memory_engine.h"
 #include "strata/storage_engine.h"
+#include "types/hash.h"
 #include "types/list.h"
+#include "types/set.h"
+#include "types/zset.h"
 #include "util/clock.h"
 
 namespace strata {
@@ -99,6 +106,13 @@ std::unique_ptr<Object> List(std::initializer_list<std::string_view> items) {
   auto l = std::make_unique<types::ListObject>();
   for (std::string_view i : items) l->PushBack(i);
   return l;
+}
+
+// prefix + n, spelled out (GCC 12 warns, wrongly, on "literal" + std::string&&).
+std::string Name(std::string_view prefix, long n) {
+  std::string s(prefix);
+  s += std::to_string(n);
+  return s;
 }
 
 std::string Encoded(const Object* o) {
@@ -184,8 +198,33 @@ class EngineConformanceTest : public ::testing::Test {
     }
   }
 
+  void SetObject(int db, std::string_view key, std::unique_ptr<Object> obj,
+                 std::int64_t expire = kNoExpire) {
+    Run({{db, key, KeyIntent::kOverwrite}}, [&](Keyspace& ks) {
+      ks.SetObject(db, key, std::move(obj), expire);
+      ks.SignalModified(db, key);
+    });
+  }
+
+  // A fresh directory for checkpoints, removed with the test.
+  const std::string& Dir() {
+    if (dir_.empty()) {
+      std::string name = "strata-conformance-";
+      name += std::to_string(::getpid());
+      name += '-';
+      name += std::to_string(reinterpret_cast<std::uintptr_t>(this));
+      dir_ = (std::filesystem::temp_directory_path() / name).string();
+      std::filesystem::remove_all(dir_);
+    }
+    return dir_;
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
   std::unique_ptr<StorageEngine> engine_;
   Recorder recorder_;
+  std::string dir_;
 };
 
 using Engines = ::testing::Types<MemoryFactory, SlowFactory>;
@@ -222,9 +261,7 @@ TYPED_TEST(EngineConformanceTest, PrefetchCallsTheWakerAtMostOnceAndPinsTheKeys)
 TYPED_TEST(EngineConformanceTest, ManyPrefetchesInFlightAllComplete) {
   constexpr int kN = 200;
   std::vector<std::string> names;
-  // Appended rather than "k" + to_string: GCC 12 reports a false -Wrestrict on the latter
-  // at -O3 (also below), depending on what else it inlines into the test.
-  for (int i = 0; i < kN; ++i) names.push_back(std::string("k").append(std::to_string(i)));
+  for (int i = 0; i < kN; ++i) names.push_back(Name("k", i));
   std::vector<std::vector<KeyAccess>> sets(kN);
   std::vector<PinSet> pins(kN);
   std::vector<Waiter> waiters(kN);
@@ -526,17 +563,216 @@ class CollectingSink final : public SnapshotSink {
 
 TYPED_TEST(EngineConformanceTest, SnapshotExportsEveryLiveKeyOnce) {
   for (int db = 0; db < kDbs; ++db) {
-    for (int i = 0; i < 100; ++i) {
-      this->SetString(db, std::string("k").append(std::to_string(i)), std::to_string(db));
-    }
+    for (int i = 0; i < 100; ++i) this->SetString(db, Name("k", i), std::to_string(db));
   }
   this->SetString(0, "expired", "v", UnixTimeMs() - 1);
   CollectingSink sink;
-  ASSERT_TRUE(this->engine_->Snapshot(sink, nullptr).ok());
+  ASSERT_TRUE(this->engine_->Export(sink, nullptr).ok());
   EXPECT_EQ(sink.counts_.size(), static_cast<std::size_t>(kDbs * 100));
   for (const auto& [key, n] : sink.counts_) EXPECT_EQ(n, 1) << key;
   EXPECT_EQ(sink.values_["3:k7"], "3");
   EXPECT_EQ(sink.counts_.count("0:expired"), 0u);
+}
+
+// A value's bytes, independent of how the engine laid it out: a set's members sorted (the
+// order of a hashtable set follows its insertion history, which a reload does not keep).
+std::string Canonical(const ValueRef& v) {
+  if (v.type == ValueType::kString) return std::string(v.str);
+  if (v.type != ValueType::kSet) return Encoded(v.obj);
+  std::set<std::string> members;
+  static_cast<const types::SetObject*>(v.obj)->ForEach(
+      [&](std::string_view m) { members.emplace(m); });
+  std::string out;
+  for (const std::string& m : members) (out += m) += ',';
+  return out;
+}
+
+// Every key of every database, as "db:key" -> (type, encoded value, expiry).
+std::map<std::string, std::string> Dump(StorageEngine& engine) {
+  std::map<std::string, std::string> out;
+  for (int db = 0; db < engine.num_databases(); ++db) {
+    std::uint64_t cursor = 0;
+    do {
+      cursor = engine.Scan(db, cursor, ScanOptions{SIZE_MAX},
+                           [&](std::string_view key, const ValueRef& v) {
+                             std::string value = Canonical(v);
+                             out[std::to_string(db) + ":" + std::string(key)] =
+                                 std::to_string(static_cast<int>(v.type)) + "|" + value + "|" +
+                                 std::to_string(v.expire_at_ms);
+                           });
+    } while (cursor != 0);
+  }
+  return out;
+}
+
+TYPED_TEST(EngineConformanceTest, CheckpointRecoversIntoAFreshEngine) {
+  const std::int64_t later = UnixTimeMs() + 3600 * 1000;
+  for (int db = 0; db < kDbs; ++db) {
+    this->SetString(db, "s", Name("v", db));
+    this->SetString(db, std::string("bin\0\xff", 5), std::string(300, 'x'), later + db);
+    auto list = std::make_unique<types::ListObject>();
+    for (int i = 0; i < 20; ++i) list->PushBack(std::to_string(i));
+    this->SetObject(db, "list", std::move(list), later);
+    auto hash = std::make_unique<types::HashObject>();
+    for (int i = 0; i < 200; ++i) hash->Set(Name("f", i), std::to_string(i));
+    this->SetObject(db, "hash", std::move(hash));
+    auto set = std::make_unique<types::SetObject>();
+    for (int i = 0; i < 30; ++i) set->Add(Name("m", i));
+    this->SetObject(db, "set", std::move(set));
+    auto zset = std::make_unique<types::ZSetObject>();
+    for (int i = 0; i < 150; ++i) zset->Insert(Name("z", i), i * 0.25);
+    this->SetObject(db, "zset", std::move(zset), later);
+  }
+  this->SetString(1, "gone", "v", UnixTimeMs() - 1);  // expired: in no checkpoint
+  const auto before = Dump(*this->engine_);
+  ASSERT_EQ(before.size(), static_cast<std::size_t>(kDbs * 6));
+
+  CheckpointRequest request;
+  request.dir = this->Dir();
+  auto written = this->engine_->Checkpoint(request);
+  ASSERT_TRUE(written.ok()) << written.status().message();
+  EXPECT_EQ(written->keys, before.size());
+  EXPECT_TRUE(this->engine_->HasRecoverableState(this->Dir()));
+
+  auto fresh = TypeParam::Make();
+  RecoverRequest recover;
+  recover.dir = this->Dir();
+  auto r = fresh->Recover(recover);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->keys_loaded, before.size());
+  EXPECT_EQ(Dump(*fresh), before);
+  fresh->Shutdown();
+}
+
+TYPED_TEST(EngineConformanceTest, NothingToRecoverIsAnEmptySuccess) {
+  EXPECT_FALSE(this->engine_->HasRecoverableState(this->Dir()));
+  RecoverRequest recover;
+  recover.dir = this->Dir();
+  auto r = this->engine_->Recover(recover);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->path, "");
+  EXPECT_EQ(this->engine_->DbSize(0), 0u);
+}
+
+// Damages the middle of `path` (a block, never the header alone).
+void Damage(const std::string& path) {
+  std::string bytes;
+  {
+    std::ifstream in(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  ASSERT_GT(bytes.size(), 100u);
+  bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x5a);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+TYPED_TEST(EngineConformanceTest, RecoveryFallsBackPastADamagedNewestCheckpointOnlyIfAllowed) {
+  for (int i = 0; i < 200; ++i) this->SetString(2, Name("old", i), "1");
+  CheckpointRequest request;
+  request.dir = this->Dir();
+  ASSERT_TRUE(this->engine_->Checkpoint(request).ok());
+  for (int i = 0; i < 200; ++i) this->SetString(2, Name("new", i), "2");
+  auto newest = this->engine_->Checkpoint(request);
+  ASSERT_TRUE(newest.ok());
+  Damage(newest->path);
+
+  // Refused by default: nothing half-loaded stays behind, and the file is left alone.
+  auto refusing = TypeParam::Make();
+  RecoverRequest recover;
+  recover.dir = this->Dir();
+  auto refused = refusing->Recover(recover);
+  EXPECT_EQ(refused.status().code(), Status::Code::kCorruption);
+  EXPECT_EQ(refusing->DbSize(2), 0u);
+  EXPECT_TRUE(std::filesystem::exists(newest->path));
+  refusing->Shutdown();
+
+  auto fresh = TypeParam::Make();
+  recover.on_corrupt = OnCorrupt::kPrevious;
+  auto r = fresh->Recover(recover);
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_NE(r->path, newest->path);
+  EXPECT_EQ(fresh->DbSize(2), 200u);
+  EXPECT_FALSE(std::filesystem::exists(newest->path));  // set aside as *.corrupt
+  EXPECT_TRUE(std::filesystem::exists(newest->path + ".corrupt"));
+  fresh->Shutdown();
+}
+
+// Commands that run after the export's point in time are not in it, whether the engine
+// serves them concurrently or makes them wait.
+class PointInTimeSink final : public SnapshotSink {
+ public:
+  void Begin(std::int64_t) override { begun.store(true); }
+  void Emit(int db, std::string_view key, const ValueRef& v) override {
+    std::lock_guard<std::mutex> l(mu);
+    ++counts[std::to_string(db) + ":" + std::string(key)];
+    if (v.type != ValueType::kString || v.str != "old") ++changed;
+  }
+  Status Drain() override { return Status::OK(); }
+  std::atomic<bool> begun{false};
+  std::mutex mu;
+  std::map<std::string, int> counts;
+  int changed = 0;
+};
+
+TYPED_TEST(EngineConformanceTest, ExportIsOnePointInTimeUnderConcurrentWriters) {
+  constexpr int kKeys = 3000;
+  for (int i = 0; i < kKeys; ++i) this->SetString(i % kDbs, Name("k", i), "old");
+  PointInTimeSink sink;
+  std::atomic<bool> done{false};
+  std::atomic<int> writes{0};
+  std::vector<std::thread> writers;
+  for (int w = 0; w < 2; ++w) {
+    writers.emplace_back([&, w] {
+      while (!sink.begun.load() && !done.load()) std::this_thread::yield();
+      for (int i = w; !done.load(); i += 2) {
+        int n = i % kKeys;
+        std::string key = Name("k", n);
+        if (i % 3 == 0) {
+          this->Run({{n % kDbs, key, KeyIntent::kOverwrite}}, [&](Keyspace& ks) {
+            if (ks.Delete(n % kDbs, key)) ks.SignalModified(n % kDbs, key);
+          });
+        } else {
+          this->SetString(n % kDbs, key, "new");
+        }
+        this->SetString(n % kDbs, Name("fresh", i), "new");
+        writes.fetch_add(1);
+      }
+    });
+  }
+  Status st = this->engine_->Export(sink, nullptr);
+  done = true;
+  for (auto& t : writers) t.join();
+  ASSERT_TRUE(st.ok()) << st.message();
+  EXPECT_EQ(sink.changed, 0);
+  EXPECT_EQ(sink.counts.size(), static_cast<std::size_t>(kKeys));
+  for (const auto& [key, n] : sink.counts) EXPECT_EQ(n, 1) << key;
+}
+
+TYPED_TEST(EngineConformanceTest, StatsCanBeReadInsideExecuteAll) {
+  this->SetString(0, "a", "1");
+  this->SetString(3, "b", "2", UnixTimeMs() + 60000);
+  this->GetString(0, "a");        // a hit
+  this->GetString(0, "missing");  // a miss
+  InfoFields stats, memory, storage;
+  DbStats db3;
+  this->engine_->Execute(AccessSet{{}, true}, [&](Keyspace&) {
+    this->engine_->WriteInfo(kInfoStats, stats);
+    this->engine_->WriteInfo(kInfoMemory, memory);
+    this->engine_->WriteInfo(kInfoStorage, storage);
+    db3 = this->engine_->GetDbStats(3);
+  });
+  EXPECT_EQ(stats.GetU64("keyspace_hits"), 1u);
+  EXPECT_EQ(stats.GetU64("keyspace_misses"), 1u);
+  EXPECT_GT(memory.GetU64("used_memory_dataset"), 0u);
+  EXPECT_FALSE(storage.fields().empty());
+  EXPECT_EQ(db3.keys, 1u);
+  EXPECT_EQ(db3.expires, 1u);
+  EXPECT_GT(db3.index_bytes, 0u);
+  EXPECT_GT(db3.expires_bytes, 0u);
+  this->engine_->ResetStats();
+  InfoFields reset;
+  this->engine_->WriteInfo(kInfoStats, reset);
+  EXPECT_EQ(reset.GetU64("keyspace_hits"), 0u);
 }
 
 }  // namespace

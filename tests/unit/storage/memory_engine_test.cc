@@ -22,6 +22,13 @@ namespace {
 std::string Key(int i) { return "key:" + std::to_string(i); }
 
 // A minimal collection for SetObject / Clone / MemoryUsage.
+// One engine-written INFO figure.
+std::uint64_t Stat(StorageEngine& engine, std::string_view section, std::string_view name) {
+  InfoFields fields;
+  engine.WriteInfo(section, fields);
+  return fields.GetU64(name);
+}
+
 class TestList final : public Object {
  public:
   explicit TestList(std::vector<std::string> items) : items_(std::move(items)) {}
@@ -257,7 +264,7 @@ TEST_F(MemoryEngineTest, ObjectsAndMemoryUsage) {
   EXPECT_EQ(engine_.KeyMemoryUsage(0, "l"), 0u);
   Set(0, "s", std::string(100, 'x'));
   EXPECT_GE(engine_.KeyMemoryUsage(0, "s"), 100u);
-  EXPECT_GE(engine_.GetStats().dataset_bytes, 100u);
+  EXPECT_GE(Stat(engine_, kInfoMemory, "used_memory_dataset"), 100u);
 }
 
 TEST_F(MemoryEngineTest, SetExpireAndLazyExpiry) {
@@ -281,7 +288,7 @@ TEST_F(MemoryEngineTest, SetExpireAndLazyExpiry) {
   });
 
   // A key whose time passes is never returned, and counts as expired when reclaimed.
-  std::uint64_t expired_before = engine_.GetStats().expired_keys;
+  std::uint64_t expired_before = Stat(engine_, kInfoStats, "expired_keys");
   const std::int64_t deadline = UnixTimeMs() + 30;
   Set(0, "short", "v", deadline);
   while (UnixTimeMs() <= deadline) std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -290,7 +297,7 @@ TEST_F(MemoryEngineTest, SetExpireAndLazyExpiry) {
     EXPECT_EQ(ks.IdleSeconds(0, "short"), -1);
     EXPECT_FALSE(ks.Find(0, "short"));  // deletes it
   });
-  EXPECT_EQ(engine_.GetStats().expired_keys, expired_before + 1);
+  EXPECT_EQ(Stat(engine_, kInfoStats, "expired_keys"), expired_before + 1);
   EXPECT_EQ(engine_.DbSize(0), 0u);
 }
 
@@ -302,11 +309,10 @@ TEST_F(MemoryEngineTest, HitsAndMisses) {
     ks.Find(0, "nope");
     ks.Find(0, "nope");
   });
-  EngineStats st = engine_.GetStats();
-  EXPECT_EQ(st.keyspace_hits, 1u);
-  EXPECT_EQ(st.keyspace_misses, 2u);
+  EXPECT_EQ(Stat(engine_, kInfoStats, "keyspace_hits"), 1u);
+  EXPECT_EQ(Stat(engine_, kInfoStats, "keyspace_misses"), 2u);
   engine_.ResetStats();
-  EXPECT_EQ(engine_.GetStats().keyspace_hits, 0u);
+  EXPECT_EQ(Stat(engine_, kInfoStats, "keyspace_hits"), 0u);
 }
 
 // Idle time grows while the key is left alone (asking does not count as an access) and a
@@ -445,7 +451,7 @@ TEST_F(MemoryEngineTest, UnboundedScanHasNoDuplicatesWhileReclaiming) {
   std::int64_t past = UnixTimeMs() - 1000;
   for (int i = 0; i < 4000; ++i) Set(0, "dead:" + std::to_string(i), "v", past);
   for (int i = 0; i < 100; ++i) Set(0, Key(i), "v");
-  std::uint64_t expired_before = engine_.GetStats().expired_keys;
+  std::uint64_t expired_before = Stat(engine_, kInfoStats, "expired_keys");
   std::map<std::string, int> seen;
   ScanOptions opts;
   opts.count = SIZE_MAX;
@@ -457,7 +463,7 @@ TEST_F(MemoryEngineTest, UnboundedScanHasNoDuplicatesWhileReclaiming) {
   EXPECT_EQ(cursor, 0u);
   EXPECT_EQ(seen.size(), 100u);
   for (const auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
-  EXPECT_EQ(engine_.GetStats().expired_keys, expired_before + 4000);
+  EXPECT_EQ(Stat(engine_, kInfoStats, "expired_keys"), expired_before + 4000);
   EXPECT_EQ(engine_.DbSize(0), 100u);
 }
 
@@ -547,10 +553,10 @@ TEST_F(MemoryEngineTest, ActiveExpiryReclaimsUntouchedKeys) {
   EXPECT_EQ(engine_.DbSize(4), 1011u);
   EXPECT_EQ(engine_.GetDbStats(4).expires, 1010u);
   while (UnixTimeMs() <= soon) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  std::uint64_t expired_before = engine_.GetStats().expired_keys;
+  std::uint64_t expired_before = Stat(engine_, kInfoStats, "expired_keys");
   engine_.TEST_ActiveExpireAll();
   EXPECT_EQ(engine_.DbSize(4), 11u);
-  EXPECT_EQ(engine_.GetStats().expired_keys, expired_before + 1000);
+  EXPECT_EQ(Stat(engine_, kInfoStats, "expired_keys"), expired_before + 1000);
   DbStats st = engine_.GetDbStats(4);
   EXPECT_EQ(st.expires, 10u);
   EXPECT_GT(st.avg_ttl_ms, 0);
@@ -574,7 +580,7 @@ TEST(MemoryEngineBackgroundTest, SweepRemovesExpiredKeys) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   EXPECT_EQ(left, 0u);
-  EXPECT_GE(engine.GetStats().expired_keys, 2000u);
+  EXPECT_GE(Stat(engine, kInfoStats, "expired_keys"), 2000u);
   engine.Shutdown();
 }
 

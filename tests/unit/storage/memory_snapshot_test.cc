@@ -232,7 +232,7 @@ class SnapshotThread {
  public:
   SnapshotThread(MemoryEngine& engine, RecordingSink& sink, const std::atomic<bool>* cancel = nullptr)
       : sink_(sink), thread_([this, &engine, cancel] {
-          status_ = engine.Snapshot(sink_, cancel);
+          status_ = engine.Export(sink_, cancel);
           sink_.Finish();
         }) {}
   ~SnapshotThread() {
@@ -349,7 +349,7 @@ class MemorySnapshotTest : public ::testing::Test {
     SCOPED_TRACE(what);
     State want = Dump();
     RecordingSink sink;
-    Status st = engine_.Snapshot(sink, nullptr);
+    Status st = engine_.Export(sink, nullptr);
     sink.Finish();
     ExpectSnapshotExact(st, sink, want);
   }
@@ -828,7 +828,7 @@ TEST_F(MemorySnapshotTest, DrainError) {
       RandomMutation(rng, kPerDb + 100, ++tag);
     }
   });
-  Status st = engine_.Snapshot(sink, nullptr);
+  Status st = engine_.Export(sink, nullptr);
   sink.Finish();
   stop = true;
   writer.join();
