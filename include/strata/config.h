@@ -16,12 +16,13 @@ namespace strata {
 struct ServerConfig {
   std::string bind = "127.0.0.1";
   int port = 6379;
-  int threads = 0;  // 0 = one per core
+  int threads = 0;  // 0 = one per core, less one for the clients and the kernel (at least 1)
   std::string requirepass;
   int maxclients = 10000;
   int timeout = 0;  // idle seconds before a client is closed; 0 = never
   // Microseconds a network thread keeps polling for new events after its last one before it
-  // sleeps in the kernel; 0 = always sleep at once.
+  // sleeps in the kernel; 0 = always sleep at once. Applies only while the network threads
+  // leave a core free (ResolveBusyPollUs).
   int busy_poll_us = 100;
   int databases = 16;
 };
@@ -82,7 +83,11 @@ StatusOr<std::vector<SaveRule>> ParseSchedule(std::string_view text);
 // The rules in Redis's normalized text form ("3600 1 300 100").
 std::string FormatSchedule(const std::vector<SaveRule>& rules);
 
-// The number of network threads `config` asks for, resolving 0 to the number of cores.
+// The number of network threads `config` asks for, resolving 0 to one per core less one
+// (at least one).
 int ResolveThreads(const ServerConfig& config);
+// The busy-polling window the network threads use: `busy_poll_us`, or 0 when the threads
+// would occupy every core.
+int ResolveBusyPollUs(const ServerConfig& config);
 
 }  // namespace strata

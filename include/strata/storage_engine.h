@@ -291,6 +291,15 @@ class StorageEngine {
   // already held (MULTI/EXEC runs FLUSHDB or KEYS this way).
   virtual void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) = 0;
 
+  // Batching, for the commands of one pipelined read: between BeginBatch and EndBatch on one
+  // thread, an Execute may leave its locks held for the next Execute on that thread, so a
+  // pipeline of commands on one hot key locks it once. Every other engine call on the thread
+  // releases what was kept first. The caller ends the batch before anything that could wait
+  // for another thread (a keyless command such as SAVE, serving blocked clients, suspending
+  // the connection) and at the end of the read. Engines without locks to keep ignore it.
+  virtual void BeginBatch() {}
+  virtual void EndBatch() {}
+
   // Number of live keys in `db` (keys awaiting active expiry may be counted).
   virtual std::uint64_t DbSize(int db) = 0;
   // Incremental iteration with Redis's guarantees: a key present for the whole scan is

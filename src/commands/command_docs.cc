@@ -377,8 +377,6 @@ const DocEntry* FindDocEntry(std::string_view name) {
   return nullptr;
 }
 
-std::span<const std::string_view> AclCategories() { return kAclCategories; }
-
 void ApplyCommandDocs(CommandTable* table) {
   for (auto& cmd : table->mutable_commands()) ApplyDoc(cmd.get());
 }

@@ -31,7 +31,4 @@ void AddDocEntries(std::span<const DocEntry> entries);
 // nullptr when the table has no entry for `name` (lower case).
 const DocEntry* FindDocEntry(std::string_view name);
 
-// Redis's ACL categories in its canonical order (COMMAND INFO lists them in this order).
-std::span<const std::string_view> AclCategories();
-
 }  // namespace strata

@@ -1,7 +1,10 @@
 // COMMAND, COMMAND COUNT / INFO / DOCS / LIST / GETKEYS / HELP: every reply is generated from
 // the command table (CommandTable::Get()) and the docs attached to it, in Redis 7's shapes.
 #include <algorithm>
+#include <initializer_list>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "commands/command.h"
@@ -68,6 +71,22 @@ std::vector<KeySpec> KeySpecs(const CommandSpec& spec) {
   return specs;
 }
 
+// One step of a key spec, "begin_search" or "find_keys": {type, spec} with the spec's
+// integer fields (none for an "unknown" step).
+void WriteKeySpecStep(ReplyBuilder& r, std::string_view step, std::string_view type,
+                      std::initializer_list<std::pair<std::string_view, int>> fields) {
+  r.Bulk(step);
+  r.MapHeader(2);
+  r.Bulk("type");
+  r.Bulk(type);
+  r.Bulk("spec");
+  r.MapHeader(fields.size());
+  for (const auto& [name, value] : fields) {
+    r.Bulk(name);
+    r.Integer(value);
+  }
+}
+
 void WriteKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
   std::vector<KeySpec> specs = KeySpecs(spec);
   ReplyBuilder& r = ctx.reply;
@@ -85,37 +104,13 @@ void WriteKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
       r.SimpleString("RO");
       if (spec.has_flag(kCmdReadOnly)) r.SimpleString("access");
     }
-    r.Bulk("begin_search");
-    r.MapHeader(2);
-    r.Bulk("type");
     if (ks.unknown) {
-      r.Bulk("unknown");
-      r.Bulk("spec");
-      r.MapHeader(0);
+      WriteKeySpecStep(r, "begin_search", "unknown", {});
+      WriteKeySpecStep(r, "find_keys", "unknown", {});
     } else {
-      r.Bulk("index");
-      r.Bulk("spec");
-      r.MapHeader(1);
-      r.Bulk("index");
-      r.Integer(ks.index);
-    }
-    r.Bulk("find_keys");
-    r.MapHeader(2);
-    r.Bulk("type");
-    if (ks.unknown) {
-      r.Bulk("unknown");
-      r.Bulk("spec");
-      r.MapHeader(0);
-    } else {
-      r.Bulk("range");
-      r.Bulk("spec");
-      r.MapHeader(3);
-      r.Bulk("lastkey");
-      r.Integer(ks.lastkey);
-      r.Bulk("keystep");
-      r.Integer(ks.keystep);
-      r.Bulk("limit");
-      r.Integer(0);
+      WriteKeySpecStep(r, "begin_search", "index", {{"index", ks.index}});
+      WriteKeySpecStep(r, "find_keys", "range",
+                       {{"lastkey", ks.lastkey}, {"keystep", ks.keystep}, {"limit", 0}});
     }
   }
 }

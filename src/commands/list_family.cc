@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "commands/blocking_pop.h"
 #include "commands/command.h"
 #include "commands/command_docs_table.h"
 #include "commands/typed.h"
@@ -53,10 +54,10 @@ void CmdLPushX(CommandContext& ctx) { PushGeneric(ctx, true, true); }
 void CmdRPushX(CommandContext& ctx) { PushGeneric(ctx, false, true); }
 
 // Replies up to `count` elements popped from one end as bulk strings (no header).
-void PopInto(CommandContext& ctx, ListObject* list, bool left, std::size_t count) {
+void PopInto(ReplyBuilder& reply, ListObject* list, bool left, std::size_t count) {
   for (std::size_t i = 0; i < count; ++i) {
     // Reply straight from the chunk, then drop the element: no copy.
-    ctx.reply.Bulk(list->At(left ? 0 : list->size() - 1));
+    reply.Bulk(list->At(left ? 0 : list->size() - 1));
     if (left) list->PopFront(nullptr);
     else list->PopBack(nullptr);
   }
@@ -77,12 +78,12 @@ void PopGeneric(CommandContext& ctx, bool left) {
   if (l.wrong_type) return;
   if (!l.obj) return has_count ? ctx.reply.NullArray() : ctx.reply.Null();
   if (!has_count) {
-    PopInto(ctx, l.obj, left, 1);
+    PopInto(ctx.reply, l.obj, left, 1);
   } else {
     std::size_t n = std::min<std::size_t>(static_cast<std::size_t>(count), l.obj->size());
     ctx.reply.ArrayHeader(n);
     if (n == 0) return;  // LPOP key 0 changes nothing, and Redis does not signal it
-    PopInto(ctx, l.obj, left, n);
+    PopInto(ctx.reply, l.obj, left, n);
   }
   CommitTyped(ctx, ctx.args[1], l.obj);
 }
@@ -295,122 +296,23 @@ void CmdLMove(CommandContext& ctx) {
 
 void CmdRPopLPush(CommandContext& ctx) { MoveGeneric(ctx, false, true); }
 
-// numkeys when it is well formed and leaves room for the keys and the direction, else 0.
-std::int64_t LMPopNumKeys(std::span<const std::string_view> args) {
-  std::int64_t n;
-  if (args.size() < 2 || !ParseInt64(args[1], &n) || n <= 0) return 0;
-  if (n > static_cast<std::int64_t>(args.size()) - 3) return 0;
-  return n;
+// [B]LMPOP: LEFT is the first direction word, so it arrives as PopInto's `left`.
+void LMPop(CommandContext& ctx, bool blocking) {
+  MultiPopCommand<ListObject>(ctx, "left", "right", blocking, PopInto);
 }
 
-void LMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
-  std::int64_t n = LMPopNumKeys(args);
-  for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(2 + i));
-}
-
-struct LMPopArgs {
-  std::span<const std::string_view> keys;
-  bool left = true;
-  std::size_t count = 1;
-};
-
-// Parses "numkeys key [key ...] LEFT|RIGHT [COUNT count]" starting at args[1]; replies the
-// error and returns false when malformed.
-bool ParseLMPop(CommandContext& ctx, std::span<const std::string_view> args, LMPopArgs* out) {
-  MultiPopArgs parsed;
-  if (auto err = ParseMultiPop(args, "left", "right", &parsed); !err.empty()) {
-    ctx.reply.Error(err);
-    return false;
-  }
-  out->keys = parsed.keys;
-  out->left = parsed.word_a;
-  out->count = parsed.count;
-  return true;
-}
-
-// Replies [key, [elements...]] popped from `list` (which must be non-empty).
-void ReplyLMPop(ReplyBuilder& reply, std::string_view key, ListObject* list, bool left,
-                std::size_t count) {
-  std::size_t take = std::min(count, list->size());
-  reply.ArrayHeader(2);
-  reply.Bulk(key);
-  reply.ArrayHeader(take);
-  for (std::size_t i = 0; i < take; ++i) {
-    reply.Bulk(list->At(left ? 0 : list->size() - 1));
-    if (left) list->PopFront(nullptr);
-    else list->PopBack(nullptr);
-  }
-}
-
-// Pops from the first non-empty list of `a.keys`. Returns false when all are empty (nothing
-// replied) or after replying WRONGTYPE (*wrong_type set).
-bool TryLMPop(CommandContext& ctx, const LMPopArgs& a, bool* wrong_type) {
-  *wrong_type = false;
-  for (std::string_view key : a.keys) {
-    auto l = FindTypedForWrite<ListObject>(ctx, key);
-    if (l.wrong_type) {
-      *wrong_type = true;
-      return false;
-    }
-    if (!l.obj) continue;
-    ReplyLMPop(ctx.reply, key, l.obj, a.left, a.count);
-    CommitTyped(ctx, key, l.obj);
-    return true;
-  }
-  return false;
-}
-
-void CmdLMPop(CommandContext& ctx) {
-  LMPopArgs a;
-  if (!ParseLMPop(ctx, ctx.args, &a)) return;
-  bool wrong_type;
-  if (!TryLMPop(ctx, a, &wrong_type) && !wrong_type) ctx.reply.NullArray();
-}
+void CmdLMPop(CommandContext& ctx) { LMPop(ctx, false); }
 
 // ---------------------------------------------------------------------------------------
-// Blocking pops. Each first tries like its non-blocking twin; with nothing to pop it
-// answers null at once inside MULTI/EXEC, else it waits (see state/blocking.h).
-
-// The list at `key` for a blocked client being served, or nullptr with *miss telling why
-// it keeps waiting (absent, or another type).
-ListObject* ReadyList(Keyspace& ks, int db, std::string_view key, ServeResult* miss) {
-  WriteRef v = ks.FindForWrite(db, key);
-  if (v.type == ValueType::kList) return static_cast<ListObject*>(v.obj);
-  *miss = v ? ServeResult::kSkip : ServeResult::kEmpty;
-  return nullptr;
-}
+// Blocking pops (the scaffolding they share with the sorted sets: blocking_pop.h).
 
 void BlockingPop(CommandContext& ctx, bool left) {
-  std::int64_t timeout;
-  if (auto err = ParseBlockTimeout(ctx.args.back(), &timeout); !err.empty()) {
-    return ctx.reply.Error(err);
-  }
-  auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
-  for (std::string_view key : keys) {
-    auto l = FindTypedForWrite<ListObject>(ctx, key);
-    if (l.wrong_type) return;
-    if (!l.obj) continue;
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(key);
-    PopInto(ctx, l.obj, left, 1);
-    CommitTyped(ctx, key, l.obj);
-    return;
-  }
-  if (ctx.in_transaction) return ctx.reply.NullArray();
-  const int db = ctx.db;
-  BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout, false,
-              [db, left](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
-                ServeResult miss;
-                ListObject* list = ReadyList(ks, db, key, &miss);
-                if (list == nullptr) return miss;
-                reply.ArrayHeader(2);
-                reply.Bulk(key);
-                reply.Bulk(list->At(left ? 0 : list->size() - 1));
-                if (left) list->PopFront(nullptr);
-                else list->PopBack(nullptr);
-                CommitTyped(ks, db, key, list);
-                return ServeResult::kServed;
-              });
+  BlockingPopCommand<ListObject>(
+      ctx, [left](ReplyBuilder& reply, std::string_view key, ListObject* list) {
+        reply.ArrayHeader(2);
+        reply.Bulk(key);
+        PopInto(reply, list, left, 1);
+      });
 }
 
 void CmdBLPop(CommandContext& ctx) { BlockingPop(ctx, true); }
@@ -425,13 +327,12 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
   auto s = FindTypedForWrite<ListObject>(ctx, src);
   if (s.wrong_type) return;
   if (s.obj) return MoveGeneric(ctx, from_left, to_left);
-  if (ctx.in_transaction) return ctx.reply.Null();
   const int db = ctx.db;
   BlockOnKeys(ctx, {std::string(src)}, {std::string(dst)}, timeout, true,
               [db, from_left, to_left, dst = std::string(dst)](
                   Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
                 ServeResult miss;
-                ListObject* list = ReadyList(ks, db, key, &miss);
+                ListObject* list = ReadyToServe<ListObject>(ks, db, key, &miss);
                 if (list == nullptr) return miss;
                 WriteRef d = ks.FindForWrite(db, dst);
                 if (d && d.type != ValueType::kList) {
@@ -467,34 +368,7 @@ void CmdBLMove(CommandContext& ctx) {
 
 void CmdBRPopLPush(CommandContext& ctx) { BlockingMove(ctx, false, true, ctx.args[3]); }
 
-void BLMPopKeys(std::span<const std::string_view> args, std::vector<int>* out) {
-  std::int64_t n = LMPopNumKeys(args.subspan(1));
-  for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(3 + i));
-}
-
-void CmdBLMPop(CommandContext& ctx) {
-  // Redis checks numkeys, LEFT|RIGHT and COUNT before the timeout.
-  LMPopArgs a;
-  if (!ParseLMPop(ctx, ctx.args.subspan(1), &a)) return;
-  std::int64_t timeout;
-  if (auto err = ParseBlockTimeout(ctx.args[1], &timeout); !err.empty()) {
-    return ctx.reply.Error(err);
-  }
-  bool wrong_type;
-  if (TryLMPop(ctx, a, &wrong_type) || wrong_type) return;
-  if (ctx.in_transaction) return ctx.reply.NullArray();
-  const int db = ctx.db;
-  BlockOnKeys(ctx, std::vector<std::string>(a.keys.begin(), a.keys.end()), {}, timeout, false,
-              [db, left = a.left, count = a.count](Keyspace& ks, std::string_view key,
-                                                   ReplyBuilder& reply) {
-                ServeResult miss;
-                ListObject* list = ReadyList(ks, db, key, &miss);
-                if (list == nullptr) return miss;
-                ReplyLMPop(reply, key, list, left, count);
-                CommitTyped(ks, db, key, list);
-                return ServeResult::kServed;
-              });
-}
+void CmdBLMPop(CommandContext& ctx) { LMPop(ctx, true); }
 
 constexpr std::string_view kPushCx =
     "O(1) for each element added, so O(N) to add N elements when the command is called with "
@@ -604,13 +478,13 @@ void RegisterListCommands(CommandTable* table) {
   table->Add("lpos", -3, kCmdReadOnly, CmdLPos).Keys(1, 1, 1);
   table->Add("lmove", 5, kCmdWrite | kCmdDenyOom, CmdLMove).Keys(1, 2, 1);
   table->Add("rpoplpush", 3, kCmdWrite | kCmdDenyOom, CmdRPopLPush).Keys(1, 2, 1);
-  table->Add("lmpop", -4, kCmdWrite, CmdLMPop).KeysBy(LMPopKeys);
+  table->Add("lmpop", -4, kCmdWrite, CmdLMPop).KeysBy(NumKeysFinder<1, false>);
   constexpr std::uint32_t kBlock = kCmdWrite | kCmdNoScript | kCmdBlocking;
   table->Add("blpop", -3, kBlock, CmdBLPop).Keys(1, -2, 1);
   table->Add("brpop", -3, kBlock, CmdBRPop).Keys(1, -2, 1);
   table->Add("blmove", 6, kBlock | kCmdDenyOom, CmdBLMove).Keys(1, 2, 1);
   table->Add("brpoplpush", 4, kBlock | kCmdDenyOom, CmdBRPopLPush).Keys(1, 2, 1);
-  table->Add("blmpop", -5, kCmdWrite | kCmdBlocking, CmdBLMPop).KeysBy(BLMPopKeys);
+  table->Add("blmpop", -5, kCmdWrite | kCmdBlocking, CmdBLMPop).KeysBy(NumKeysFinder<2, false>);
 }
 
 }  // namespace strata

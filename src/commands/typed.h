@@ -2,16 +2,10 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <memory>
-#include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "commands/command.h"
 #include "commands/util.h"
-#include "state/server_state.h"
 
 namespace strata {
 
@@ -127,28 +121,6 @@ const T* BeginElementScan(CommandContext& ctx, ElementScan* scan) {
     }
   }
   return found.obj;
-}
-
-// Suspends the client in a blocking command that found nothing to pop: it waits on `keys`
-// (of the selected database) until `try_serve` serves it from one of them after a change, or
-// `timeout_ms` passes (0: forever), when it gets a null reply (a null bulk string with
-// `null_bulk`, else a null array). Call from the handler, with the keys still locked.
-inline void BlockOnKeys(
-    CommandContext& ctx, std::vector<std::string> keys, std::vector<std::string> extra_keys,
-    std::int64_t timeout_ms, bool null_bulk,
-    std::function<ServeResult(Keyspace& ks, std::string_view ready_key, ReplyBuilder& reply)>
-        try_serve) {
-  auto waiter = std::make_shared<BlockedClient>();
-  waiter->db = ctx.db;
-  waiter->keys = std::move(keys);
-  waiter->extra_keys = std::move(extra_keys);
-  waiter->resp3 = ctx.client.resp3.load(std::memory_order_relaxed);
-  waiter->null_bulk_on_timeout = null_bulk;
-  waiter->try_serve = std::move(try_serve);
-  waiter->client = ctx.client.self;
-  ctx.server.blocking().Block(waiter);
-  ctx.client.block_request = std::move(waiter);
-  ctx.client.block_timeout_ms = timeout_ms;
 }
 
 }  // namespace strata

@@ -80,6 +80,17 @@ std::string_view ParseMultiPop(std::span<const std::string_view> args, std::stri
   return "";
 }
 
+void NumKeysPositions(std::span<const std::string_view> args, std::size_t at, bool dest,
+                      std::vector<int>* out) {
+  std::int64_t n;
+  if (args.size() <= at || !ParseInt64(args[at], &n) || n < 1 ||
+      static_cast<std::uint64_t>(n) > args.size() - at - 1) {
+    return;
+  }
+  if (dest) out->push_back(static_cast<int>(at - 1));
+  for (std::int64_t i = 0; i < n; ++i) out->push_back(static_cast<int>(at + 1 + i));
+}
+
 std::string_view ParseRandomCount(std::string_view s, std::int64_t* count) {
   if (!ParseInt64(s, count)) return kErrNotInteger;
   if (*count == INT64_MIN) {

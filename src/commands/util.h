@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "util/int64.h"  // ParseInt64, FormatInt64: every family uses them
 
@@ -22,7 +23,6 @@ inline constexpr std::string_view kErrSyntax = "ERR syntax error";
 inline constexpr std::string_view kErrNoSuchKey = "ERR no such key";
 inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kErrDbIndex = "ERR DB index is out of range";
-inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 
 // Redis's string2ld/strtold rules for INCRBYFLOAT and friends: no spaces, finite (unless
 // allow_inf), the whole string consumed.
@@ -57,6 +57,19 @@ struct MultiPopArgs {
 // Parses from args[1]; returns "" or the error to reply.
 std::string_view ParseMultiPop(std::span<const std::string_view> args, std::string_view word_a,
                                std::string_view word_b, MultiPopArgs* out);
+
+// Key positions of "numkeys key [key ...]" arguments, numkeys at args[at] (and, with `dest`,
+// a destination key just before it). Like Redis's GETKEYS: no keys at all when numkeys is
+// malformed, below 1, or larger than the number of arguments that follow it.
+void NumKeysPositions(std::span<const std::string_view> args, std::size_t at, bool dest,
+                      std::vector<int>* out);
+// The same as a CommandSpec::KeysBy finder: NumKeysFinder<1, false> for "ZUNION numkeys
+// key ...", <2, true> for "ZUNIONSTORE dest numkeys key ...", <2, false> for "BLMPOP timeout
+// numkeys key ...".
+template <std::size_t kAt, bool kDest>
+void NumKeysFinder(std::span<const std::string_view> args, std::vector<int>* out) {
+  NumKeysPositions(args, kAt, kDest, out);
+}
 
 // The count of HRANDFIELD / SRANDMEMBER / ZRANDMEMBER: any int64 but INT64_MIN (its
 // negation, "that many with repetitions", does not exist). Returns "" or Redis's error text.

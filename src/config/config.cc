@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <functional>
+#include <algorithm>
 #include <map>
 #include <sstream>
 #include <thread>
@@ -282,10 +283,28 @@ StatusOr<Config> LoadConfig(const std::string& file, const std::vector<ConfigOve
   return config;
 }
 
-int ResolveThreads(const ServerConfig& config) {
-  if (config.threads > 0) return config.threads;
+namespace {
+int Cores() {
   unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 1 : static_cast<int>(cores);
+}
+}  // namespace
+
+// Why one core is left over by default: the kernel's network stack and, often, clients on the
+// same host need CPU too. With a thread on every core, a thread preempted by them stalls all
+// of its connections for a scheduler time slice (milliseconds) while holding their place in
+// line, and threads contending for a hot key's shard lock run slower than one thread alone
+// (measurements: docs/architecture.md, "Threads").
+int ResolveThreads(const ServerConfig& config) {
+  if (config.threads > 0) return config.threads;
+  return std::max(1, Cores() - 1);
+}
+
+// A spinning thread on a machine with no idle core takes CPU from the threads that have work
+// (the other network threads, the clients, the kernel), so the window applies only while a
+// core is left free.
+int ResolveBusyPollUs(const ServerConfig& config) {
+  return ResolveThreads(config) < Cores() ? config.busy_poll_us : 0;
 }
 
 }  // namespace strata

@@ -139,6 +139,7 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
 void Connection::ProcessInput() {
   // CONFIG SET proto-max-bulk-len applies to connections already open, as in Redis.
   parser_.set_max_bulk_len(env_->proto_max_bulk_len->load(std::memory_order_relaxed));
+  session_->OnBatchBegin();
   while (!closed_ && !paused_ && !pending_ && !blocked_ && !close_after_reply_) {
     std::size_t consumed = 0;
     auto result = parser_.Parse(in_.get() + in_begin_, in_end_ - in_begin_, &consumed);
@@ -181,6 +182,7 @@ void Connection::ProcessInput() {
       break;
     }
   }
+  session_->OnBatchEnd();
   if (in_begin_ == in_end_) {
     in_begin_ = in_end_ = 0;
     // Give back a buffer that one big request grew; idle clients keep a small one.

@@ -29,6 +29,10 @@ struct SessionAction {
 class Session {
  public:
   virtual ~Session() = default;
+  // The commands parsed from one read are handed in between OnBatchBegin and OnBatchEnd,
+  // which bracket them on the connection's thread with nothing else in between.
+  virtual void OnBatchBegin() {}
+  virtual void OnBatchEnd() {}
   virtual SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) = 0;
   // The connection is closing; called once, on the connection's thread.
   virtual void OnClose() = 0;

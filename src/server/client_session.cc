@@ -145,6 +145,10 @@ void ClientSession::OnClose() {
   client_->conn = nullptr;
 }
 
+void ClientSession::OnBatchBegin() { server_->engine().BeginBatch(); }
+
+void ClientSession::OnBatchEnd() { server_->engine().EndBatch(); }
+
 net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> args,
                                             ReplyBuilder& reply) {
   reply.set_resp3(client_->resp3.load(std::memory_order_relaxed));
@@ -254,8 +258,12 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
   bool all = false;
   CollectAccess(spec, args, &access_, &all);
   if (!all && access_.empty()) {
+    // A keyless command may wait for other threads (SAVE, CLIENT PAUSE, DEBUG SLEEP), which
+    // could need the shard the batch kept.
+    engine.EndBatch();
     spec->handler(ctx);
     ServeBlocked();
+    engine.BeginBatch();
     return true;
   }
   AccessSet access{access_, all};
@@ -264,7 +272,10 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
       reply.Error("ERR " + error.message());
       return true;
     }
-    if (!prefetch_->Start(access)) return false;
+    if (!prefetch_->Start(access)) {
+      engine.EndBatch();  // the connection is suspended until the engine has the keys
+      return false;
+    }
   }
   engine.Execute(access, [&](Keyspace& ks) {
     ctx.ks = &ks;
@@ -278,8 +289,14 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
 }
 
 void ClientSession::ServeBlocked() {
-  // Its locks are released now; serving takes the ready keys' locks one waiter at a time.
-  if (BlockingRegistry::HasReady()) server_->blocking().ServeReady(server_->engine());
+  // Serving takes the ready keys' locks one waiter at a time, so it needs this thread's
+  // locks released, the one a batch kept included.
+  if (BlockingRegistry::HasReady()) {
+    StorageEngine& engine = server_->engine();
+    engine.EndBatch();
+    server_->blocking().ServeReady(engine);
+    engine.BeginBatch();
+  }
 }
 
 void ClientSession::CollectAccess(const CommandSpec* spec, std::span<const std::string_view> args,

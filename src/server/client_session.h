@@ -20,6 +20,8 @@ class ClientSession final : public net::Session, public TransactionRunner {
 
   net::SessionAction OnCommand(std::span<const std::string_view> args, ReplyBuilder& reply) override;
   void OnClose() override;
+  void OnBatchBegin() override;
+  void OnBatchEnd() override;
   bool OnBlockTimeout(ReplyBuilder& reply) override;
   bool authenticated() const override { return client_->authenticated.load(); }
   // EXEC: runs the queued commands atomically (TransactionRunner), with the keys that

@@ -168,7 +168,7 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
   options.bind = config.server.bind;
   options.port = config.server.port;
   options.threads = ResolveThreads(config.server);
-  options.busy_poll_us = config.server.busy_poll_us;
+  options.busy_poll_us = ResolveBusyPollUs(config.server);
   options.busy_poll_paused = &impl->state->saver().background_running();
   impl->state->set_threads(options.threads);
   impl->net = std::make_unique<net::NetServer>(options, NetEnvFor(*impl->state),

@@ -62,7 +62,7 @@ int RunStrataServer(int argc, char** argv) {
   app.add_option("--config,-c", config_file, "TOML configuration file")->check(CLI::ExistingFile);
   app.add_option("--port,-p", port, "TCP port (overrides server.port)")->check(CLI::Range(0, 65535));
   app.add_option("--bind", bind, "address to listen on (overrides server.bind)");
-  app.add_option("--threads", threads, "network threads, 0 = one per core (overrides server.threads)")
+  app.add_option("--threads", threads, "network threads, 0 = one per core less one (overrides server.threads)")
       ->check(CLI::Range(0, 1024));
   app.add_option("--dir", dir, "directory for everything the server writes (storage.dir)");
   app.add_option("--restore", restore, "start from this checkpoint file")

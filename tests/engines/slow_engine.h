@@ -41,6 +41,8 @@ class SlowEngine final : public StorageEngine {
   bool Prefetch(const AccessSet& access, PinSet* pins, PrefetchWaker* waker) override;
   void ReleasePins(PinSet* pins) override;
   void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) override;
+  void BeginBatch() override { inner_->BeginBatch(); }
+  void EndBatch() override { inner_->EndBatch(); }
 
   std::uint64_t DbSize(int db) override { return inner_->DbSize(db); }
   std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,

@@ -243,6 +243,10 @@ TEST(BgsaveTest, RepliesAndInfoLikeRedis) {
   ASSERT_TRUE(WaitBgsaveDone(s));
   EXPECT_EQ(PersistenceField(s, "rdb_changes_since_last_save"), "0");
   EXPECT_EQ(PersistenceField(s, "checkpoint_last_keys"), "3");
+  // Redis starts its scheduled save from its cron: wait for it to finish too, or the BGSAVE
+  // below finds it still running.
+  EXPECT_TRUE(WaitSaves(r, 3, 30));
+  ASSERT_TRUE(WaitBgsaveDone(r));
 
   // "already in progress": Redis needs rdb-key-save-delay (microseconds per key) to be slow.
   for (int i = 0; i < 5; ++i) r.Cmd(Args{"SET", "k" + std::to_string(i), "v"});

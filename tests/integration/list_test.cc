@@ -196,6 +196,12 @@ TEST_F(ListTest, LMPop) {
       {"LMPOP", "1", "list:mp1", "LEFT", "COUNT", "1", "COUNT", "1"},
       {"LMPOP", "1", "list:mp1", "LEFT", "FOO"},
       {"LMPOP", "1", "list:mp1"},
+      // Key positions follow Redis's rule for numkeys, even where the command then fails.
+      {"COMMAND", "GETKEYS", "LMPOP", "2", "a", "b", "LEFT"},
+      {"COMMAND", "GETKEYS", "LMPOP", "3", "a", "b", "LEFT"},
+      {"COMMAND", "GETKEYS", "LMPOP", "4", "a", "b", "LEFT"},
+      {"COMMAND", "GETKEYS", "BLMPOP", "0", "2", "a", "b"},
+      {"COMMAND", "GETKEYS", "BLMPOP", "0", "3", "a", "b", "LEFT"},
   });
 }
 

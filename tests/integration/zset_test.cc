@@ -188,6 +188,12 @@ TEST_F(ZSetTest, MPop) {
       {"ZMPOP", "2", "zset:m2", "zset:mstr", "MIN"},
       {"ZMPOP", "2", "zset:m1", "zset:m2", "MAX"},
       {"COMMAND", "GETKEYS", "ZMPOP", "2", "a", "b", "MIN"},
+      // Key positions follow Redis's rule for numkeys, even where the command then fails.
+      {"COMMAND", "GETKEYS", "ZMPOP", "3", "a", "b", "MIN"},
+      {"COMMAND", "GETKEYS", "ZMPOP", "4", "a", "b", "MIN"},
+      {"COMMAND", "GETKEYS", "ZMPOP", "2", "a", "b"},
+      {"COMMAND", "GETKEYS", "BZMPOP", "0", "2", "a", "b"},
+      {"COMMAND", "GETKEYS", "BZMPOP", "0", "3", "a", "b", "MIN"},
   });
   std::string batch;
   for (const Cmd& c : std::vector<Cmd>{{"ZADD", "zset:m3", "1.5", "a", "2", "b"},

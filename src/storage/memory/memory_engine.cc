@@ -20,11 +20,22 @@ namespace {
 // KEYS) must use those locks rather than take them again.
 thread_local const MemoryEngine* tls_holds_all = nullptr;
 
+// This thread's batch (StorageEngine::BeginBatch): the engine it is open on and the shard
+// its last Execute kept locked (-1: none).
+struct BatchState {
+  const MemoryEngine* engine = nullptr;
+  int held = -1;
+};
+thread_local BatchState tls_batch;
+
 // Locks a shard unless this thread already holds every shard of `engine`.
 class ShardGuard {
  public:
-  ShardGuard(const MemoryEngine* engine, std::mutex& mu)
+  // A keyspace-wide call locks shards one by one; the shard a batch kept (which could be one
+  // of them, or rank below one already taken) is released first.
+  ShardGuard(MemoryEngine* engine, AdaptiveMutex& mu)
       : mu_(tls_holds_all == engine ? nullptr : &mu) {
+    if (tls_batch.held >= 0 && tls_batch.engine == engine) engine->DropBatchLock();
     if (mu_ != nullptr) mu_->lock();
   }
   ~ShardGuard() {
@@ -34,7 +45,7 @@ class ShardGuard {
   ShardGuard& operator=(const ShardGuard&) = delete;
 
  private:
-  std::mutex* mu_;
+  AdaptiveMutex* mu_;
 };
 
 std::uint32_t LruClock(std::int64_t now_ms) { return static_cast<std::uint32_t>(now_ms / 1000); }
@@ -385,6 +396,20 @@ void MemoryEngine::Execute(const AccessSet& access, FunctionRef<void(Keyspace&)>
     std::sort(ids, ids + n);
     n = static_cast<std::size_t>(std::unique(ids, ids + n) - ids);
   }
+  if (n == 1 && tls_batch.engine == this) {
+    // Batched: keep the shard for the next command of this batch (a pipeline hitting one hot
+    // key then takes its lock once rather than once per command).
+    int id = ids[0];
+    if (tls_batch.held != id) {
+      DropBatchLock();
+      shards_[id].mu.lock();
+      tls_batch.held = id;
+    }
+    ks.MarkLocked(id);
+    fn(ks);
+    return;
+  }
+  DropBatchLock();
   for (std::size_t i = 0; i < n; ++i) {
     shards_[ids[i]].mu.lock();
     ks.MarkLocked(ids[i]);
@@ -393,8 +418,26 @@ void MemoryEngine::Execute(const AccessSet& access, FunctionRef<void(Keyspace&)>
   for (std::size_t i = n; i-- > 0;) shards_[ids[i]].mu.unlock();
 }
 
+void MemoryEngine::BeginBatch() {
+  DropBatchLock();
+  tls_batch.engine = this;
+}
+
+void MemoryEngine::EndBatch() {
+  if (tls_batch.engine != this) return;
+  DropBatchLock();
+  tls_batch.engine = nullptr;
+}
+
+void MemoryEngine::DropBatchLock() {
+  if (tls_batch.held < 0 || tls_batch.engine != this) return;
+  shards_[tls_batch.held].mu.unlock();
+  tls_batch.held = -1;
+}
+
 void MemoryEngine::LockAll() {
   if (tls_holds_all == this) return;
+  DropBatchLock();
   for (int i = 0; i < kNumShards; ++i) shards_[i].mu.lock();
 }
 
@@ -719,7 +762,7 @@ Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cance
       restart = false;
       std::uint64_t gen;
       {
-        std::lock_guard<std::mutex> l(s.mu);
+        std::lock_guard<AdaptiveMutex> l(s.mu);
         gen = snap_layout_gen_;
       }
       for (int d = 0; d < num_databases_ && !restart; ++d) {
@@ -727,7 +770,7 @@ Status MemoryEngine::Snapshot(SnapshotSink& sink, const std::atomic<bool>* cance
         do {
           for (int hold = 0; hold < kHoldsPerDrain; ++hold) {
             {
-              std::lock_guard<std::mutex> l(s.mu);
+              std::lock_guard<AdaptiveMutex> l(s.mu);
               if (snap_layout_gen_ != gen) {
                 // SWAPDB or FLUSH moved this shard's tables: walk it again (settled entries
                 // are skipped, so nothing is emitted twice).

@@ -13,6 +13,7 @@
 
 #include "strata/storage_engine.h"
 #include "storage/memory/table.h"
+#include "util/adaptive_mutex.h"
 
 namespace strata::memory {
 
@@ -25,6 +26,12 @@ class MemoryEngine final : public StorageEngine {
   int num_databases() const override { return num_databases_; }
 
   void Execute(const AccessSet& access, FunctionRef<void(Keyspace&)> fn) override;
+  // Within a batch an Execute on one shard keeps that shard locked for the next one.
+  void BeginBatch() override;
+  void EndBatch() override;
+  // Unlocks the shard this thread kept from its last Execute of a batch, if any (the batch
+  // stays open). Every lock this engine takes outside Execute goes through it first.
+  void DropBatchLock();
   std::uint64_t DbSize(int db) override;
   std::uint64_t Scan(int db, std::uint64_t cursor, const ScanOptions& options,
                      FunctionRef<void(std::string_view, const ValueRef&)> emit) override;
@@ -52,7 +59,7 @@ class MemoryEngine final : public StorageEngine {
   friend class MemoryKeyspace;
 
   struct alignas(64) Shard {
-    std::mutex mu;
+    AdaptiveMutex mu;
     std::vector<Table> dbs;           // GUARDED_BY(mu)
     std::vector<std::uint64_t> expire_cursor;  // GUARDED_BY(mu): active-expiry position
     std::uint64_t expired = 0;        // GUARDED_BY(mu): statistics, per shard to avoid
@@ -63,6 +70,7 @@ class MemoryEngine final : public StorageEngine {
   static int ShardOf(std::uint64_t hash) { return static_cast<int>(hash >> (64 - kShardBits)); }
   // Lock / unlock every shard, in order; no-ops on a thread inside Execute(all).
   void LockAll();
+
   void UnlockAll();
   // Whether `key` of `db` exists and has not expired; its shard must be locked.
   bool LiveLocked(int db, std::string_view key, std::int64_t now_ms);

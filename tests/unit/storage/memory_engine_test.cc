@@ -120,6 +120,34 @@ TEST_F(MemoryEngineTest, SetFindDelete) {
   EXPECT_EQ(engine_.DbSize(0), 0u);
 }
 
+// A batch keeps the last Execute's shard locked for the next one. Every other way this
+// thread locks shards (another shard, several shards, the whole keyspace, keyspace-wide
+// calls) must release it first, or the thread would deadlock on itself; and other threads
+// get the key once the batch ends.
+TEST_F(MemoryEngineTest, BatchKeepsAShardWithoutDeadlockingItsOwnThread) {
+  engine_.BeginBatch();
+  for (int i = 0; i < 3; ++i) Set(0, "hot", std::to_string(i));  // kept after the first
+  Set(0, Key(1), "a");                                           // another shard, maybe
+  With({"hot", Key(2)}, [&](Keyspace& ks) { ks.SetString(0, Key(2), "b", kNoExpire); });
+  EXPECT_EQ(engine_.DbSize(0), 3u);
+  std::string random;
+  EXPECT_TRUE(engine_.RandomKey(0, &random));
+  engine_.Execute(AccessSet{{}, true}, [&](Keyspace& ks) { EXPECT_TRUE(ks.Stat(0, "hot")); });
+  Set(0, "hot", "last");  // kept again
+  std::atomic<bool> other_done{false};
+  std::thread other([&] {
+    Set(0, "hot", "other");
+    other_done = true;
+  });
+  engine_.EndBatch();
+  other.join();
+  EXPECT_TRUE(other_done);
+  With({"hot"}, [&](Keyspace& ks) { EXPECT_EQ(ks.Find(0, "hot").str, "other"); });
+  // EndBatch without a batch, and twice, is harmless.
+  engine_.EndBatch();
+  engine_.EndBatch();
+}
+
 TEST_F(MemoryEngineTest, OverwriteKeepsOrReplacesExpiry) {
   std::int64_t later = UnixTimeMs() + 100000;
   Set(0, "k", "abc", later);
