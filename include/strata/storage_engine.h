@@ -41,32 +41,11 @@
 #include <utility>
 #include <vector>
 
+#include "strata/function_ref.h"
 #include "strata/status.h"
 #include "strata/value.h"
 
 namespace strata {
-
-// A non-owning reference to a callable; cheap to pass, never allocates. The callable must
-// outlive the call it is passed to.
-template <typename Fn>
-class FunctionRef;
-
-template <typename R, typename... Args>
-class FunctionRef<R(Args...)> {
- public:
-  template <typename F>
-    requires(!std::is_same_v<std::remove_cvref_t<F>, FunctionRef>)
-  FunctionRef(F&& f)  // NOLINT: implicit by design
-      : obj_(const_cast<void*>(static_cast<const void*>(&f))),
-        call_([](void* obj, Args... args) -> R {
-          return (*static_cast<std::remove_reference_t<F>*>(obj))(std::forward<Args>(args)...);
-        }) {}
-  R operator()(Args... args) const { return call_(obj_, std::forward<Args>(args)...); }
-
- private:
-  void* obj_;
-  R (*call_)(void*, Args...);
-};
 
 // Why a command touches a key; the engine uses it to load only what is needed and to tell
 // readers from writers (a snapshot, copy-on-write and persistence care only about writers).

@@ -20,8 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "strata/function_ref.h"
 #include "strata/status.h"
-#include "strata/storage_engine.h"
 #include "strata/value.h"
 
 namespace strata::types {
