@@ -454,20 +454,22 @@ class StorageEngine {
   virtual std::size_t KeyMemoryUsage(int db, std::string_view key) = 0;
 
   // Durability. A checkpoint is the engine's own: its format, its files, its way of
-  // fixing a point in time. The defaults write and read the portable checkpoint file
-  // (docs/checkpoint-format.md) through Export and Execute, so a new engine is durable at
-  // once; engines with a cheaper native form (an index plus a flushed log prefix, a cloud
-  // manifest) override all three.
+  // fixing a point in time. An engine without a native form implements all three with the
+  // portable checkpoint file (docs/checkpoint-format.md), written through Export and read
+  // back through Execute by src/checkpoint (WriteCheckpoint, ListCheckpoints,
+  // RecoverCheckpoint), as the memory engine does; engines with a cheaper native form (an
+  // index plus a flushed log prefix, a cloud manifest) write their own. They are not
+  // defaults here because the seam sits below the checkpoint code in the layering.
   //
   // Writes a checkpoint of the keyspace as it is when the call begins into request.dir,
   // while commands keep being served on engines that can. At most one runs at a time.
-  virtual StatusOr<CheckpointResult> Checkpoint(const CheckpointRequest& request);
+  virtual StatusOr<CheckpointResult> Checkpoint(const CheckpointRequest& request) = 0;
   // Whether `dir` holds something Recover could load.
-  virtual bool HasRecoverableState(const std::string& dir);
+  virtual bool HasRecoverableState(const std::string& dir) = 0;
   // Loads the newest intact checkpoint of request.dir (or request.path) into this engine,
   // which must be empty and not yet serving writes. On failure nothing half-loaded stays.
   // A damaged checkpoint is a Corruption status unless on_corrupt lets it fall back.
-  virtual StatusOr<RecoverResult> Recover(const RecoverRequest& request);
+  virtual StatusOr<RecoverResult> Recover(const RecoverRequest& request) = 0;
 
   // The portable, logical dump, for moving data between engines: gives `sink` every key
   // live at one point in time, exactly once, with its value and expiry of that moment, and

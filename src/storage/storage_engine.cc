@@ -3,7 +3,6 @@
 #include <charconv>
 #include <cstdint>
 
-#include "checkpoint/checkpoint.h"
 #include "util/clock.h"
 
 namespace strata {
@@ -40,20 +39,6 @@ Status StorageEngine::Export(SnapshotSink& sink, const std::atomic<bool>* cancel
     }
   });
   return status;
-}
-
-// An engine without a format of its own writes the portable file through Export...
-StatusOr<CheckpointResult> StorageEngine::Checkpoint(const CheckpointRequest& request) {
-  return checkpoint::WriteCheckpoint(*this, request);
-}
-
-bool StorageEngine::HasRecoverableState(const std::string& dir) {
-  return !checkpoint::ListCheckpoints(dir).empty();
-}
-
-// ... and reads it back through Execute, like any writer.
-StatusOr<RecoverResult> StorageEngine::Recover(const RecoverRequest& request) {
-  return checkpoint::RecoverCheckpoint(*this, request);
 }
 
 }  // namespace strata

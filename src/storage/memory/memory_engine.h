@@ -45,7 +45,9 @@ class MemoryEngine final : public StorageEngine {
   std::size_t KeyMemoryUsage(int db, std::string_view key) override;
   // The memory engine's checkpoint is the portable checkpoint file, written from its
   // fork-less Export and loaded through Execute (memory_snapshot.cc).
+  // The portable checkpoint file, written through the fork-less Export.
   StatusOr<CheckpointResult> Checkpoint(const CheckpointRequest& request) override;
+  bool HasRecoverableState(const std::string& dir) override;
   StatusOr<RecoverResult> Recover(const RecoverRequest& request) override;
   // Concurrent and exact: fixes the point in time with every shard locked for an instant,
   // then walks the shards a few buckets at a time. A key changed, removed or expired

@@ -169,6 +169,10 @@ StatusOr<CheckpointResult> MemoryEngine::Checkpoint(const CheckpointRequest& req
   return checkpoint::WriteCheckpoint(*this, request);
 }
 
+bool MemoryEngine::HasRecoverableState(const std::string& dir) {
+  return !checkpoint::ListCheckpoints(dir).empty();
+}
+
 StatusOr<RecoverResult> MemoryEngine::Recover(const RecoverRequest& request) {
   return checkpoint::RecoverCheckpoint(*this, request);
 }

@@ -591,15 +591,20 @@ std::string Canonical(const ValueRef& v) {
 std::map<std::string, std::string> Dump(StorageEngine& engine) {
   std::map<std::string, std::string> out;
   for (int db = 0; db < engine.num_databases(); ++db) {
+    ScanOptions options;
+    options.count = SIZE_MAX;
+    options.values = true;
     std::uint64_t cursor = 0;
     do {
-      cursor = engine.Scan(db, cursor, ScanOptions{SIZE_MAX},
-                           [&](std::string_view key, const ValueRef& v) {
-                             std::string value = Canonical(v);
-                             out[std::to_string(db) + ":" + std::string(key)] =
-                                 std::to_string(static_cast<int>(v.type)) + "|" + value + "|" +
-                                 std::to_string(v.expire_at_ms);
-                           });
+      cursor = engine
+                   .Scan(db, cursor, options,
+                         [&](std::string_view key, const KeyInfo&, const ValueRef* v) {
+                           std::string value = Canonical(*v);
+                           out[std::to_string(db) + ":" + std::string(key)] =
+                               std::to_string(static_cast<int>(v->type)) + "|" + value + "|" +
+                               std::to_string(v->expire_at_ms);
+                         })
+                   .cursor;
     } while (cursor != 0);
   }
   return out;
