@@ -419,9 +419,17 @@ void RegisterHashCommands(CommandTable* table) {
   table->Add("hget", 3, kReadFast, CmdHGet).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("hmget", -3, kReadFast, CmdHMGet).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("hdel", -3, kCmdWrite | kCmdFast, CmdHDel).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
-  table->Add("hlen", 2, kReadFast, CmdHLen).Keys(1, 1, 1).Specs({kKsRO});
-  table->Add("hexists", 3, kReadFast, CmdHExists).Keys(1, 1, 1).Specs({kKsRO});
-  table->Add("hstrlen", 3, kReadFast, CmdHStrLen).Keys(1, 1, 1).Specs({kKsRO});
+  // Redis flags HLEN, HEXISTS, HSTRLEN RO without ACCESS (metadata), but the length or a
+  // field is in the value, which Stat does not give: they read it.
+  table->Add("hlen", 2, kReadFast, CmdHLen).Keys(1, 1, 1).Specs({kKsRO}).Intent(KeyIntent::kRead);
+  table->Add("hexists", 3, kReadFast, CmdHExists)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("hstrlen", 3, kReadFast, CmdHStrLen)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   table->Add("hgetall", 2, kCmdReadOnly, CmdHGetAll).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("hkeys", 2, kCmdReadOnly, CmdHKeys).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("hvals", 2, kCmdReadOnly, CmdHVals).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});

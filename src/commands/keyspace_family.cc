@@ -810,7 +810,11 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   table->Add("del", -2, kWrite, CmdDel).Keys(1, -1, 1).Specs({kKsRM | kKsDelete});
   table->Add("unlink", -2, kWriteFast, CmdDel).Keys(1, -1, 1).Specs({kKsRM | kKsDelete});
   table->Add("exists", -2, kReadFast, CmdExists).Keys(1, -1, 1).Specs({kKsRO});
-  table->Add("touch", -2, kReadFast, CmdTouch).Keys(1, -1, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis; TOUCH stamps the access time, which only Find does.
+  table->Add("touch", -2, kReadFast, CmdTouch)
+      .Keys(1, -1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   table->Add("type", 2, kReadFast, CmdType).Keys(1, 1, 1).Specs({kKsRO});
   table->Add("rename", 3, kWrite, CmdRename)
       .Keys(1, 2, 1)
@@ -839,6 +843,7 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   table->Add("pexpire", -3, kWriteFast, CmdPExpire).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
   table->Add("expireat", -3, kWriteFast, CmdExpireAt).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
   table->Add("pexpireat", -3, kWriteFast, CmdPExpireAt).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  // Redis counts the expiry as user data (ACCESS); Stat gives it without the value.
   table->Add("ttl", 2, kReadFast | kCmdRandom, CmdTtl)
       .Keys(1, 1, 1)
       .Specs({kKsRO | kKsAccess})
@@ -858,14 +863,24 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   table->Add("persist", 2, kWriteFast, CmdPersist).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
 
   auto& object = table->Add("object", -2, 0, nullptr);
-  object.Sub("encoding", 3, kRead, CmdObjectEncoding).Keys(2, 2, 1).Specs({kKsRO});
-  object.Sub("refcount", 3, kRead, CmdObjectRefcount).Keys(2, 2, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis; the encoding, refcount and size are read off the value.
+  object.Sub("encoding", 3, kRead, CmdObjectEncoding)
+      .Keys(2, 2, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  object.Sub("refcount", 3, kRead, CmdObjectRefcount)
+      .Keys(2, 2, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   object.Sub("idletime", 3, kRead, CmdObjectIdletime).Keys(2, 2, 1).Specs({kKsRO});
   object.Sub("freq", 3, kRead, CmdObjectFreq).Keys(2, 2, 1).Specs({kKsRO});
   object.Sub("help", 2, kCmdLoading | kCmdStale, CmdObjectHelp);
 
   auto& memory = table->Add("memory", -2, 0, nullptr);
-  memory.Sub("usage", -3, kRead, CmdMemoryUsage).Keys(2, 2, 1).Specs({kKsRO});
+  memory.Sub("usage", -3, kRead, CmdMemoryUsage)
+      .Keys(2, 2, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   memory.Sub("doctor", 2, 0, CmdMemoryDoctor);
   memory.Sub("malloc-stats", 2, 0, CmdMemoryMallocStats);
   memory.Sub("purge", 2, 0, CmdMemoryPurge);

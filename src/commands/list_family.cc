@@ -468,7 +468,11 @@ void RegisterListCommands(CommandTable* table) {
   table->Add("rpushx", -3, kPushFlags, CmdRPushX).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
   table->Add("lpop", -2, kWriteFast, CmdLPop).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsDelete});
   table->Add("rpop", -2, kWriteFast, CmdRPop).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsDelete});
-  table->Add("llen", 2, kCmdReadOnly | kCmdFast, CmdLLen).Keys(1, 1, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis, but the length is in the value (Stat has none): read it.
+  table->Add("llen", 2, kCmdReadOnly | kCmdFast, CmdLLen)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   table->Add("lrange", 4, kCmdReadOnly, CmdLRange).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("lindex", 3, kCmdReadOnly, CmdLIndex).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("lset", 4, kCmdWrite | kCmdDenyOom, CmdLSet).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});

@@ -445,11 +445,18 @@ void RegisterSetCommands(CommandTable* table) {
       .Specs({kKsRW | kKsInsert});
   table->Add("srem", -3, kCmdWrite | kCmdFast, CmdSRem).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
   table->Add("smembers", 2, kCmdReadOnly, CmdSMembers).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
-  table->Add("sismember", 3, kCmdReadOnly | kCmdFast, CmdSIsMember).Keys(1, 1, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis, but the size and membership are in the value: read it.
+  table->Add("sismember", 3, kCmdReadOnly | kCmdFast, CmdSIsMember)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   table->Add("smismember", -3, kCmdReadOnly | kCmdFast, CmdSMIsMember)
       .Keys(1, 1, 1)
       .Specs({kKsRO | kKsAccess});
-  table->Add("scard", 2, kCmdReadOnly | kCmdFast, CmdSCard).Keys(1, 1, 1).Specs({kKsRO});
+  table->Add("scard", 2, kCmdReadOnly | kCmdFast, CmdSCard)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   table->Add("spop", -2, kCmdWrite | kCmdFast | kCmdRandom, CmdSPop)
       .Keys(1, 1, 1)
       .Specs({kKsRW | kKsAccess | kKsDelete});

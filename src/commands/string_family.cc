@@ -726,7 +726,11 @@ void RegisterStringCommands(CommandTable* table) {
   table->Add("mset", -3, kWrite, CmdMSet).Keys(1, -1, 2).Specs({kKsOW | kKsUpdate});
   table->Add("msetnx", -3, kWrite, CmdMSetNx).Keys(1, -1, 2).Specs({kKsOW | kKsInsert});
   table->Add("append", 3, kWriteFast, CmdAppend).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
-  table->Add("strlen", 2, kReadFast, CmdStrlen).Keys(1, 1, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis, but the length is in the value (Stat has none): read it.
+  table->Add("strlen", 2, kReadFast, CmdStrlen)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   table->Add("incr", 2, kWriteFast, CmdIncr).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsUpdate});
   table->Add("decr", 2, kWriteFast, CmdDecr).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsUpdate});
   table->Add("incrby", 3, kWriteFast, CmdIncrBy)

@@ -426,7 +426,8 @@ void RegisterZSetCommands(CommandTable* table) {
   table->Add("zrem", -3, kCmdWrite | kCmdFast, CmdZRem).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
   table->Add("zscore", 3, kReadFast, CmdZScore).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("zmscore", -3, kReadFast, CmdZMScore).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
-  table->Add("zcard", 2, kReadFast, CmdZCard).Keys(1, 1, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis, but the size is in the value (Stat has none): read it.
+  table->Add("zcard", 2, kReadFast, CmdZCard).Keys(1, 1, 1).Specs({kKsRO}).Intent(KeyIntent::kRead);
   table->Add("zrank", 3, kReadFast, CmdZRank).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("zrevrank", 3, kReadFast, CmdZRevRank).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
   table->Add("zpopmin", -2, kCmdWrite | kCmdFast, CmdZPopMin)
