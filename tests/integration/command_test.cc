@@ -306,25 +306,34 @@ TEST_F(CommandTest, InfoMatchesRedisForSharedCommands) {
 TEST_F(CommandTest, InfoIsRedisByteForByte) {
   Reply names = RawCmd(strata()->port(), {"COMMAND", "LIST"});
   ASSERT_EQ(names.type, REDIS_REPLY_ARRAY);
+  std::vector<std::string> args = {"COMMAND", "INFO"};
+  for (const Reply& n : names.elements) args.push_back(n.str);
+  std::string ours_bytes, theirs_bytes;
+  Reply ours = RawCmd(strata()->port(), args, &ours_bytes);
+  Reply theirs = RawCmd(redis()->port(), args, &theirs_bytes);
+  ASSERT_EQ(ours.elements.size(), names.elements.size());
+  ASSERT_EQ(theirs.elements.size(), names.elements.size());
+  // Each entry's own bytes: skip the outer "*<n>\r\n" and walk the elements.
+  std::size_t ours_pos = ours_bytes.find("\r\n") + 2, theirs_pos = theirs_bytes.find("\r\n") + 2;
   int compared = 0;
-  for (const Reply& n : names.elements) {
-    std::string ours_bytes, theirs_bytes;
-    Reply ours = RawCmd(strata()->port(), {"COMMAND", "INFO", n.str}, &ours_bytes);
-    Reply theirs = RawCmd(redis()->port(), {"COMMAND", "INFO", n.str}, &theirs_bytes);
-    ASSERT_EQ(ours.elements.size(), 1u) << n.str;
-    ASSERT_EQ(theirs.elements.size(), 1u) << n.str;
-    if (theirs.elements[0].is_nil()) continue;  // newer than Redis 7.0 (CLIENT SETINFO)
-    const Reply& e = ours.elements[0];
-    const Reply& t = theirs.elements[0];
-    ASSERT_EQ(e.elements.size(), 10u) << n.str;
-    ASSERT_EQ(t.elements.size(), 10u) << n.str;
+  for (std::size_t i = 0; i < names.elements.size(); ++i) {
+    const std::string& name = names.elements[i].str;
+    Reply e, t;
+    std::size_t ours_end = 0, theirs_end = 0;
+    ASSERT_EQ(ParseResp2(ours_bytes, ours_pos, &ours_end, &e), 1) << name;
+    ASSERT_EQ(ParseResp2(theirs_bytes, theirs_pos, &theirs_end, &t), 1) << name;
+    std::string ours_entry = ours_bytes.substr(ours_pos, ours_end - ours_pos);
+    std::string theirs_entry = theirs_bytes.substr(theirs_pos, theirs_end - theirs_pos);
+    ours_pos = ours_end;
+    theirs_pos = theirs_end;
+    if (t.is_nil()) continue;  // newer than Redis 7.0 (CLIENT SETINFO)
+    ASSERT_EQ(e.elements.size(), 10u) << name;
+    ASSERT_EQ(t.elements.size(), 10u) << name;
     if (t.elements[9].elements.empty()) {
-      EXPECT_EQ(ours_bytes, theirs_bytes)
-          << n.str << "\nours:   " << e.ToString() << "\nredis's: " << t.ToString();
+      EXPECT_EQ(ours_entry, theirs_entry)
+          << name << "\nours:    " << e.ToString() << "\nredis's: " << t.ToString();
     } else {
-      for (std::size_t i = 0; i < 9; ++i) {
-        EXPECT_EQ(e.elements[i].ToString(), t.elements[i].ToString()) << n.str << " field " << i;
-      }
+      for (std::size_t f = 0; f < 9; ++f) EXPECT_EQ(e.elements[f], t.elements[f]) << name;
     }
     ++compared;
   }
