@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <span>
 #include <string>
@@ -25,24 +26,27 @@ enum CommandFlag : std::uint32_t {
   kCmdReadOnly = 1u << 1,
   kCmdFast = 1u << 2,
   kCmdAdmin = 1u << 3,
-  kCmdNoAuth = 1u << 4,      // allowed before AUTH
-  kCmdLoading = 1u << 5,     // allowed while loading a checkpoint
+  kCmdNoAuth = 1u << 4,   // allowed before AUTH
+  kCmdLoading = 1u << 5,  // allowed while loading a checkpoint
   kCmdStale = 1u << 6,
   kCmdNoScript = 1u << 7,
   // Internal: works on the whole keyspace through the engine's keyspace-wide calls (KEYS,
   // SCAN, DBSIZE, FLUSHDB, SWAPDB, INFO...), so inside EXEC it needs every key locked.
   kCmdKeyspace = 1u << 8,
-  kCmdNoMulti = 1u << 9,     // executed at once even inside MULTI (EXEC, DISCARD, WATCH...)
+  kCmdNoMulti = 1u << 9,  // executed at once even inside MULTI (EXEC, DISCARD, WATCH...)
   kCmdDenyOom = 1u << 10,
   kCmdPubSub = 1u << 11,
   kCmdBlocking = 1u << 12,
   kCmdAllowBusy = 1u << 13,
   kCmdSkipMonitor = 1u << 14,
-  kCmdRandom = 1u << 15,     // reply may differ between identical calls (doc hint)
+  kCmdRandom = 1u << 15,  // reply may differ between identical calls (doc hint)
   kCmdSkipSlowlog = 1u << 16,
   // Internal (not in COMMAND INFO): runs at once inside MULTI instead of being queued
   // (EXEC DISCARD MULTI WATCH QUIT RESET, as Redis singles them out).
   kCmdTxControl = 1u << 17,
+  // Refused while a replica loads a dataset in the background (Redis's async loading); we
+  // have no such state, the flag only keeps COMMAND INFO equal to Redis's.
+  kCmdNoAsyncLoading = 1u << 18,
 };
 
 // What a command that works in steps keeps between them; each such command derives its own.
@@ -86,6 +90,47 @@ struct CommandContext {
   // locked and the transaction is atomic).
   CommandSteps* steps = nullptr;
 };
+
+// Redis 7's key-spec flags, as COMMAND INFO prints them per key spec. One of RO/RW/OW/RM
+// says what happens to the key, ACCESS/UPDATE/INSERT/DELETE refine it.
+enum KeySpecFlag : std::uint32_t {
+  kKsRO = 1u << 0,      // read-only
+  kKsRW = 1u << 1,      // read-write: the old value is read and changed
+  kKsOW = 1u << 2,      // overwrite: the old value is replaced whatever it was
+  kKsRM = 1u << 3,      // remove: the key is deleted without reading it
+  kKsAccess = 1u << 4,  // returns, copies or uses the user data of the key
+  kKsUpdate = 1u << 5,
+  kKsInsert = 1u << 6,
+  kKsDelete = 1u << 7,
+  kKsNotKey = 1u << 8,
+  kKsIncomplete = 1u << 9,
+  kKsVariableFlags = 1u << 10,  // the flags depend on the arguments (SET ... GET)
+};
+
+// One Redis 7 key spec: where its keys are (begin_search "index", then find_keys "range" or
+// "keynum") and what the command does with them. Every command of ours begins its search
+// at an index; none needs Redis's "keyword" search.
+struct KeySpec {
+  enum class Find : std::uint8_t { kRange, kKeyNum };
+  std::uint32_t flags = 0;  // KeySpecFlag bits
+  int index = 0;            // begin_search: argument index of the first key (or of numkeys)
+  Find find = Find::kRange;
+  int lastkey = 0;  // kRange: last key relative to `index`; negative counts from the end
+  int keystep = 1;
+  int keynumidx = 0;  // kKeyNum: numkeys at index + keynumidx, keys from index + firstkey
+  int firstkey = 1;
+  std::string_view notes;
+  // The storage intent of the spec's keys, from `flags` unless CommandSpec::Intent says
+  // otherwise.
+  KeyIntent intent = KeyIntent::kWrite;
+
+  // Whether argument `pos` of `args` is one of this spec's keys.
+  bool Covers(std::span<const std::string_view> args, int pos) const;
+};
+
+// The intent Redis's flags imply: RO without ACCESS needs only metadata, RO with ACCESS
+// reads the value, OW and RM (a delete) need no old value, RW reads and writes.
+KeyIntent IntentFromKeySpecFlags(std::uint32_t flags);
 
 using CommandHandler = void (*)(CommandContext& ctx);
 // Extracts key argument indexes for commands whose keys are not first/last/step regular.
@@ -133,8 +178,8 @@ struct CommandSpec {
   CommandHandler handler = nullptr;
   CommandDoc doc;
   KeysFinder keys_finder = nullptr;
-  KeyIntent key_intent = KeyIntent::kRead;
-  bool has_key_intent = false;  // otherwise derived from kCmdWrite
+  // Redis 7's key specs, in its order; every key position is covered by one of them.
+  std::vector<KeySpec> key_specs;
   KeyIntent (*intent_finder)(std::span<const std::string_view> args) = nullptr;
   void (*access_finder)(std::span<const std::string_view> args, int db,
                         std::vector<KeyAccess>* out) = nullptr;
@@ -155,11 +200,20 @@ struct CommandSpec {
     keys_finder = finder;
     return *this;
   }
-  // What the command does with its keys, when the flags do not say it: kMeta for commands
-  // that need only existence, type or expiry (EXISTS, TYPE, TTL, WATCH).
+  // The key specs over the keys Keys() declared, one flags value per spec in Redis's order:
+  // each spec but the last takes one key, the last takes the rest of the range (so
+  // Keys(1, -1, 1).Specs({kKsOW | kKsUpdate, kKsRO | kKsAccess}) is SDIFFSTORE's destination
+  // then its sources). Call after Keys().
+  CommandSpec& Specs(std::initializer_list<std::uint32_t> flags);
+  // Appends a "keynum" spec: numkeys at argument `numkeys_index`, the keys right after it.
+  CommandSpec& NumKeysSpec(int numkeys_index, std::uint32_t flags);
+  // Redis's "notes" of the last spec added.
+  CommandSpec& SpecNotes(std::string_view notes);
+  // Overrides the intent the key-spec flags imply, for every key: when the handler needs
+  // less than Redis's flags say (TTL reads only the expiry Redis counts as ACCESS) or more
+  // (HLEN needs the value for its length, which Stat does not give). Say why beside it.
   CommandSpec& Intent(KeyIntent intent) {
-    key_intent = intent;
-    has_key_intent = true;
+    for (KeySpec& ks : key_specs) ks.intent = intent;
     return *this;
   }
   // For commands that touch keys in other databases than the selected one (MOVE, COPY ...
@@ -169,8 +223,8 @@ struct CommandSpec {
     access_finder = finder;
     return *this;
   }
-  // For commands whose intent depends on the arguments (SET without GET is a blind
-  // overwrite, with GET a read-modify-write).
+  // For commands whose intent depends on the arguments (Redis's VARIABLE_FLAGS: SET
+  // without GET is a blind overwrite, with GET a read-modify-write).
   CommandSpec& IntentBy(KeyIntent (*finder)(std::span<const std::string_view> args)) {
     intent_finder = finder;
     return *this;
@@ -186,12 +240,9 @@ struct CommandSpec {
   }
   // Appends the indexes of key arguments in `args` to `out`.
   void KeyPositions(std::span<const std::string_view> args, std::vector<int>* out) const;
-  // What the command does with its keys given these arguments.
-  KeyIntent IntentFor(std::span<const std::string_view> args) const {
-    if (intent_finder != nullptr) return intent_finder(args);
-    if (has_key_intent) return key_intent;
-    return has_flag(kCmdWrite) ? KeyIntent::kWrite : KeyIntent::kRead;
-  }
+  // What the command does with key argument `pos` given these arguments: its key spec's
+  // intent (kWrite, the strongest, for a position no spec covers).
+  KeyIntent IntentAt(std::span<const std::string_view> args, int pos) const;
   // Appends the keys of `args` with their intent, in database `db`.
   void KeyAccesses(std::span<const std::string_view> args, int db,
                    std::vector<KeyAccess>* out) const;

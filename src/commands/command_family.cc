@@ -25,13 +25,20 @@ struct FlagName {
   std::string_view name;
 };
 constexpr FlagName kFlagNames[] = {
-    {kCmdWrite, "write"},       {kCmdReadOnly, "readonly"},
-    {kCmdDenyOom, "denyoom"},   {kCmdAdmin, "admin"},
-    {kCmdPubSub, "pubsub"},     {kCmdNoScript, "noscript"},
-    {kCmdBlocking, "blocking"}, {kCmdLoading, "loading"},
-    {kCmdStale, "stale"},       {kCmdSkipMonitor, "skip_monitor"},
+    {kCmdWrite, "write"},
+    {kCmdReadOnly, "readonly"},
+    {kCmdDenyOom, "denyoom"},
+    {kCmdAdmin, "admin"},
+    {kCmdPubSub, "pubsub"},
+    {kCmdNoScript, "noscript"},
+    {kCmdBlocking, "blocking"},
+    {kCmdLoading, "loading"},
+    {kCmdStale, "stale"},
+    {kCmdSkipMonitor, "skip_monitor"},
     {kCmdSkipSlowlog, "skip_slowlog"},
-    {kCmdFast, "fast"},         {kCmdNoAuth, "no_auth"},
+    {kCmdFast, "fast"},
+    {kCmdNoAuth, "no_auth"},
+    {kCmdNoAsyncLoading, "no_async_loading"},
     {kCmdNoMulti, "no_multi"},
 };
 
@@ -47,33 +54,8 @@ void WriteFlags(CommandContext& ctx, const CommandSpec& spec) {
   for (std::string_view n : names) ctx.reply.SimpleString(n);
 }
 
-// One key specification. Commands whose keys sit at fixed positions get one spec per key
-// (so each key argument of COMMAND DOCS has its own key_spec_index, as Redis does for
-// RENAME or COPY); open ranges get a single range spec; key finders an "unknown" one.
-struct KeySpec {
-  bool unknown = false;
-  int index = 0;
-  int lastkey = 0;
-  int keystep = 1;
-};
-
-std::vector<KeySpec> KeySpecs(const CommandSpec& spec) {
-  std::vector<KeySpec> specs;
-  if (spec.first_key > 0) {
-    int step = spec.step > 0 ? spec.step : 1;
-    if (spec.last_key >= spec.first_key && step == 1) {
-      for (int i = spec.first_key; i <= spec.last_key; ++i) specs.push_back({false, i, 0, 1});
-    } else {
-      int last = spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key;
-      specs.push_back({false, spec.first_key, last, step});
-    }
-  }
-  if (spec.keys_finder != nullptr) specs.push_back({true, 0, 0, 0});
-  return specs;
-}
-
 // One step of a key spec, "begin_search" or "find_keys": {type, spec} with the spec's
-// integer fields (none for an "unknown" step).
+// integer fields.
 void WriteKeySpecStep(ReplyBuilder& r, std::string_view step, std::string_view type,
                       std::initializer_list<std::pair<std::string_view, int>> fields) {
   r.Bulk(step);
@@ -88,28 +70,43 @@ void WriteKeySpecStep(ReplyBuilder& r, std::string_view step, std::string_view t
   }
 }
 
+// Redis's key-spec flag names, in the order COMMAND INFO lists them.
+constexpr std::pair<KeySpecFlag, std::string_view> kKeySpecFlagNames[] = {
+    {kKsRO, "RO"},
+    {kKsRW, "RW"},
+    {kKsOW, "OW"},
+    {kKsRM, "RM"},
+    {kKsAccess, "access"},
+    {kKsUpdate, "update"},
+    {kKsInsert, "insert"},
+    {kKsDelete, "delete"},
+    {kKsNotKey, "not_key"},
+    {kKsIncomplete, "incomplete"},
+    {kKsVariableFlags, "variable_flags"},
+};
+
 void WriteKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
-  std::vector<KeySpec> specs = KeySpecs(spec);
   ReplyBuilder& r = ctx.reply;
-  r.SetHeader(specs.size());
-  for (const KeySpec& ks : specs) {
-    r.MapHeader(3);
-    r.Bulk("flags");
-    // Per-key access flags are not tracked; approximate them from the command flags.
-    if (spec.has_flag(kCmdWrite)) {
-      r.SetHeader(2);
-      r.SimpleString("RW");
-      r.SimpleString("update");
-    } else {
-      r.SetHeader(spec.has_flag(kCmdReadOnly) ? 2 : 1);
-      r.SimpleString("RO");
-      if (spec.has_flag(kCmdReadOnly)) r.SimpleString("access");
+  r.SetHeader(spec.key_specs.size());
+  for (const KeySpec& ks : spec.key_specs) {
+    r.MapHeader(ks.notes.empty() ? 3 : 4);
+    if (!ks.notes.empty()) {
+      r.Bulk("notes");
+      r.Bulk(ks.notes);
     }
-    if (ks.unknown) {
-      WriteKeySpecStep(r, "begin_search", "unknown", {});
-      WriteKeySpecStep(r, "find_keys", "unknown", {});
+    r.Bulk("flags");
+    std::size_t n = 0;
+    for (const auto& [flag, name] : kKeySpecFlagNames) n += (ks.flags & flag) != 0 ? 1 : 0;
+    r.SetHeader(n);
+    for (const auto& [flag, name] : kKeySpecFlagNames) {
+      if ((ks.flags & flag) != 0) r.SimpleString(name);
+    }
+    WriteKeySpecStep(r, "begin_search", "index", {{"index", ks.index}});
+    if (ks.find == KeySpec::Find::kKeyNum) {
+      WriteKeySpecStep(
+          r, "find_keys", "keynum",
+          {{"keynumidx", ks.keynumidx}, {"firstkey", ks.firstkey}, {"keystep", ks.keystep}});
     } else {
-      WriteKeySpecStep(r, "begin_search", "index", {{"index", ks.index}});
       WriteKeySpecStep(r, "find_keys", "range",
                        {{"lastkey", ks.lastkey}, {"keystep", ks.keystep}, {"limit", 0}});
     }
@@ -239,7 +236,7 @@ void WriteDocs(CommandContext& ctx, const CommandSpec& spec) {
   if (!args.empty()) {
     r.Bulk("arguments");
     int next_key = 0;
-    WriteDocArgs(ctx, args, &next_key, static_cast<int>(KeySpecs(spec).size()));
+    WriteDocArgs(ctx, args, &next_key, static_cast<int>(spec.key_specs.size()));
   }
   if (!spec.subcommands.empty()) {
     r.Bulk("subcommands");

@@ -9,8 +9,76 @@ namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-
 }  // namespace
+
+KeyIntent IntentFromKeySpecFlags(std::uint32_t flags) {
+  if ((flags & kKsRO) != 0) return (flags & kKsAccess) != 0 ? KeyIntent::kRead : KeyIntent::kMeta;
+  // RM (DEL, UNLINK) deletes without looking at the value, as a blind overwrite does.
+  if ((flags & (kKsOW | kKsRM)) != 0) return KeyIntent::kOverwrite;
+  return KeyIntent::kWrite;
+}
+
+bool KeySpec::Covers(std::span<const std::string_view> args, int pos) const {
+  int argc = static_cast<int>(args.size());
+  if (pos < index || pos >= argc) return false;
+  int first = index;
+  int last = lastkey >= 0 ? index + lastkey : argc + lastkey;
+  if (find == Find::kKeyNum) {
+    std::int64_t numkeys = 0;
+    int at = index + keynumidx;
+    if (at >= argc || !ParseInt64(args[static_cast<std::size_t>(at)], &numkeys) || numkeys < 1 ||
+        numkeys > argc) {
+      return false;
+    }
+    first = index + firstkey;
+    last = first + static_cast<int>(numkeys - 1) * keystep;
+    if (last >= argc) return false;  // more keys announced than given: no key at all
+  }
+  return pos >= first && pos <= last && (pos - first) % keystep == 0;
+}
+
+CommandSpec& CommandSpec::Specs(std::initializer_list<std::uint32_t> flags) {
+  int stride = step > 0 ? step : 1;
+  int pos = first_key;
+  std::size_t left = flags.size();
+  for (std::uint32_t f : flags) {
+    KeySpec ks;
+    ks.flags = f;
+    ks.intent = IntentFromKeySpecFlags(f);
+    ks.index = pos;
+    if (--left > 0) {
+      pos += stride;
+    } else {
+      ks.lastkey = last_key < 0 ? last_key : last_key - pos;
+      ks.keystep = stride;
+    }
+    key_specs.push_back(ks);
+  }
+  return *this;
+}
+
+CommandSpec& CommandSpec::NumKeysSpec(int numkeys_index, std::uint32_t flags) {
+  KeySpec ks;
+  ks.flags = flags;
+  ks.intent = IntentFromKeySpecFlags(flags);
+  ks.index = numkeys_index;
+  ks.find = KeySpec::Find::kKeyNum;
+  key_specs.push_back(ks);
+  return *this;
+}
+
+CommandSpec& CommandSpec::SpecNotes(std::string_view notes) {
+  key_specs.back().notes = notes;
+  return *this;
+}
+
+KeyIntent CommandSpec::IntentAt(std::span<const std::string_view> args, int pos) const {
+  if (intent_finder != nullptr) return intent_finder(args);
+  for (const KeySpec& ks : key_specs) {
+    if (ks.Covers(args, pos)) return ks.intent;
+  }
+  return KeyIntent::kWrite;
+}
 
 void CommandSpec::KeyPositions(std::span<const std::string_view> args,
                                std::vector<int>* out) const {
@@ -35,9 +103,9 @@ void CommandSpec::KeyAccesses(std::span<const std::string_view> args, int db,
   thread_local std::vector<int> positions;
   positions.clear();
   KeyPositions(args, &positions);
-  if (positions.empty()) return;
-  KeyIntent intent = IntentFor(args);
-  for (int p : positions) out->push_back({db, args[static_cast<std::size_t>(p)], intent});
+  for (int p : positions) {
+    out->push_back({db, args[static_cast<std::size_t>(p)], IntentAt(args, p)});
+  }
 }
 
 CommandSpec& CommandTable::Add(std::string_view name, int arity, std::uint32_t flags,

@@ -413,22 +413,36 @@ void RegisterHashCommands(CommandTable* table) {
   AddDocEntries(kHashDocs);
   constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdFast | kCmdDenyOom;
   constexpr std::uint32_t kReadFast = kCmdReadOnly | kCmdFast;
-  table->Add("hset", -4, kWriteFast, CmdHSet).Keys(1, 1, 1);
-  table->Add("hsetnx", 4, kWriteFast, CmdHSetNx).Keys(1, 1, 1);
-  table->Add("hmset", -4, kWriteFast, CmdHMSet).Keys(1, 1, 1);
-  table->Add("hget", 3, kReadFast, CmdHGet).Keys(1, 1, 1);
-  table->Add("hmget", -3, kReadFast, CmdHMGet).Keys(1, 1, 1);
-  table->Add("hdel", -3, kCmdWrite | kCmdFast, CmdHDel).Keys(1, 1, 1);
-  table->Add("hlen", 2, kReadFast, CmdHLen).Keys(1, 1, 1);
-  table->Add("hexists", 3, kReadFast, CmdHExists).Keys(1, 1, 1);
-  table->Add("hstrlen", 3, kReadFast, CmdHStrLen).Keys(1, 1, 1);
-  table->Add("hgetall", 2, kCmdReadOnly, CmdHGetAll).Keys(1, 1, 1);
-  table->Add("hkeys", 2, kCmdReadOnly, CmdHKeys).Keys(1, 1, 1);
-  table->Add("hvals", 2, kCmdReadOnly, CmdHVals).Keys(1, 1, 1);
-  table->Add("hincrby", 4, kWriteFast, CmdHIncrBy).Keys(1, 1, 1);
-  table->Add("hincrbyfloat", 4, kWriteFast, CmdHIncrByFloat).Keys(1, 1, 1);
-  table->Add("hrandfield", -2, kCmdReadOnly, CmdHRandField).Keys(1, 1, 1);
-  table->Add("hscan", -3, kCmdReadOnly, CmdHScan).Keys(1, 1, 1);
+  table->Add("hset", -4, kWriteFast, CmdHSet).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("hsetnx", 4, kWriteFast, CmdHSetNx).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
+  table->Add("hmset", -4, kWriteFast, CmdHMSet).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("hget", 3, kReadFast, CmdHGet).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("hmget", -3, kReadFast, CmdHMGet).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("hdel", -3, kCmdWrite | kCmdFast, CmdHDel).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
+  // Redis flags HLEN, HEXISTS, HSTRLEN RO without ACCESS (metadata), but the length or a
+  // field is in the value, which Stat does not give: they read it.
+  table->Add("hlen", 2, kReadFast, CmdHLen).Keys(1, 1, 1).Specs({kKsRO}).Intent(KeyIntent::kRead);
+  table->Add("hexists", 3, kReadFast, CmdHExists)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("hstrlen", 3, kReadFast, CmdHStrLen)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("hgetall", 2, kCmdReadOnly, CmdHGetAll).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("hkeys", 2, kCmdReadOnly, CmdHKeys).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("hvals", 2, kCmdReadOnly, CmdHVals).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("hincrby", 4, kWriteFast, CmdHIncrBy)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("hincrbyfloat", 4, kWriteFast, CmdHIncrByFloat)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("hrandfield", -2, kCmdReadOnly, CmdHRandField)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("hscan", -3, kCmdReadOnly, CmdHScan).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
 }
 
 }  // namespace strata

@@ -730,42 +730,77 @@ void RegisterKeyspaceCommands(CommandTable* table) {
   constexpr std::uint32_t kWrite = kCmdWrite;
   constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdFast;
 
-  table->Add("del", -2, kWrite, CmdDel).Keys(1, -1, 1).Intent(KeyIntent::kOverwrite);
-  table->Add("unlink", -2, kWriteFast, CmdDel).Keys(1, -1, 1).Intent(KeyIntent::kOverwrite);
-  table->Add("exists", -2, kReadFast, CmdExists).Keys(1, -1, 1).Intent(KeyIntent::kMeta);
-  table->Add("touch", -2, kReadFast, CmdTouch).Keys(1, -1, 1);
-  table->Add("type", 2, kReadFast, CmdType).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
-  table->Add("rename", 3, kWrite, CmdRename).Keys(1, 2, 1);
-  table->Add("renamenx", 3, kWriteFast, CmdRenameNx).Keys(1, 2, 1);
-  table->Add("copy", -3, kWrite | kCmdDenyOom, CmdCopy).Keys(1, 2, 1).AccessBy(CopyAccess);
-  table->Add("move", 3, kWriteFast, CmdMove).Keys(1, 1, 1).AccessBy(MoveAccess);
+  table->Add("del", -2, kWrite, CmdDel).Keys(1, -1, 1).Specs({kKsRM | kKsDelete});
+  table->Add("unlink", -2, kWriteFast, CmdDel).Keys(1, -1, 1).Specs({kKsRM | kKsDelete});
+  table->Add("exists", -2, kReadFast, CmdExists).Keys(1, -1, 1).Specs({kKsRO});
+  // RO without ACCESS in Redis; TOUCH stamps the access time, which only Find does.
+  table->Add("touch", -2, kReadFast, CmdTouch)
+      .Keys(1, -1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("type", 2, kReadFast, CmdType).Keys(1, 1, 1).Specs({kKsRO});
+  table->Add("rename", 3, kWrite, CmdRename)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsOW | kKsUpdate});
+  table->Add("renamenx", 3, kWriteFast, CmdRenameNx)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsOW | kKsInsert});
+  table->Add("copy", -3, kWrite | kCmdDenyOom, CmdCopy)
+      .Keys(1, 2, 1)
+      .Specs({kKsRO | kKsAccess, kKsOW | kKsUpdate})
+      .AccessBy(CopyAccess);
+  table->Add("move", 3, kWriteFast, CmdMove)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate})
+      .AccessBy(MoveAccess);
 
   RegisterKeyspaceScanCommands(table);  // KEYS SCAN RANDOMKEY DBSIZE
   table->Add("flushdb", -1, kWrite | kCmdKeyspace, CmdFlushDb);
   table->Add("flushall", -1, kWrite | kCmdKeyspace, CmdFlushAll);
   table->Add("swapdb", 3, kWriteFast | kCmdKeyspace, CmdSwapDb);
 
-  table->Add("expire", -3, kWriteFast, CmdExpire).Keys(1, 1, 1);
-  table->Add("pexpire", -3, kWriteFast, CmdPExpire).Keys(1, 1, 1);
-  table->Add("expireat", -3, kWriteFast, CmdExpireAt).Keys(1, 1, 1);
-  table->Add("pexpireat", -3, kWriteFast, CmdPExpireAt).Keys(1, 1, 1);
-  table->Add("ttl", 2, kReadFast | kCmdRandom, CmdTtl).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
-  table->Add("pttl", 2, kReadFast | kCmdRandom, CmdPTtl).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
-  table->Add("expiretime", 2, kReadFast, CmdExpireTime).Keys(1, 1, 1).Intent(KeyIntent::kMeta);
+  table->Add("expire", -3, kWriteFast, CmdExpire).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("pexpire", -3, kWriteFast, CmdPExpire).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("expireat", -3, kWriteFast, CmdExpireAt).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("pexpireat", -3, kWriteFast, CmdPExpireAt).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  // Redis counts the expiry as user data (ACCESS); Stat gives it without the value.
+  table->Add("ttl", 2, kReadFast | kCmdRandom, CmdTtl)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess})
+      .Intent(KeyIntent::kMeta);
+  table->Add("pttl", 2, kReadFast | kCmdRandom, CmdPTtl)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess})
+      .Intent(KeyIntent::kMeta);
+  table->Add("expiretime", 2, kReadFast, CmdExpireTime)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess})
+      .Intent(KeyIntent::kMeta);
   table->Add("pexpiretime", 2, kReadFast, CmdPExpireTime)
       .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess})
       .Intent(KeyIntent::kMeta);
-  table->Add("persist", 2, kWriteFast, CmdPersist).Keys(1, 1, 1);
+  table->Add("persist", 2, kWriteFast, CmdPersist).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
 
   auto& object = table->Add("object", -2, 0, nullptr);
-  object.Sub("encoding", 3, kRead, CmdObjectEncoding).Keys(2, 2, 1);
-  object.Sub("refcount", 3, kRead, CmdObjectRefcount).Keys(2, 2, 1);
-  object.Sub("idletime", 3, kRead, CmdObjectIdletime).Keys(2, 2, 1).Intent(KeyIntent::kMeta);
-  object.Sub("freq", 3, kRead, CmdObjectFreq).Keys(2, 2, 1).Intent(KeyIntent::kMeta);
+  // RO without ACCESS in Redis; the encoding, refcount and size are read off the value.
+  object.Sub("encoding", 3, kRead, CmdObjectEncoding)
+      .Keys(2, 2, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  object.Sub("refcount", 3, kRead, CmdObjectRefcount)
+      .Keys(2, 2, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  object.Sub("idletime", 3, kRead, CmdObjectIdletime).Keys(2, 2, 1).Specs({kKsRO});
+  object.Sub("freq", 3, kRead, CmdObjectFreq).Keys(2, 2, 1).Specs({kKsRO});
   object.Sub("help", 2, kCmdLoading | kCmdStale, CmdObjectHelp);
 
   auto& memory = table->Add("memory", -2, 0, nullptr);
-  memory.Sub("usage", -3, kRead, CmdMemoryUsage).Keys(2, 2, 1);
+  memory.Sub("usage", -3, kRead, CmdMemoryUsage)
+      .Keys(2, 2, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
   memory.Sub("doctor", 2, 0, CmdMemoryDoctor);
   memory.Sub("malloc-stats", 2, 0, CmdMemoryMallocStats);
   memory.Sub("purge", 2, 0, CmdMemoryPurge);

@@ -462,29 +462,47 @@ void RegisterListCommands(CommandTable* table) {
   AddDocEntries(kListDocs);
   constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdFast;
   constexpr std::uint32_t kPushFlags = kCmdWrite | kCmdFast | kCmdDenyOom;
-  table->Add("lpush", -3, kPushFlags, CmdLPush).Keys(1, 1, 1);
-  table->Add("rpush", -3, kPushFlags, CmdRPush).Keys(1, 1, 1);
-  table->Add("lpushx", -3, kPushFlags, CmdLPushX).Keys(1, 1, 1);
-  table->Add("rpushx", -3, kPushFlags, CmdRPushX).Keys(1, 1, 1);
-  table->Add("lpop", -2, kWriteFast, CmdLPop).Keys(1, 1, 1);
-  table->Add("rpop", -2, kWriteFast, CmdRPop).Keys(1, 1, 1);
-  table->Add("llen", 2, kCmdReadOnly | kCmdFast, CmdLLen).Keys(1, 1, 1);
-  table->Add("lrange", 4, kCmdReadOnly, CmdLRange).Keys(1, 1, 1);
-  table->Add("lindex", 3, kCmdReadOnly, CmdLIndex).Keys(1, 1, 1);
-  table->Add("lset", 4, kCmdWrite | kCmdDenyOom, CmdLSet).Keys(1, 1, 1);
-  table->Add("linsert", 5, kCmdWrite | kCmdDenyOom, CmdLInsert).Keys(1, 1, 1);
-  table->Add("lrem", 4, kCmdWrite, CmdLRem).Keys(1, 1, 1);
-  table->Add("ltrim", 4, kCmdWrite, CmdLTrim).Keys(1, 1, 1);
-  table->Add("lpos", -3, kCmdReadOnly, CmdLPos).Keys(1, 1, 1);
-  table->Add("lmove", 5, kCmdWrite | kCmdDenyOom, CmdLMove).Keys(1, 2, 1);
-  table->Add("rpoplpush", 3, kCmdWrite | kCmdDenyOom, CmdRPopLPush).Keys(1, 2, 1);
-  table->Add("lmpop", -4, kCmdWrite, CmdLMPop).KeysBy(NumKeysFinder<1, false>);
+  table->Add("lpush", -3, kPushFlags, CmdLPush).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
+  table->Add("rpush", -3, kPushFlags, CmdRPush).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
+  table->Add("lpushx", -3, kPushFlags, CmdLPushX).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
+  table->Add("rpushx", -3, kPushFlags, CmdRPushX).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
+  table->Add("lpop", -2, kWriteFast, CmdLPop).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("rpop", -2, kWriteFast, CmdRPop).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsDelete});
+  // RO without ACCESS in Redis, but the length is in the value (Stat has none): read it.
+  table->Add("llen", 2, kCmdReadOnly | kCmdFast, CmdLLen)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("lrange", 4, kCmdReadOnly, CmdLRange).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("lindex", 3, kCmdReadOnly, CmdLIndex).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("lset", 4, kCmdWrite | kCmdDenyOom, CmdLSet).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("linsert", 5, kCmdWrite | kCmdDenyOom, CmdLInsert)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsInsert});
+  table->Add("lrem", 4, kCmdWrite, CmdLRem).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
+  table->Add("ltrim", 4, kCmdWrite, CmdLTrim).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
+  table->Add("lpos", -3, kCmdReadOnly, CmdLPos).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("lmove", 5, kCmdWrite | kCmdDenyOom, CmdLMove)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsRW | kKsInsert});
+  table->Add("rpoplpush", 3, kCmdWrite | kCmdDenyOom, CmdRPopLPush)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsRW | kKsInsert});
+  table->Add("lmpop", -4, kCmdWrite, CmdLMPop)
+      .KeysBy(NumKeysFinder<1, false>)
+      .NumKeysSpec(1, kKsRW | kKsAccess | kKsDelete);
   constexpr std::uint32_t kBlock = kCmdWrite | kCmdNoScript | kCmdBlocking;
-  table->Add("blpop", -3, kBlock, CmdBLPop).Keys(1, -2, 1);
-  table->Add("brpop", -3, kBlock, CmdBRPop).Keys(1, -2, 1);
-  table->Add("blmove", 6, kBlock | kCmdDenyOom, CmdBLMove).Keys(1, 2, 1);
-  table->Add("brpoplpush", 4, kBlock | kCmdDenyOom, CmdBRPopLPush).Keys(1, 2, 1);
-  table->Add("blmpop", -5, kCmdWrite | kCmdBlocking, CmdBLMPop).KeysBy(NumKeysFinder<2, false>);
+  table->Add("blpop", -3, kBlock, CmdBLPop).Keys(1, -2, 1).Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("brpop", -3, kBlock, CmdBRPop).Keys(1, -2, 1).Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("blmove", 6, kBlock | kCmdDenyOom, CmdBLMove)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsRW | kKsInsert});
+  table->Add("brpoplpush", 4, kBlock | kCmdDenyOom, CmdBRPopLPush)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsRW | kKsInsert});
+  table->Add("blmpop", -5, kCmdWrite | kCmdBlocking, CmdBLMPop)
+      .KeysBy(NumKeysFinder<2, false>)
+      .NumKeysSpec(2, kKsRW | kKsAccess | kKsDelete);
 }
 
 }  // namespace strata

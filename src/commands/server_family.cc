@@ -291,8 +291,8 @@ void RegisterServerCommands(CommandTable* table) {
   config.Sub("rewrite", 2, kCmdAdmin | kCmdNoScript | kAnyState, CmdConfigRewrite);
   config.Sub("help", 2, kAnyState, CmdConfigHelp);
   table->Add("time", 1, kCmdFast | kAnyState | kCmdRandom, CmdTime);
-  table->Add("save", 1, kCmdAdmin | kCmdNoScript | kCmdNoMulti, CmdSave);
-  table->Add("bgsave", -1, kCmdAdmin | kCmdNoScript, CmdBgSave);
+  table->Add("save", 1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading | kCmdNoMulti, CmdSave);
+  table->Add("bgsave", -1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, CmdBgSave);
   table->Add("lastsave", 1, kCmdFast | kAnyState | kCmdRandom, CmdLastSave);
   table->Add("debug", -2, kCmdAdmin | kCmdNoScript | kAnyState, CmdDebug);
   auto& function = table->Add("function", -2, 0, nullptr);

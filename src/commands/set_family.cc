@@ -440,23 +440,50 @@ const DocEntry kSetDocs[] = {
 
 void RegisterSetCommands(CommandTable* table) {
   AddDocEntries(kSetDocs);
-  table->Add("sadd", -3, kCmdWrite | kCmdDenyOom | kCmdFast, CmdSAdd).Keys(1, 1, 1);
-  table->Add("srem", -3, kCmdWrite | kCmdFast, CmdSRem).Keys(1, 1, 1);
-  table->Add("smembers", 2, kCmdReadOnly, CmdSMembers).Keys(1, 1, 1);
-  table->Add("sismember", 3, kCmdReadOnly | kCmdFast, CmdSIsMember).Keys(1, 1, 1);
-  table->Add("smismember", -3, kCmdReadOnly | kCmdFast, CmdSMIsMember).Keys(1, 1, 1);
-  table->Add("scard", 2, kCmdReadOnly | kCmdFast, CmdSCard).Keys(1, 1, 1);
-  table->Add("spop", -2, kCmdWrite | kCmdFast | kCmdRandom, CmdSPop).Keys(1, 1, 1);
-  table->Add("srandmember", -2, kCmdReadOnly | kCmdRandom, CmdSRandMember).Keys(1, 1, 1);
-  table->Add("smove", 4, kCmdWrite | kCmdFast, CmdSMove).Keys(1, 2, 1);
-  table->Add("sinter", -2, kCmdReadOnly, CmdSInter).Keys(1, -1, 1);
-  table->Add("sintercard", -3, kCmdReadOnly, CmdSInterCard).KeysBy(SInterCardKeys);
-  table->Add("sunion", -2, kCmdReadOnly, CmdSUnion).Keys(1, -1, 1);
-  table->Add("sdiff", -2, kCmdReadOnly, CmdSDiff).Keys(1, -1, 1);
-  table->Add("sinterstore", -3, kCmdWrite | kCmdDenyOom, CmdSInterStore).Keys(1, -1, 1);
-  table->Add("sunionstore", -3, kCmdWrite | kCmdDenyOom, CmdSUnionStore).Keys(1, -1, 1);
-  table->Add("sdiffstore", -3, kCmdWrite | kCmdDenyOom, CmdSDiffStore).Keys(1, -1, 1);
-  table->Add("sscan", -3, kCmdReadOnly | kCmdRandom, CmdSScan).Keys(1, 1, 1);
+  table->Add("sadd", -3, kCmdWrite | kCmdDenyOom | kCmdFast, CmdSAdd)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsInsert});
+  table->Add("srem", -3, kCmdWrite | kCmdFast, CmdSRem).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
+  table->Add("smembers", 2, kCmdReadOnly, CmdSMembers).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  // RO without ACCESS in Redis, but the size and membership are in the value: read it.
+  table->Add("sismember", 3, kCmdReadOnly | kCmdFast, CmdSIsMember)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("smismember", -3, kCmdReadOnly | kCmdFast, CmdSMIsMember)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("scard", 2, kCmdReadOnly | kCmdFast, CmdSCard)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("spop", -2, kCmdWrite | kCmdFast | kCmdRandom, CmdSPop)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("srandmember", -2, kCmdReadOnly | kCmdRandom, CmdSRandMember)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("smove", 4, kCmdWrite | kCmdFast, CmdSMove)
+      .Keys(1, 2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete, kKsRW | kKsInsert});
+  table->Add("sinter", -2, kCmdReadOnly, CmdSInter).Keys(1, -1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("sintercard", -3, kCmdReadOnly, CmdSInterCard)
+      .KeysBy(SInterCardKeys)
+      .NumKeysSpec(1, kKsRO | kKsAccess);
+  table->Add("sunion", -2, kCmdReadOnly, CmdSUnion).Keys(1, -1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("sdiff", -2, kCmdReadOnly, CmdSDiff).Keys(1, -1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("sinterstore", -3, kCmdWrite | kCmdDenyOom, CmdSInterStore)
+      .Keys(1, -1, 1)
+      .Specs({kKsRW | kKsUpdate, kKsRO | kKsAccess});
+  table->Add("sunionstore", -3, kCmdWrite | kCmdDenyOom, CmdSUnionStore)
+      .Keys(1, -1, 1)
+      .Specs({kKsOW | kKsUpdate, kKsRO | kKsAccess});
+  table->Add("sdiffstore", -3, kCmdWrite | kCmdDenyOom, CmdSDiffStore)
+      .Keys(1, -1, 1)
+      .Specs({kKsOW | kKsUpdate, kKsRO | kKsAccess});
+  table->Add("sscan", -3, kCmdReadOnly | kCmdRandom, CmdSScan)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
 }
 
 }  // namespace strata

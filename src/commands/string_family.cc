@@ -703,28 +703,49 @@ void RegisterStringCommands(CommandTable* table) {
   constexpr std::uint32_t kWrite = kCmdWrite | kCmdDenyOom;
   constexpr std::uint32_t kWriteFast = kCmdWrite | kCmdDenyOom | kCmdFast;
 
-  table->Add("get", 2, kReadFast, CmdGet).Keys(1, 1, 1);
-  table->Add("set", -3, kWrite, CmdSet).Keys(1, 1, 1).IntentBy(SetIntent);
-  table->Add("setnx", 3, kWriteFast, CmdSetNx).Keys(1, 1, 1).Intent(KeyIntent::kOverwrite);
-  table->Add("setex", 4, kWrite, CmdSetEx).Keys(1, 1, 1).Intent(KeyIntent::kOverwrite);
-  table->Add("psetex", 4, kWrite, CmdPSetEx).Keys(1, 1, 1).Intent(KeyIntent::kOverwrite);
-  table->Add("getset", 3, kWriteFast, CmdGetSet).Keys(1, 1, 1);
-  table->Add("getdel", 2, kCmdWrite | kCmdFast, CmdGetDel).Keys(1, 1, 1);
-  table->Add("getex", -2, kCmdWrite | kCmdFast, CmdGetEx).Keys(1, 1, 1);
-  table->Add("mget", -2, kReadFast, CmdMGet).Keys(1, -1, 1);
-  table->Add("mset", -3, kWrite, CmdMSet).Keys(1, -1, 2).Intent(KeyIntent::kOverwrite);
-  table->Add("msetnx", -3, kWrite, CmdMSetNx).Keys(1, -1, 2).Intent(KeyIntent::kOverwrite);
-  table->Add("append", 3, kWriteFast, CmdAppend).Keys(1, 1, 1);
-  table->Add("strlen", 2, kReadFast, CmdStrlen).Keys(1, 1, 1);
-  table->Add("incr", 2, kWriteFast, CmdIncr).Keys(1, 1, 1);
-  table->Add("decr", 2, kWriteFast, CmdDecr).Keys(1, 1, 1);
-  table->Add("incrby", 3, kWriteFast, CmdIncrBy).Keys(1, 1, 1);
-  table->Add("decrby", 3, kWriteFast, CmdDecrBy).Keys(1, 1, 1);
-  table->Add("incrbyfloat", 3, kWriteFast, CmdIncrByFloat).Keys(1, 1, 1);
-  table->Add("getrange", 4, kRead, CmdGetRange).Keys(1, 1, 1);
-  table->Add("setrange", 4, kWrite, CmdSetRange).Keys(1, 1, 1);
-  table->Add("substr", 4, kRead, CmdGetRange).Keys(1, 1, 1);
-  table->Add("lcs", -3, kRead, CmdLcs).Keys(1, 2, 1);
+  table->Add("get", 2, kReadFast, CmdGet).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("set", -3, kWrite, CmdSet)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate | kKsVariableFlags})
+      .SpecNotes("RW and ACCESS due to the optional `GET` argument")
+      .IntentBy(SetIntent);
+  table->Add("setnx", 3, kWriteFast, CmdSetNx).Keys(1, 1, 1).Specs({kKsOW | kKsInsert});
+  table->Add("setex", 4, kWrite, CmdSetEx).Keys(1, 1, 1).Specs({kKsOW | kKsUpdate});
+  table->Add("psetex", 4, kWrite, CmdPSetEx).Keys(1, 1, 1).Specs({kKsOW | kKsUpdate});
+  table->Add("getset", 3, kWriteFast, CmdGetSet)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("getdel", 2, kCmdWrite | kCmdFast, CmdGetDel)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("getex", -2, kCmdWrite | kCmdFast, CmdGetEx)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate})
+      .SpecNotes("RW and UPDATE because it changes the TTL");
+  table->Add("mget", -2, kReadFast, CmdMGet).Keys(1, -1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("mset", -3, kWrite, CmdMSet).Keys(1, -1, 2).Specs({kKsOW | kKsUpdate});
+  table->Add("msetnx", -3, kWrite, CmdMSetNx).Keys(1, -1, 2).Specs({kKsOW | kKsInsert});
+  table->Add("append", 3, kWriteFast, CmdAppend).Keys(1, 1, 1).Specs({kKsRW | kKsInsert});
+  // RO without ACCESS in Redis, but the length is in the value (Stat has none): read it.
+  table->Add("strlen", 2, kReadFast, CmdStrlen)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO})
+      .Intent(KeyIntent::kRead);
+  table->Add("incr", 2, kWriteFast, CmdIncr).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("decr", 2, kWriteFast, CmdDecr).Keys(1, 1, 1).Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("incrby", 3, kWriteFast, CmdIncrBy)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("decrby", 3, kWriteFast, CmdDecrBy)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("incrbyfloat", 3, kWriteFast, CmdIncrByFloat)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("getrange", 4, kRead, CmdGetRange).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("setrange", 4, kWrite, CmdSetRange).Keys(1, 1, 1).Specs({kKsRW | kKsUpdate});
+  table->Add("substr", 4, kRead, CmdGetRange).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("lcs", -3, kRead, CmdLcs).Keys(1, 2, 1).Specs({kKsRO | kKsAccess});
 }
 
 }  // namespace strata

@@ -73,7 +73,7 @@ void RegisterTransactionCommands(CommandTable* table) {
   table->Add("discard", 1, kTx | kCmdFast | kCmdAllowBusy | kCmdTxControl, CmdDiscard);
   table->Add("watch", -2, kTx | kCmdFast | kCmdAllowBusy | kCmdTxControl, CmdWatch)
       .Keys(1, -1, 1)
-      .Intent(KeyIntent::kMeta);
+      .Specs({kKsRO});
   table->Add("unwatch", 1, kTx | kCmdFast | kCmdAllowBusy, CmdUnwatch);
 }
 

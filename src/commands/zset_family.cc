@@ -417,43 +417,100 @@ void RegisterZSetCommands(CommandTable* table) {
   constexpr KeysFinder kNumKeys = NumKeysFinder<1, false>;
   constexpr KeysFinder kTimeoutNumKeys = NumKeysFinder<2, false>;
   constexpr KeysFinder kDestNumKeys = NumKeysFinder<2, true>;
-  table->Add("zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZAdd).Keys(1, 1, 1);
-  table->Add("zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZIncrBy).Keys(1, 1, 1);
-  table->Add("zrem", -3, kCmdWrite | kCmdFast, CmdZRem).Keys(1, 1, 1);
-  table->Add("zscore", 3, kReadFast, CmdZScore).Keys(1, 1, 1);
-  table->Add("zmscore", -3, kReadFast, CmdZMScore).Keys(1, 1, 1);
-  table->Add("zcard", 2, kReadFast, CmdZCard).Keys(1, 1, 1);
-  table->Add("zrank", 3, kReadFast, CmdZRank).Keys(1, 1, 1);
-  table->Add("zrevrank", 3, kReadFast, CmdZRevRank).Keys(1, 1, 1);
-  table->Add("zpopmin", -2, kCmdWrite | kCmdFast, CmdZPopMin).Keys(1, 1, 1);
-  table->Add("zpopmax", -2, kCmdWrite | kCmdFast, CmdZPopMax).Keys(1, 1, 1);
-  table->Add("zrange", -4, kCmdReadOnly, CmdZRange).Keys(1, 1, 1);
-  table->Add("zrevrange", -4, kCmdReadOnly, CmdZRevRange).Keys(1, 1, 1);
-  table->Add("zrangebyscore", -4, kCmdReadOnly, CmdZRangeByScore).Keys(1, 1, 1);
-  table->Add("zrevrangebyscore", -4, kCmdReadOnly, CmdZRevRangeByScore).Keys(1, 1, 1);
-  table->Add("zrangebylex", -4, kCmdReadOnly, CmdZRangeByLex).Keys(1, 1, 1);
-  table->Add("zrevrangebylex", -4, kCmdReadOnly, CmdZRevRangeByLex).Keys(1, 1, 1);
-  table->Add("zcount", 4, kReadFast, CmdZCount).Keys(1, 1, 1);
-  table->Add("zlexcount", 4, kReadFast, CmdZLexCount).Keys(1, 1, 1);
-  table->Add("zmpop", -4, kCmdWrite, CmdZMPop).KeysBy(kNumKeys);
+  table->Add("zadd", -4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZAdd)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsUpdate});
+  table->Add("zincrby", 4, kCmdWrite | kCmdDenyOom | kCmdFast, CmdZIncrBy)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsUpdate});
+  table->Add("zrem", -3, kCmdWrite | kCmdFast, CmdZRem).Keys(1, 1, 1).Specs({kKsRW | kKsDelete});
+  table->Add("zscore", 3, kReadFast, CmdZScore).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zmscore", -3, kReadFast, CmdZMScore).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  // RO without ACCESS in Redis, but the size is in the value (Stat has none): read it.
+  table->Add("zcard", 2, kReadFast, CmdZCard).Keys(1, 1, 1).Specs({kKsRO}).Intent(KeyIntent::kRead);
+  table->Add("zrank", 3, kReadFast, CmdZRank).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zrevrank", 3, kReadFast, CmdZRevRank).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zpopmin", -2, kCmdWrite | kCmdFast, CmdZPopMin)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("zpopmax", -2, kCmdWrite | kCmdFast, CmdZPopMax)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("zrange", -4, kCmdReadOnly, CmdZRange).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zrevrange", -4, kCmdReadOnly, CmdZRevRange).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zrangebyscore", -4, kCmdReadOnly, CmdZRangeByScore)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("zrevrangebyscore", -4, kCmdReadOnly, CmdZRevRangeByScore)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("zrangebylex", -4, kCmdReadOnly, CmdZRangeByLex)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("zrevrangebylex", -4, kCmdReadOnly, CmdZRevRangeByLex)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("zcount", 4, kReadFast, CmdZCount).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zlexcount", 4, kReadFast, CmdZLexCount).Keys(1, 1, 1).Specs({kKsRO | kKsAccess});
+  table->Add("zmpop", -4, kCmdWrite, CmdZMPop)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(1, kKsRW | kKsAccess | kKsDelete);
   constexpr std::uint32_t kBlock = kCmdWrite | kCmdNoScript | kCmdBlocking | kCmdFast;
-  table->Add("bzpopmin", -3, kBlock, CmdBZPopMin).Keys(1, -2, 1);
-  table->Add("bzpopmax", -3, kBlock, CmdBZPopMax).Keys(1, -2, 1);
-  table->Add("bzmpop", -5, kCmdWrite | kCmdBlocking, CmdBZMPop).KeysBy(kTimeoutNumKeys);
-  table->Add("zrandmember", -2, kCmdReadOnly | kCmdRandom, CmdZRandMember).Keys(1, 1, 1);
-  table->Add("zscan", -3, kCmdReadOnly | kCmdRandom, CmdZScan).Keys(1, 1, 1);
-  table->Add("zremrangebyrank", 4, kCmdWrite, CmdZRemRangeByRank).Keys(1, 1, 1);
-  table->Add("zremrangebyscore", 4, kCmdWrite, CmdZRemRangeByScore).Keys(1, 1, 1);
-  table->Add("zremrangebylex", 4, kCmdWrite, CmdZRemRangeByLex).Keys(1, 1, 1);
-  table->Add("zrangestore", -5, kCmdWrite | kCmdDenyOom, CmdZRangeStore).Keys(1, 2, 1);
+  table->Add("bzpopmin", -3, kBlock, CmdBZPopMin)
+      .Keys(1, -2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("bzpopmax", -3, kBlock, CmdBZPopMax)
+      .Keys(1, -2, 1)
+      .Specs({kKsRW | kKsAccess | kKsDelete});
+  table->Add("bzmpop", -5, kCmdWrite | kCmdBlocking, CmdBZMPop)
+      .KeysBy(kTimeoutNumKeys)
+      .NumKeysSpec(2, kKsRW | kKsAccess | kKsDelete);
+  table->Add("zrandmember", -2, kCmdReadOnly | kCmdRandom, CmdZRandMember)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("zscan", -3, kCmdReadOnly | kCmdRandom, CmdZScan)
+      .Keys(1, 1, 1)
+      .Specs({kKsRO | kKsAccess});
+  table->Add("zremrangebyrank", 4, kCmdWrite, CmdZRemRangeByRank)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsDelete});
+  table->Add("zremrangebyscore", 4, kCmdWrite, CmdZRemRangeByScore)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsDelete});
+  table->Add("zremrangebylex", 4, kCmdWrite, CmdZRemRangeByLex)
+      .Keys(1, 1, 1)
+      .Specs({kKsRW | kKsDelete});
+  table->Add("zrangestore", -5, kCmdWrite | kCmdDenyOom, CmdZRangeStore)
+      .Keys(1, 2, 1)
+      .Specs({kKsOW | kKsUpdate, kKsRO | kKsAccess});
   constexpr std::uint32_t kStore = kCmdWrite | kCmdDenyOom;
-  table->Add("zunionstore", -4, kStore, CmdZUnionStore).Keys(1, 1, 1).KeysBy(kDestNumKeys);
-  table->Add("zinterstore", -4, kStore, CmdZInterStore).Keys(1, 1, 1).KeysBy(kDestNumKeys);
-  table->Add("zdiffstore", -4, kStore, CmdZDiffStore).Keys(1, 1, 1).KeysBy(kDestNumKeys);
-  table->Add("zunion", -3, kCmdReadOnly, CmdZUnion).KeysBy(kNumKeys);
-  table->Add("zinter", -3, kCmdReadOnly, CmdZInter).KeysBy(kNumKeys);
-  table->Add("zdiff", -3, kCmdReadOnly, CmdZDiff).KeysBy(kNumKeys);
-  table->Add("zintercard", -3, kCmdReadOnly, CmdZInterCard).KeysBy(kNumKeys);
+  table->Add("zunionstore", -4, kStore, CmdZUnionStore)
+      .Keys(1, 1, 1)
+      .Specs({kKsOW | kKsUpdate})
+      .NumKeysSpec(2, kKsRO | kKsAccess)
+      .KeysBy(kDestNumKeys);
+  table->Add("zinterstore", -4, kStore, CmdZInterStore)
+      .Keys(1, 1, 1)
+      .Specs({kKsOW | kKsUpdate})
+      .NumKeysSpec(2, kKsRO | kKsAccess)
+      .KeysBy(kDestNumKeys);
+  table->Add("zdiffstore", -4, kStore, CmdZDiffStore)
+      .Keys(1, 1, 1)
+      .Specs({kKsOW | kKsUpdate})
+      .NumKeysSpec(2, kKsRO | kKsAccess)
+      .KeysBy(kDestNumKeys);
+  table->Add("zunion", -3, kCmdReadOnly, CmdZUnion)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(1, kKsRO | kKsAccess);
+  table->Add("zinter", -3, kCmdReadOnly, CmdZInter)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(1, kKsRO | kKsAccess);
+  table->Add("zdiff", -3, kCmdReadOnly, CmdZDiff)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(1, kKsRO | kKsAccess);
+  table->Add("zintercard", -3, kCmdReadOnly, CmdZInterCard)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(1, kKsRO | kKsAccess);
 }
 
 }  // namespace strata
