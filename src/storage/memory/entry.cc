@@ -149,6 +149,11 @@ Object* Entry::obj() const {
   return o;
 }
 
+void Entry::SetObject(std::unique_ptr<Object> o) {
+  Object* raw = o.release();
+  std::memcpy(bytes() + value_offset(), &raw, sizeof(raw));
+}
+
 std::unique_ptr<Object> Entry::TakeObject() {
   Object* o = obj();
   Object* null = nullptr;

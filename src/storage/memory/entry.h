@@ -4,7 +4,7 @@
 //   Entry* next        chain link in the hash table bucket
 //   u32   lru          engine clock (seconds) at the last access, for OBJECT IDLETIME
 //   u8    type         ValueType
-//   u8    flags        kHasExpire | kSlack | kRaw | kNotInt | kSnapMark
+//   u8    flags        kHasExpire | kSlack | kRaw | kNotInt | kSnapMark | kLent
 //   [i64  expire]      absolute ms, present iff kHasExpire
 //   varint key_len, key bytes
 //   string:  kSlack ? (u64 len, u64 cap) : varint len ; then the bytes
@@ -35,6 +35,9 @@ class Entry {
   // Export bookkeeping: the entry is settled for the running export when this bit equals
   // the engine's current mark (see MemoryEngine::Export).
   static constexpr std::uint8_t kSnapMark = 16;
+  // The running export may be reading this entry's collection outside the shard lock (see
+  // MemoryEngine::Lend). A hint: the engine's loan table says whether the loan is still out.
+  static constexpr std::uint8_t kLent = 32;
   // Bytes of the fixed header every entry starts with (next, lru, type, flags).
   static constexpr std::size_t kHeaderBytes = 14;
   // Flags describing how Redis would encode a string; they follow the value, not the key.
@@ -74,6 +77,7 @@ class Entry {
   void set_str_len(std::size_t len);   // kSlack only, len <= capacity
   Object* obj() const;                 // type() != kString
   std::unique_ptr<Object> TakeObject();  // leaves the entry without an object
+  void SetObject(std::unique_ptr<Object> o);  // type() != kString and no object held
 
   // Bytes allocated for this entry (jemalloc's usable size), excluding any Object.
   std::size_t AllocatedBytes() const;

@@ -8,7 +8,9 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "strata/storage_engine.h"
@@ -102,6 +104,23 @@ class MemoryEngine final : public StorageEngine {
   void MarkSettled(Entry* e) const {
     e->set_flags(static_cast<std::uint8_t>((e->flags() & ~Entry::kSnapMark) | snap_mark_));
   }
+  // A large collection owed to the export is lent to it instead of emitted under the shard
+  // lock: the walk encodes it after releasing the lock, so commands on that shard (an HGET
+  // on the big hash itself) do not wait for a whole-collection encode. A command about to
+  // change or remove a lent entry first reclaims it: it keeps a clone and the export keeps
+  // the original, which is exactly the value owed.
+  struct Loan {
+    int db;
+    std::string key;
+    const Object* obj;
+    std::int64_t expire_at_ms;
+  };
+  // Settles `e` for the walk, lending it into `loans` if it is large.
+  void SettleOrLend(const Table& t, Entry* e, std::vector<Loan>* loans);
+  // Emits the loans (no engine lock held) and ends them.
+  void EmitLoans(std::vector<Loan>* loans);
+  // Before a lent entry changes: if the loan is still out, the entry gets a clone.
+  void Reclaim(Entry* e);
   // Settles every entry of `t`.
   void SettleTable(Table& t);
   // The steps of Export: fix the point in time; walk one shard; settle the tables flushed
@@ -132,6 +151,9 @@ class MemoryEngine final : public StorageEngine {
   std::atomic<std::uint64_t> exports_{0};  // completed, for INFO storage
   std::mutex snap_mu_;
   std::vector<Table> snap_detached_;    // GUARDED_BY(snap_mu_): flushed, still owing keys
+  // GUARDED_BY(snap_mu_): collections lent to the export; true once their entry reclaimed
+  // them (the export then owns and frees the original).
+  std::unordered_map<const Object*, bool> loans_;
 
   // Background thread: active expiry and freeing flushed tables.
   std::mutex bg_mu_;

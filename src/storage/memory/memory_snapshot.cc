@@ -41,10 +41,68 @@ struct MemoryEngine::SnapRun {
 };
 
 void MemoryEngine::Settle(const Table& t, Entry* e) {
-  if (snap_ == nullptr || (e->flags() & Entry::kSnapMark) == snap_mark_) return;
+  if (snap_ == nullptr) return;
+  if (e->flags() & Entry::kLent) Reclaim(e);
+  if ((e->flags() & Entry::kSnapMark) == snap_mark_) return;
   MarkSettled(e);
   if (Expired(e, snap_at_ms_) || snap_->discard.load(std::memory_order_relaxed)) return;
   snap_->sink->Emit(t.snap_db, e->key(), RefOf(e));
+}
+
+namespace {
+// Collections in their large encodings; the compact ones are bounded by the listpack and
+// intset limits and encode in about the time a loan would take.
+bool WorthLending(const Object& obj) {
+  std::string_view enc = obj.encoding();
+  return enc != "listpack" && enc != "intset";
+}
+}  // namespace
+
+void MemoryEngine::SettleOrLend(const Table& t, Entry* e, std::vector<Loan>* loans) {
+  if (e->flags() & Entry::kLent) Reclaim(e);
+  if ((e->flags() & Entry::kSnapMark) == snap_mark_) return;
+  if (e->type() == ValueType::kString || !WorthLending(*e->obj()) ||
+      Expired(e, snap_at_ms_) || snap_->discard.load(std::memory_order_relaxed)) {
+    Settle(t, e);
+    return;
+  }
+  MarkSettled(e);
+  {
+    std::lock_guard<std::mutex> l(snap_mu_);
+    loans_.emplace(e->obj(), false);
+  }
+  e->set_flags(e->flags() | Entry::kLent);
+  loans->push_back(Loan{t.snap_db, std::string(e->key()), e->obj(), e->expire()});
+}
+
+void MemoryEngine::EmitLoans(std::vector<Loan>* loans) {
+  for (const Loan& loan : *loans) {
+    ValueRef ref;
+    ref.type = loan.obj->type();
+    ref.obj = loan.obj;
+    ref.expire_at_ms = loan.expire_at_ms;
+    if (!snap_->discard.load(std::memory_order_relaxed)) snap_->sink->Emit(loan.db, loan.key, ref);
+    bool reclaimed;
+    {
+      std::lock_guard<std::mutex> l(snap_mu_);
+      auto it = loans_.find(loan.obj);
+      reclaimed = it->second;
+      loans_.erase(it);
+    }
+    // The entry took a clone meanwhile: the original is the export's to free.
+    if (reclaimed) delete loan.obj;
+  }
+  loans->clear();
+}
+
+void MemoryEngine::Reclaim(Entry* e) {
+  e->set_flags(e->flags() & ~Entry::kLent);
+  std::lock_guard<std::mutex> l(snap_mu_);
+  auto it = loans_.find(e->obj());
+  if (it == loans_.end() || it->second) return;  // returned already
+  it->second = true;
+  e->TakeObject().release();  // now owned by the loan, freed once emitted
+  e->SetObject(it->first->Clone());
 }
 
 void MemoryEngine::SettleTable(Table& t) {
@@ -95,6 +153,7 @@ void MemoryEngine::WalkShard(Shard& s, SnapRun& run) {
   constexpr int kChunkBuckets = 4;
   constexpr int kHoldsPerDrain = 16;  // the sink is drained every 64 buckets
   constexpr auto kYieldEvery = std::chrono::microseconds(50);
+  std::vector<Loan> loans;
   bool restart = true;
   while (restart) {
     restart = false;
@@ -117,10 +176,11 @@ void MemoryEngine::WalkShard(Shard& s, SnapRun& run) {
             }
             Table& t = s.dbs[static_cast<std::size_t>(d)];
             for (int b = 0; b < kChunkBuckets; ++b) {
-              cursor = t.ScanBucket(cursor, [&](Entry* e) { Settle(t, e); });
+              cursor = t.ScanBucket(cursor, [&](Entry* e) { SettleOrLend(t, e, &loans); });
               if (cursor == 0) break;
             }
           }
+          EmitLoans(&loans);
           if (auto now = std::chrono::steady_clock::now(); now - run.last_yield >= kYieldEvery) {
             sched_yield();
             run.last_yield = now;
