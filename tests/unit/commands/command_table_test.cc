@@ -27,7 +27,7 @@ std::vector<std::vector<std::string>> SampleArgs(const CommandSpec& spec) {
   int max_argc = spec.arity >= 0 ? spec.arity : min_argc + 7;
   for (int argc = min_argc; argc <= max_argc; ++argc) {
     std::vector<std::string> args;
-    for (int i = 0; i < argc; ++i) args.push_back("a" + std::to_string(i));
+    for (int i = 0; i < argc; ++i) args.push_back(std::string("a").append(std::to_string(i)));
     if (spec.parent == nullptr) {
       args[0] = spec.name;
     } else {
