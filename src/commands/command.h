@@ -276,6 +276,7 @@ class CommandTable {
 void RegisterStringCommands(CommandTable* table);
 void RegisterKeyspaceCommands(CommandTable* table);
 void RegisterKeyspaceScanCommands(CommandTable* table);  // called by the one above
+void RegisterKeyspaceMemoryCommands(CommandTable* table);  // likewise
 void RegisterServerCommands(CommandTable* table);
 void RegisterConnectionCommands(CommandTable* table);
 void RegisterCommandCommands(CommandTable* table);  // COMMAND and its subcommands

@@ -72,18 +72,9 @@ Dump DumpEngine(StorageEngine& engine) {
   Dump out;
   engine.Execute(AccessSet{{}, true}, [&](Keyspace&) {
     for (int db = 0; db < engine.num_databases(); ++db) {
-      std::uint64_t cursor = 0;
-      do {
-        ScanOptions options;
-        options.count = 100;
-        options.values = true;
-        cursor = engine
-                     .Scan(db, cursor, options,
-                           [&](std::string_view k, const KeyInfo&, const ValueRef* v) {
-                             out[{db, std::string(k)}] = Entry{v->type, v->expire_at_ms, Canonical(*v)};
-                           })
-                     .cursor;
-      } while (cursor != 0);
+      testing::ForEachValue(engine, db, 100, [&](std::string_view k, const ValueRef& v) {
+        out[{db, std::string(k)}] = Entry{v.type, v.expire_at_ms, Canonical(v)};
+      });
     }
   });
   return out;

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engines/slow_engine.h"
+#include "engines/test_access.h"
 #include "storage/memory/memory_engine.h"
 #include "strata/storage_engine.h"
 #include "types/hash.h"
@@ -591,21 +592,11 @@ std::string Canonical(const ValueRef& v) {
 std::map<std::string, std::string> Dump(StorageEngine& engine) {
   std::map<std::string, std::string> out;
   for (int db = 0; db < engine.num_databases(); ++db) {
-    ScanOptions options;
-    options.count = SIZE_MAX;
-    options.values = true;
-    std::uint64_t cursor = 0;
-    do {
-      cursor = engine
-                   .Scan(db, cursor, options,
-                         [&](std::string_view key, const KeyInfo&, const ValueRef* v) {
-                           std::string value = Canonical(*v);
-                           out[std::to_string(db) + ":" + std::string(key)] =
-                               std::to_string(static_cast<int>(v->type)) + "|" + value + "|" +
-                               std::to_string(v->expire_at_ms);
-                         })
-                   .cursor;
-    } while (cursor != 0);
+    testing::ForEachValue(engine, db, SIZE_MAX, [&](std::string_view key, const ValueRef& v) {
+      out[std::to_string(db) + ":" + std::string(key)] =
+          std::to_string(static_cast<int>(v.type)) + "|" + Canonical(v) + "|" +
+          std::to_string(v.expire_at_ms);
+    });
   }
   return out;
 }
