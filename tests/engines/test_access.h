@@ -18,6 +18,13 @@ inline std::vector<KeyAccess> WriteAccess(std::span<const std::string_view> keys
   return out;
 }
 
+// Runs `fn` with `keys` (of any database) locked for writing.
+template <typename Fn>
+void WithKeys(StorageEngine& engine, std::span<const std::string_view> keys, Fn&& fn) {
+  std::vector<KeyAccess> access = WriteAccess(keys);
+  engine.Execute(AccessSet{access, false}, [&](Keyspace& ks) { fn(ks); });
+}
+
 // Every live key of `db` with its value, by scanning `count` keys per call without a waker
 // (so the engine completes each call itself).
 template <typename Fn>

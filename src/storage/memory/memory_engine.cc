@@ -38,7 +38,7 @@ class ShardGuard {
   // of them, or rank below one already taken) is released first.
   ShardGuard(MemoryEngine* engine, AdaptiveMutex& mu)
       : mu_(tls_holds_all == engine ? nullptr : &mu) {
-    if (tls_batch.held >= 0 && tls_batch.engine == engine) engine->DropBatchLock();
+    engine->DropBatchLock();
     if (mu_ != nullptr) mu_->lock();
   }
   ~ShardGuard() {

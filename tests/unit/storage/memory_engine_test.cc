@@ -57,7 +57,7 @@ class MemoryEngineTest : public ::testing::Test {
   template <typename Fn>
   void With(std::initializer_list<std::string_view> keys, Fn&& fn) {
     std::vector<std::string_view> k(keys);
-    engine_.Execute(AccessSet{testing::WriteAccess(k), false}, [&](Keyspace& ks) { fn(ks); });
+    testing::WithKeys(engine_, k, fn);
   }
 
   void Set(int db, const std::string& key, const std::string& value,

@@ -25,7 +25,7 @@ class MemoryExportLendTest : public ::testing::Test {
   template <typename Fn>
   void With(std::vector<std::string> keys, Fn&& fn) {
     std::vector<std::string_view> k(keys.begin(), keys.end());
-    engine_.Execute(AccessSet{testing::WriteAccess(k), false}, [&](Keyspace& ks) { fn(ks); });
+    testing::WithKeys(engine_, k, fn);
   }
 
   MemoryEngine engine_;

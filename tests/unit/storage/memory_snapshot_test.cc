@@ -259,7 +259,7 @@ class MemorySnapshotTest : public ::testing::Test {
   template <typename Fn>
   void With(std::vector<std::string> keys, Fn&& fn) {
     std::vector<std::string_view> k(keys.begin(), keys.end());
-    engine_.Execute(AccessSet{testing::WriteAccess(k), false}, [&](Keyspace& ks) { fn(ks); });
+    testing::WithKeys(engine_, k, fn);
   }
 
   void SetStr(int db, const std::string& key, const std::string& value,
