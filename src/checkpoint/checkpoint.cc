@@ -190,14 +190,14 @@ class Writer {
 // out under the mutex; the file is written by Drain, on the snapshot's thread.
 class FileSink final : public SnapshotSink {
  public:
-  FileSink(int fd, std::string path, int num_dbs, const WriteOptions& options,
-           std::uint64_t keys_estimate)
+  FileSink(int fd, std::string path, int num_dbs, const CheckpointRequest& request,
+           std::size_t block_bytes, std::uint64_t keys_estimate)
       : fd_(fd),
         path_(std::move(path)),
-        writer_(num_dbs, options.block_bytes),
-        progress_(options.progress),
-        on_begin_(options.on_begin),
-        figures_(options.figures),
+        writer_(num_dbs, block_bytes),
+        progress_(request.progress),
+        on_begin_(request.on_begin),
+        figures_(request.figures),
         keys_estimate_(keys_estimate) {}
 
   void Begin(std::int64_t at_ms) override {
@@ -485,8 +485,10 @@ class Reader {
 
 }  // namespace
 
-StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& dir,
-                                      const WriteOptions& options) {
+StatusOr<CheckpointResult> WriteCheckpoint(StorageEngine& engine,
+                                           const CheckpointRequest& request,
+                                           std::size_t block_bytes) {
+  const std::string& dir = request.dir;
   const std::int64_t start = UnixTimeMs();
   std::error_code ec;
   const bool created = fs::create_directories(dir, ec);
@@ -515,9 +517,9 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
 
   std::uint64_t keys_estimate = 0;
   for (int db = 0; db < engine.num_databases(); ++db) keys_estimate += engine.DbSize(db);
-  if (options.figures != nullptr) options.figures->keys_total = keys_estimate;
-  FileSink sink(fd, tmp_path, engine.num_databases(), options, keys_estimate);
-  Status status = engine.Export(sink, options.cancel);
+  if (request.figures != nullptr) request.figures->keys_total = keys_estimate;
+  FileSink sink(fd, tmp_path, engine.num_databases(), request, block_bytes, keys_estimate);
+  Status status = engine.Export(sink, request.cancel);
   if (status.ok()) status = sink.Finish();
   if (status.ok() && ::fsync(fd) != 0) status = Status::IOError(Errno("cannot fsync", tmp_path));
   if (::close(fd) != 0 && status.ok()) status = Status::IOError(Errno("cannot close", tmp_path));
@@ -531,28 +533,17 @@ StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& 
   STRATA_RETURN_IF_ERROR(FsyncDir(dir));
 
   std::vector<std::string> all = ListCheckpoints(dir);
-  for (std::size_t i = static_cast<std::size_t>(std::max(options.keep, 1)); i < all.size(); ++i) {
+  for (std::size_t i = static_cast<std::size_t>(std::max(request.keep, 1)); i < all.size(); ++i) {
     if (all[i] == final_path) continue;
     fs::remove(all[i], ec);  // best effort: a leftover old checkpoint is harmless
   }
 
-  WriteResult result;
+  CheckpointResult result;
   result.path = final_path;
   result.keys = sink.records();
   result.bytes = sink.bytes();
   result.duration_ms = UnixTimeMs() - start;
   return result;
-}
-
-StatusOr<CheckpointResult> WriteCheckpoint(StorageEngine& engine,
-                                           const CheckpointRequest& request) {
-  WriteOptions options;
-  options.keep = request.keep;
-  options.progress = request.progress;
-  options.cancel = request.cancel;
-  options.on_begin = request.on_begin;
-  options.figures = request.figures;
-  return WriteCheckpoint(engine, request.dir, options);
 }
 
 StatusOr<Summary> VerifyCheckpoint(const std::string& path) {

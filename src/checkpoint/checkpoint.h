@@ -2,8 +2,8 @@
 // (temporary name, fsync, rename, directory fsync) and verified section by section with
 // CRC-32C when read back. The file format is described in docs/checkpoint-format.md.
 //
-// This is the portable format: the memory engine's own, and the default of
-// StorageEngine::Checkpoint/Recover for engines without one. It sits below the engines and
+// This is the portable format: the memory engine's own, and what an engine without a native
+// one implements StorageEngine::Checkpoint/Recover with. It sits below the engines and
 // reaches them only through the seam (Export to write, Execute to load).
 #pragma once
 
@@ -22,32 +22,14 @@ namespace strata::checkpoint {
 
 inline constexpr std::uint32_t kFormatVersion = 1;
 
-struct WriteOptions {
-  int keep = 2;  // complete checkpoints to keep in the directory, the new one included
-  // A block is closed once its records reach this many bytes (tests use small blocks).
-  std::size_t block_bytes = 64 * 1024;
-  // Called every few seconds during the write.
-  ProgressFn progress;
-  // When it becomes true, the write stops and fails with an Aborted status.
-  const std::atomic<bool>* cancel = nullptr;
-  // Called once the point in time is fixed (under the engine's locks: keep it short).
-  std::function<void()> on_begin;
-  // If set, kept up to date during the write (INFO's current_save_keys_total/processed).
-  CheckpointFigures* figures = nullptr;
-};
-
-// path: the final file; bytes: its size.
-using WriteResult = CheckpointResult;
-
-// Writes the whole keyspace of `engine` to a new checkpoint in `dir` (created if missing):
-// the dataset exactly as it was when the write began (StorageEngine::Export), while
-// commands keep being served on engines that support it. Deletes complete checkpoints
-// older than the newest `keep`. One write at a time per engine; a second one waits.
-StatusOr<WriteResult> WriteCheckpoint(StorageEngine& engine, const std::string& dir,
-                                      const WriteOptions& options = {});
-// The same, for StorageEngine::Checkpoint.
+// Writes the whole keyspace of `engine` to a new checkpoint in request.dir (created if
+// missing): the dataset exactly as it was when the write began (StorageEngine::Export),
+// while commands keep being served on engines that support it. Deletes complete checkpoints
+// older than the newest request.keep. One write at a time per engine; a second one waits.
+// A block is closed once its records reach `block_bytes` (tests use small blocks).
 StatusOr<CheckpointResult> WriteCheckpoint(StorageEngine& engine,
-                                           const CheckpointRequest& request);
+                                           const CheckpointRequest& request,
+                                           std::size_t block_bytes = 64 * 1024);
 
 // Figures about a checkpoint file, from reading it whole.
 struct Summary {

@@ -149,10 +149,10 @@ class CheckpointTest : public ::testing::Test {
   }
 
   std::string Save(StorageEngine& e, int keep = 2, std::size_t block_bytes = 64 * 1024) {
-    WriteOptions o;
-    o.keep = keep;
-    o.block_bytes = block_bytes;
-    auto r = WriteCheckpoint(e, dir_, o);
+    CheckpointRequest request;
+    request.dir = dir_;
+    request.keep = keep;
+    auto r = WriteCheckpoint(e, request, block_bytes);
     EXPECT_TRUE(r.ok()) << r.status().message();
     return r.ok() ? r->path : "";
   }
