@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -120,9 +121,6 @@ struct KeySpec {
   int keynumidx = 0;  // kKeyNum: numkeys at index + keynumidx, keys from index + firstkey
   int firstkey = 1;
   std::string_view notes;
-  // The storage intent of the spec's keys, from `flags` unless CommandSpec::Intent says
-  // otherwise.
-  KeyIntent intent = KeyIntent::kWrite;
 
   // Whether argument `pos` of `args` is one of this spec's keys.
   bool Covers(std::span<const std::string_view> args, int pos) const;
@@ -181,6 +179,7 @@ struct CommandSpec {
   // Redis 7's key specs, in its order; every key position is covered by one of them.
   std::vector<KeySpec> key_specs;
   KeyIntent (*intent_finder)(std::span<const std::string_view> args) = nullptr;
+  std::optional<KeyIntent> intent_override;  // Intent(): every key, whatever its spec says
   void (*access_finder)(std::span<const std::string_view> args, int db,
                         std::vector<KeyAccess>* out) = nullptr;
   std::vector<std::unique_ptr<CommandSpec>> subcommands;
@@ -213,7 +212,7 @@ struct CommandSpec {
   // less than Redis's flags say (TTL reads only the expiry Redis counts as ACCESS) or more
   // (HLEN needs the value for its length, which Stat does not give). Say why beside it.
   CommandSpec& Intent(KeyIntent intent) {
-    for (KeySpec& ks : key_specs) ks.intent = intent;
+    intent_override = intent;
     return *this;
   }
   // For commands that touch keys in other databases than the selected one (MOVE, COPY ...

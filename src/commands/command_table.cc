@@ -44,7 +44,6 @@ CommandSpec& CommandSpec::Specs(std::initializer_list<std::uint32_t> flags) {
   for (std::uint32_t f : flags) {
     KeySpec ks;
     ks.flags = f;
-    ks.intent = IntentFromKeySpecFlags(f);
     ks.index = pos;
     if (--left > 0) {
       pos += stride;
@@ -60,7 +59,6 @@ CommandSpec& CommandSpec::Specs(std::initializer_list<std::uint32_t> flags) {
 CommandSpec& CommandSpec::NumKeysSpec(int numkeys_index, std::uint32_t flags) {
   KeySpec ks;
   ks.flags = flags;
-  ks.intent = IntentFromKeySpecFlags(flags);
   ks.index = numkeys_index;
   ks.find = KeySpec::Find::kKeyNum;
   key_specs.push_back(ks);
@@ -74,8 +72,9 @@ CommandSpec& CommandSpec::SpecNotes(std::string_view notes) {
 
 KeyIntent CommandSpec::IntentAt(std::span<const std::string_view> args, int pos) const {
   if (intent_finder != nullptr) return intent_finder(args);
+  if (intent_override) return *intent_override;
   for (const KeySpec& ks : key_specs) {
-    if (ks.Covers(args, pos)) return ks.intent;
+    if (ks.Covers(args, pos)) return IntentFromKeySpecFlags(ks.flags);
   }
   return KeyIntent::kWrite;
 }
