@@ -21,9 +21,12 @@ struct ServerConfig {
   int maxclients = 10000;
   int timeout = 0;  // idle seconds before a client is closed; 0 = never
   // Microseconds a network thread keeps polling for new events after its last one before it
-  // sleeps in the kernel; 0 = always sleep at once. Applies only while the network threads
-  // leave a core free (ResolveBusyPollUs).
+  // sleeps in the kernel; 0 = always sleep at once. Applies only while the active network
+  // threads leave a core free (MachineCores).
   int busy_poll_us = 100;
+  // Park network threads while the machine cannot run them all at once (their clients move
+  // to the active threads) and bring them back when a thread is saturated and a core idle.
+  bool adaptive_threads = true;
   int databases = 16;
 };
 
@@ -86,8 +89,8 @@ std::string FormatSchedule(const std::vector<SaveRule>& rules);
 // The number of network threads `config` asks for, resolving 0 to one per core less one
 // (at least one).
 int ResolveThreads(const ServerConfig& config);
-// The busy-polling window the network threads use: `busy_poll_us`, or 0 when the threads
-// would occupy every core.
-int ResolveBusyPollUs(const ServerConfig& config);
+// CPU cores this machine has (at least 1). The network threads busy-poll only while the
+// active ones number fewer.
+int MachineCores();
 
 }  // namespace strata

@@ -112,6 +112,12 @@ def throughput(args, servers, workdir):
                             note = "  (WARNING: key ran dry; later pops were empty)"
                     log(f"{label} {result['rps']:>12,.0f} rps  p99 {result['p99']:.3f} ms{note}")
     elapsed = time.monotonic() - started
+    for server in servers:
+        if server.name != "redis":
+            info = server.info("server")
+            log(f"{server.name}: {info.get('strata_active_threads', '?')} of "
+                f"{info.get('strata_threads', '?')} network thread(s) active at the end "
+                "(INFO server strata_active_threads; the others parked)")
     title = (f"Results: -c {args.clients}, {args.rounds} round(s), "
              f"-r {args.keyspace if args.keyspace > 0 else '(off)'}, "
              f"-n {args.requests:,} at -P 1 and {args.pipelined_requests:,} at -P > 1 "

@@ -129,7 +129,8 @@ std::string InfoServer(ServerState& s) {
       .Add("config_file", s.initial_config().file)
       .Add("io_threads_active", 0)
       .Add("strata_engine", s.engine().name())
-      .Add("strata_threads", s.threads());
+      .Add("strata_threads", s.threads())
+      .Add("strata_active_threads", s.active_threads());
   return sec.Take();
 }
 

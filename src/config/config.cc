@@ -126,6 +126,7 @@ std::map<std::string, Setter> Schema(Config* c) {
       {"server.maxclients", IntSetter(&c->server.maxclients, 1, 1000000)},
       {"server.timeout", IntSetter(&c->server.timeout, 0, 100000000)},
       {"server.busy_poll_us", IntSetter(&c->server.busy_poll_us, 0, 1000000)},
+      {"server.adaptive_threads", BoolSetter(&c->server.adaptive_threads)},
       {"server.databases", IntSetter(&c->server.databases, 1, 1000000)},
       {"limits.proto_max_bulk_len", SizeSetter(&c->limits.proto_max_bulk_len, 1 << 20)},
       {"limits.client_query_buffer_limit",
@@ -283,12 +284,10 @@ StatusOr<Config> LoadConfig(const std::string& file, const std::vector<ConfigOve
   return config;
 }
 
-namespace {
-int Cores() {
+int MachineCores() {
   unsigned cores = std::thread::hardware_concurrency();
   return cores == 0 ? 1 : static_cast<int>(cores);
 }
-}  // namespace
 
 // Why one core is left over by default: the kernel's network stack and, often, clients on the
 // same host need CPU too. With a thread on every core, a thread preempted by them stalls all
@@ -297,14 +296,7 @@ int Cores() {
 // (measurements: docs/architecture.md, "Threads").
 int ResolveThreads(const ServerConfig& config) {
   if (config.threads > 0) return config.threads;
-  return std::max(1, Cores() - 1);
-}
-
-// A spinning thread on a machine with no idle core takes CPU from the threads that have work
-// (the other network threads, the clients, the kernel), so the window applies only while a
-// core is left free.
-int ResolveBusyPollUs(const ServerConfig& config) {
-  return ResolveThreads(config) < Cores() ? config.busy_poll_us : 0;
+  return std::max(1, MachineCores() - 1);
 }
 
 }  // namespace strata

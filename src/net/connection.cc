@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include <unistd.h>
+
 #include "net/worker.h"
 #include "util/clock.h"
 
@@ -54,8 +56,19 @@ void Connection::Start(std::unique_ptr<Session> session) {
   DoRead();
 }
 
+void Connection::PostToOwner(std::function<void()> fn) {
+  Worker* owner = worker_.load(std::memory_order_acquire);
+  asio::post(owner->context(), [self = shared_from_this(), fn = std::move(fn)]() mutable {
+    if (self->worker_.load(std::memory_order_acquire) != Worker::Current()) {
+      self->PostToOwner(std::move(fn));  // it moved meanwhile
+      return;
+    }
+    fn();
+  });
+}
+
 void Connection::RequestClose() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  PostToOwner([this] { Close(); });
 }
 
 void Connection::Close() {
@@ -66,7 +79,7 @@ void Connection::Close() {
   socket_.close(ec);
   retry_timer_.cancel();
   if (session_) session_->OnClose();
-  worker_->Remove(this);  // may drop the last owning reference after handlers finish
+  worker()->Remove(this);  // may drop the last owning reference after handlers finish
 }
 
 bool Connection::ReserveInput() {
@@ -106,6 +119,14 @@ void Connection::DoRead() {
       flush_scheduled_) {
     return;
   }
+  // Here nothing is outstanding (no read, write or timer), so the connection can move. A
+  // blocked client keeps its timer and stays.
+  if (!blocked_) {
+    if (Worker* to = worker()->TakeShedTarget()) {
+      MoveTo(to);
+      return;
+    }
+  }
   if (!ReserveInput()) {
     // Redis closes a client whose query buffer passes client-query-buffer-limit.
     Close();
@@ -117,6 +138,31 @@ void Connection::DoRead() {
       [self = shared_from_this()](const asio::error_code& ec, std::size_t n) {
         self->OnRead(ec, n);
       });
+}
+
+void Connection::MoveTo(Worker* to) {
+  Worker* from = worker();
+  asio::error_code ec;
+  auto protocol = socket_.local_endpoint(ec).protocol();
+  int fd = ec ? -1 : socket_.release(ec);
+  asio::ip::tcp::socket moved(to->context());
+  if (!ec) moved.assign(protocol, fd, ec);
+  if (ec) {
+    if (fd >= 0 && !moved.is_open()) ::close(fd);
+    Close();
+    return;
+  }
+  socket_ = std::move(moved);
+  retry_timer_ = asio::steady_timer(to->context());
+  std::shared_ptr<Connection> self = from->Detach(this);
+  worker_.store(to, std::memory_order_release);
+  asio::post(to->context(), [self = std::move(self), to] {
+    to->Add(self);
+    if (self->closed_) return;
+    asio::error_code ignored;
+    self->socket_.non_blocking(true, ignored);
+    self->DoRead();
+  });
 }
 
 void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
@@ -132,7 +178,7 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
   ProcessInput();
   if (!flush_scheduled_) {
     flush_scheduled_ = true;
-    worker_->ScheduleFlush(this);
+    worker()->ScheduleFlush(this);
   }
 }
 
@@ -213,21 +259,21 @@ void Connection::EndBlock() {
 }
 
 void Connection::Resume(std::string reply) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), reply = std::move(reply)] {
-    if (self->closed_ || !self->blocked_) return;
-    self->retry_timer_.cancel();
-    self->out_ += reply;
-    self->EndBlock();
+  PostToOwner([this, reply = std::move(reply)] {
+    if (closed_ || !blocked_) return;
+    retry_timer_.cancel();
+    out_ += reply;
+    EndBlock();
   });
 }
 
 void Connection::ResumePending() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    if (self->closed_ || !self->pending_) return;
-    self->pending_ = false;
-    self->ProcessInput();
-    self->Flush();
-    self->DoRead();
+  PostToOwner([this] {
+    if (closed_ || !pending_) return;
+    pending_ = false;
+    ProcessInput();
+    Flush();
+    DoRead();
   });
 }
 

@@ -1,9 +1,13 @@
 // One client connection: reads requests, parses them incrementally, hands each to its
-// Session and writes the replies of everything one read produced in one write.
+// Session and writes the replies of everything one read produced in one write. It lives on
+// one worker at a time; between requests it may move to another (MoveTo) when the worker is
+// shedding connections (thread_balancer.h).
 #pragma once
 
 #include <asio.hpp>
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -48,6 +52,13 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
 
  private:
   void DoRead();
+  // Moves to `to` (between requests: no read, write or timer outstanding); the next read
+  // is issued by `to`'s thread.
+  void MoveTo(Worker* to);
+  Worker* worker() const { return worker_.load(std::memory_order_relaxed); }
+  // Runs `fn` on the thread of the worker that owns the connection when `fn` runs, following
+  // a move (for calls from other threads).
+  void PostToOwner(std::function<void()> fn);
   void OnRead(const asio::error_code& ec, std::size_t n);
   // Parses and executes every complete command in the input buffer.
   void ProcessInput();
@@ -57,7 +68,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool ReserveInput();
 
   asio::ip::tcp::socket socket_;
-  Worker* worker_;
+  std::atomic<Worker*> worker_;
   const NetEnv* env_;
   std::unique_ptr<Session> session_;
   RespParser parser_;

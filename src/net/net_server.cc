@@ -1,9 +1,14 @@
 #include "net/net_server.h"
 
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
 #include <asio.hpp>
 #include <chrono>
 #include <cstdio>
 
+#include "net/thread_balancer.h"
 #include "net/worker.h"
 #include "util/clock.h"
 
@@ -11,7 +16,41 @@ namespace strata::net {
 
 Worker::Worker(const NetEnv* env) : ctx_(1), env_(env), sweep_timer_(ctx_) {}
 
+namespace {
+thread_local Worker* tls_worker = nullptr;
+}  // namespace
+
+Worker* Worker::Current() { return tls_worker; }
+
+void Worker::BindThread() {
+  tls_worker = this;
+  tid_.store(static_cast<pid_t>(::syscall(SYS_gettid)), std::memory_order_release);
+}
+
 void Worker::Add(std::shared_ptr<Connection> conn) { conns_[conn.get()] = std::move(conn); }
+
+std::shared_ptr<Connection> Worker::Detach(Connection* conn) {
+  auto it = conns_.find(conn);
+  if (it == conns_.end()) return nullptr;
+  auto owned = std::move(it->second);
+  conns_.erase(it);
+  return owned;
+}
+
+void Worker::Shed(std::vector<Worker*> targets, long count) {
+  shed_to_ = std::move(targets);
+  shed_next_ = 0;
+  shed_left_ = shed_to_.empty() ? 0 : count;
+}
+
+Worker* Worker::TakeShedTarget() {
+  if (shed_left_ == 0) return nullptr;
+  if (shed_left_ > 0) --shed_left_;
+  Worker* to = shed_to_[shed_next_++ % shed_to_.size()];
+  if (to == this) return nullptr;
+  moved_out_.fetch_add(1, std::memory_order_relaxed);
+  return to;
+}
 
 void Worker::ScheduleFlush(Connection* conn) {
   pending_flush_.push_back(conn->shared_from_this());
@@ -74,7 +113,10 @@ namespace {
 // then usually finds the thread awake, so the client's send does not have to wake a sleeping
 // thread: on loopback that wake-up (an inter-processor interrupt, charged to the sender) is a
 // large share of a small request's cost. An idle server still sleeps after spin_us.
-void RunLoop(asio::io_context& ctx, int spin_us, const std::atomic<bool>* paused) {
+// `may_spin` turns the window off while the thread is parked or the active threads fill
+// every core.
+void RunLoop(asio::io_context& ctx, int spin_us, const std::atomic<bool>* paused,
+             const std::atomic<bool>* may_spin) {
   if (spin_us <= 0) {
     ctx.run();
     return;
@@ -86,6 +128,7 @@ void RunLoop(asio::io_context& ctx, int spin_us, const std::atomic<bool>* paused
     if (ctx.poll() > 0) {
       last_work = Clock::now();
     } else if ((paused != nullptr && paused->load(std::memory_order_relaxed)) ||
+               !may_spin->load(std::memory_order_relaxed) ||
                Clock::now() - last_work >= window) {
       ctx.run_one();  // sleeps until the next event
       last_work = Clock::now();
@@ -103,10 +146,23 @@ struct NetServer::Impl {
   std::size_t next_worker = 0;
   std::vector<std::thread> threads;
   std::atomic<bool> stopping{false};
+  int cores = 1;
+  // Workers [0, active) take new connections; the rest are parked. Written on worker 0's
+  // thread (the acceptor's and the balancer's).
+  std::atomic<int> active{1};
+  std::unique_ptr<asio::steady_timer> balance_timer;
+  std::unique_ptr<ThreadBalancer> balancer;
+  LoadProbe probe;
+
+  // Worker 0's thread only.
+  void SetActive(int n);
+  void UpdateSpin();
+  void Balance();
 
   void Accept() {
-    Worker* target = workers[next_worker].get();
-    next_worker = (next_worker + 1) % workers.size();
+    int n = active.load(std::memory_order_relaxed);
+    Worker* target = workers[next_worker % static_cast<std::size_t>(n)].get();
+    next_worker = (next_worker + 1) % static_cast<std::size_t>(n);
     acceptor->async_accept(target->context(), [this, target](const asio::error_code& ec,
                                                              asio::ip::tcp::socket socket) {
       if (ec == asio::error::operation_aborted || stopping) return;
@@ -135,12 +191,93 @@ struct NetServer::Impl {
   }
 };
 
+void NetServer::Impl::SetActive(int n) {
+  int old = active.load(std::memory_order_relaxed);
+  n = std::clamp(n, 1, static_cast<int>(workers.size()));
+  if (n == old) return;
+  active.store(n, std::memory_order_relaxed);
+  UpdateSpin();
+  std::vector<Worker*> keep;
+  for (int i = 0; i < n; ++i) keep.push_back(workers[i].get());
+  if (n < old) {
+    // The parked workers hand every connection to the active ones as it finishes a request;
+    // idle connections move on their next request.
+    for (int i = n; i < old; ++i) {
+      Worker* w = workers[i].get();
+      asio::post(w->context(), [w, keep] { w->Shed(keep, -1); });
+    }
+    return;
+  }
+  // Back from parking: the active workers give the newcomers their share.
+  std::vector<Worker*> to;
+  for (int i = old; i < n; ++i) to.push_back(workers[i].get());
+  for (int i = 0; i < old; ++i) {
+    Worker* w = workers[i].get();
+    asio::post(w->context(), [w, to, old, n] {
+      long give = static_cast<long>(w->connection_count()) * (n - old) / n;
+      w->Shed(to, give);
+    });
+  }
+  for (int i = old; i < n; ++i) {
+    Worker* w = workers[i].get();
+    asio::post(w->context(), [w] { w->Shed({}, 0); });
+  }
+}
+
+void NetServer::Impl::UpdateSpin() {
+  int n = active.load(std::memory_order_relaxed);
+  for (int i = 0; i < static_cast<int>(workers.size()); ++i) {
+    workers[i]->may_spin().store(i < n && n < cores, std::memory_order_relaxed);
+  }
+}
+
+constexpr auto kBalanceTick = std::chrono::milliseconds(200);
+
+void NetServer::Impl::Balance() {
+  constexpr auto kTick = kBalanceTick;
+  balance_timer->expires_after(kTick);
+  balance_timer->async_wait([this](const asio::error_code& ec) {
+    if (ec || stopping) return;
+    std::vector<pid_t> tids;
+    int n = active.load(std::memory_order_relaxed);
+    for (int i = 0; i < n; ++i) tids.push_back(workers[i]->tid());
+    LoadSample sample;
+    if (!probe.Sample(tids, std::chrono::duration<double>(kBalanceTick).count(), &sample)) return;
+    int next = balancer->Decide(sample);
+    if (next != n) {
+      std::fprintf(stderr, "network threads: %d of %zu active (%s)\n", next, workers.size(),
+                   next < n ? "threads waited for a CPU" : "a thread is saturated, a core idle");
+      SetActive(next);
+    }
+    Balance();
+  });
+}
+
 NetServer::NetServer(const NetOptions& options, NetEnv env, SessionFactory* sessions)
     : impl_(std::make_unique<Impl>()), options_(options) {
   impl_->env = std::move(env);
   impl_->sessions = sessions;
   int n = options.threads > 0 ? options.threads : 1;
   for (int i = 0; i < n; ++i) impl_->workers.push_back(std::make_unique<Worker>(&impl_->env));
+  impl_->cores = std::max(1, options.cores);
+  impl_->active.store(n, std::memory_order_relaxed);
+  impl_->UpdateSpin();
+}
+
+void NetServer::SetActiveThreads(int n) {
+  Impl* impl = impl_.get();
+  asio::post(impl->workers[0]->context(), [impl, n] {
+    impl->SetActive(n);
+    if (impl->balancer) impl->balancer->Reset(impl->active.load(std::memory_order_relaxed));
+  });
+}
+
+const std::atomic<int>& NetServer::active_threads_counter() const { return impl_->active; }
+
+std::uint64_t NetServer::moved_connections() const {
+  std::uint64_t n = 0;
+  for (auto& w : impl_->workers) n += w->moved_out();
+  return n;
 }
 
 NetServer::~NetServer() { Stop(); }
@@ -166,13 +303,20 @@ Status NetServer::Listen() {
 
 void NetServer::Run() {
   impl_->Accept();
+  if (options_.adaptive && impl_->workers.size() > 1) {
+    impl_->balancer = std::make_unique<ThreadBalancer>(static_cast<int>(impl_->workers.size()),
+                                                       impl_->active.load());
+    impl_->balance_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->context());
+    impl_->Balance();
+  }
   for (auto& w : impl_->workers) {
     Worker* worker = w.get();
     worker->StartTimers();
     impl_->threads.emplace_back([worker, spin = options_.busy_poll_us,
                                  paused = options_.busy_poll_paused] {
+      worker->BindThread();
       auto guard = asio::make_work_guard(worker->context());
-      RunLoop(worker->context(), spin, paused);
+      RunLoop(worker->context(), spin, paused, &worker->may_spin());
     });
   }
   for (auto& t : impl_->threads) t.join();
@@ -184,9 +328,10 @@ void NetServer::Stop() {
   for (auto& w : impl_->workers) {
     Worker* worker = w.get();
     asio::post(worker->context(), [this, worker] {
-      if (worker == impl_->workers[0].get() && impl_->acceptor) {
+      if (worker == impl_->workers[0].get()) {
         asio::error_code ec;
-        impl_->acceptor->close(ec);
+        if (impl_->acceptor) impl_->acceptor->close(ec);
+        if (impl_->balance_timer) impl_->balance_timer->cancel();
       }
       worker->CloseAll();
       worker->context().stop();

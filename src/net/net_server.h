@@ -1,5 +1,7 @@
 // Accepts TCP connections and runs them on N network threads, each with its own
-// asio::io_context. A connection stays on the thread it was given for its whole life.
+// asio::io_context. With `adaptive`, threads the machine cannot run at once are parked and
+// their connections move to the active ones (thread_balancer.h); otherwise a connection
+// stays on the thread it was given.
 #pragma once
 
 #include <atomic>
@@ -30,6 +32,10 @@ struct NetOptions {
   // the CPU, and spinning threads would make it share cores in whole scheduler slices,
   // which shows up as milliseconds of latency.
   const std::atomic<bool>* busy_poll_paused = nullptr;
+  // Park threads while the machine cannot run them all (ServerConfig::adaptive_threads).
+  bool adaptive = false;
+  // CPU cores: the active threads busy-poll only while they number fewer.
+  int cores = 1;
 };
 
 class NetServer {
@@ -44,6 +50,13 @@ class NetServer {
   void Run();
   // Thread-safe; may be called from a handler.
   void Stop();
+  // Thread-safe: makes `n` threads active (1..threads) now, moving connections off the
+  // parked ones as they finish their current request; the balancer carries on from there.
+  void SetActiveThreads(int n);
+  int active_threads() const { return active_threads_counter().load(std::memory_order_relaxed); }
+  const std::atomic<int>& active_threads_counter() const;
+  // Connections moved between threads so far.
+  std::uint64_t moved_connections() const;
 
  private:
   struct Impl;

@@ -143,11 +143,17 @@ StatusOr<std::unique_ptr<Server>> Server::Create(const Config& config,
   options.bind = config.server.bind;
   options.port = config.server.port;
   options.threads = ResolveThreads(config.server);
-  options.busy_poll_us = ResolveBusyPollUs(config.server);
+  // A spinning thread on a machine with no idle core takes CPU from the threads that have
+  // work (the other network threads, the clients, the kernel): net/ spins only while the
+  // active threads leave a core free.
+  options.busy_poll_us = config.server.busy_poll_us;
+  options.cores = MachineCores();
+  options.adaptive = config.server.adaptive_threads;
   options.busy_poll_paused = &impl->state->saver().background_running();
   impl->state->set_threads(options.threads);
   impl->net = std::make_unique<net::NetServer>(options, NetEnvFor(*impl->state),
                                                 impl->sessions.get());
+  impl->state->set_active_threads(&impl->net->active_threads_counter());
   STRATA_RETURN_IF_ERROR(impl->net->Listen());
   impl->state->set_port(impl->net->port());
   return std::unique_ptr<Server>(new Server(std::move(impl)));

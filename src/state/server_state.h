@@ -129,6 +129,11 @@ class ServerState {
   void set_port(int port) { port_ = port; }
   int threads() const { return threads_; }
   void set_threads(int n) { threads_ = n; }
+  // Network threads serving clients now (the rest are parked; net/thread_balancer.h).
+  int active_threads() const {
+    return active_threads_ != nullptr ? active_threads_->load(std::memory_order_relaxed) : threads_;
+  }
+  void set_active_threads(const std::atomic<int>* n) { active_threads_ = n; }
 
   // Client registry.
   std::uint64_t NextClientId() { return next_client_id_.fetch_add(1) + 1; }
@@ -206,6 +211,7 @@ class ServerState {
   std::string run_id_;
   int port_ = 0;
   int threads_ = 1;
+  const std::atomic<int>* active_threads_ = nullptr;
 
   std::atomic<std::uint64_t> next_client_id_{0};
   mutable std::mutex clients_mu_;

@@ -61,6 +61,7 @@ TEST_F(ConfigTest, Defaults) {
   EXPECT_EQ(c.server.maxclients, 10000);
   EXPECT_EQ(c.server.timeout, 0);
   EXPECT_EQ(c.server.busy_poll_us, 100);
+  EXPECT_TRUE(c.server.adaptive_threads);
   EXPECT_EQ(c.server.databases, 16);
   EXPECT_EQ(c.limits.proto_max_bulk_len, 512ll << 20);
   EXPECT_EQ(c.limits.client_query_buffer_limit, 1ll << 30);
@@ -80,6 +81,7 @@ requirepass = "s3cret"
 maxclients = 50
 timeout = 300
 busy_poll_us = 0
+adaptive_threads = false
 databases = 4
 
 [limits]
@@ -102,6 +104,7 @@ dir = "/var/lib/strata"
   EXPECT_EQ(c.server.maxclients, 50);
   EXPECT_EQ(c.server.timeout, 300);
   EXPECT_EQ(c.server.busy_poll_us, 0);
+  EXPECT_FALSE(c.server.adaptive_threads);
   EXPECT_EQ(c.server.databases, 4);
   EXPECT_EQ(c.limits.proto_max_bulk_len, 16ll << 20);
   EXPECT_EQ(c.limits.client_query_buffer_limit, 2097152);
@@ -125,6 +128,7 @@ TEST_F(ConfigTest, ShippedFileMatchesDefaults) {
   EXPECT_EQ(s.server.maxclients, d.server.maxclients);
   EXPECT_EQ(s.server.timeout, d.server.timeout);
   EXPECT_EQ(s.server.busy_poll_us, d.server.busy_poll_us);
+  EXPECT_EQ(s.server.adaptive_threads, d.server.adaptive_threads);
   EXPECT_EQ(s.server.databases, d.server.databases);
   EXPECT_EQ(s.limits.proto_max_bulk_len, d.limits.proto_max_bulk_len);
   EXPECT_EQ(s.limits.client_query_buffer_limit, d.limits.client_query_buffer_limit);

@@ -1,0 +1,79 @@
+#include "net/thread_balancer.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <chrono>
+
+namespace strata::net {
+namespace {
+
+LoadSample Oversubscribed() { return {.run = 1.3, .wait = 0.6, .busiest = 0.7, .idle_cores = 0}; }
+LoadSample Saturated() { return {.run = 0.95, .wait = 0.01, .busiest = 0.95, .idle_cores = 1.0}; }
+LoadSample Quiet() { return {.run = 0.1, .wait = 0.0, .busiest = 0.1, .idle_cores = 1.8}; }
+
+TEST(ThreadBalancerTest, ParksOneThreadAfterConsecutiveOversubscribedTicks) {
+  ThreadBalancer b(3, 3);
+  EXPECT_EQ(b.Decide(Oversubscribed()), 3) << "one tick is not enough";
+  EXPECT_EQ(b.Decide(Oversubscribed()), 2);
+  // Cooldown: no change however the next ticks look.
+  for (int i = 0; i < ThreadBalancer::kCooldownTicks; ++i) EXPECT_EQ(b.Decide(Oversubscribed()), 2);
+  EXPECT_EQ(b.Decide(Oversubscribed()), 2);
+  EXPECT_EQ(b.Decide(Oversubscribed()), 1);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(b.Decide(Oversubscribed()), 1) << "never below one";
+}
+
+TEST(ThreadBalancerTest, AnInterruptedStreakStartsOver) {
+  ThreadBalancer b(2, 2);
+  EXPECT_EQ(b.Decide(Oversubscribed()), 2);
+  EXPECT_EQ(b.Decide(Quiet()), 2);
+  EXPECT_EQ(b.Decide(Oversubscribed()), 2);
+  EXPECT_EQ(b.Decide(Oversubscribed()), 1);
+}
+
+TEST(ThreadBalancerTest, AnIdleServerIsNotParked) {
+  ThreadBalancer b(2, 2);
+  // Waiting twice as long as it ran, but it hardly ran: nothing to gain.
+  LoadSample idle{.run = 0.05, .wait = 0.1, .busiest = 0.05, .idle_cores = 1.9};
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(b.Decide(idle), 2);
+}
+
+TEST(ThreadBalancerTest, UnparksWhenAThreadIsSaturatedAndACoreIdle) {
+  ThreadBalancer b(2, 1);
+  for (int i = 1; i < ThreadBalancer::kUnparkTicks; ++i) EXPECT_EQ(b.Decide(Saturated()), 1);
+  EXPECT_EQ(b.Decide(Saturated()), 2);
+  EXPECT_EQ(b.Decide(Saturated()), 2) << "never above the configured threads";
+}
+
+TEST(ThreadBalancerTest, StaysParkedWhileNoCoreIsIdle) {
+  // One thread saturated beside a client that takes the other core (the benchmark case).
+  ThreadBalancer b(2, 1);
+  LoadSample busy_machine{.run = 0.97, .wait = 0.02, .busiest = 0.97, .idle_cores = 0.1};
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(b.Decide(busy_machine), 1);
+}
+
+TEST(ThreadBalancerTest, ResetStartsACooldown) {
+  ThreadBalancer b(2, 2);
+  b.Reset(1);
+  for (int i = 0; i < ThreadBalancer::kCooldownTicks; ++i) EXPECT_EQ(b.Decide(Saturated()), 1);
+  EXPECT_EQ(b.active(), 1);
+}
+
+TEST(LoadProbeTest, ReadsThisThreadsSchedulerAccounting) {
+  LoadProbe probe;
+  pid_t tid = static_cast<pid_t>(::gettid());
+  LoadSample s;
+  ASSERT_TRUE(probe.Sample({&tid, 1}, 0.1, &s));
+  // Spin so the second reading has run time to show.
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(20);
+  volatile std::uint64_t x = 0;
+  while (std::chrono::steady_clock::now() < until) x = x + 1;
+  ASSERT_TRUE(probe.Sample({&tid, 1}, 0.1, &s));
+  EXPECT_GT(s.run, 0.0);
+  EXPECT_GE(s.idle_cores, 0.0);
+  pid_t missing = 0x7ffffff0;
+  EXPECT_FALSE(probe.Sample({&missing, 1}, 0.1, &s));
+}
+
+}  // namespace
+}  // namespace strata::net
