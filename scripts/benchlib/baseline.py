@@ -49,6 +49,8 @@ def build_revision(rev, workdir):
         _run(["cmake", "--build", build, "--target", "strata-server"], build_log, env)
         binary = os.path.join(workdir, f"strata-server-{sha[:12]}")
         shutil.copy2(os.path.join(build, "strata-server"), binary)
+        # The revision's own shipped config: a newer one may have keys it does not know.
+        shutil.copy2(os.path.join(src, "conf", "strata.toml"), binary + ".toml")
         return binary
     finally:
         if added:

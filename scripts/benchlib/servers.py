@@ -169,7 +169,7 @@ def proc_status_kib(pid, field):
     raise RuntimeError(f"no {field} for pid {pid}")
 
 
-def strata_command(args, binary, port, data_dir):
+def strata_command(args, binary, port, data_dir, config=None):
     """strata-server as scripts/run starts it (conf/strata.toml), overriding only what two
     servers side by side on one machine need: a free port, a private directory, and no
     checkpoint schedule, like redis-server's --save '' (neither saves by itself or when
@@ -177,7 +177,8 @@ def strata_command(args, binary, port, data_dir):
     loopback whatever the config says. The thread count stays the config's unless
     --strata-threads is given."""
     cmd = [
-        binary, "--config", os.path.join(ROOT, "conf", "strata.toml"), "--bind", "127.0.0.1",
+        binary, "--config", config or os.path.join(ROOT, "conf", "strata.toml"),
+        "--bind", "127.0.0.1",
         "--port", port, "--dir", data_dir, "--set", "checkpoint.schedule="
     ]
     if args.strata_threads is not None:
@@ -199,9 +200,12 @@ def make_servers(args, workdir):
     servers.append(Server("strata", strata_command(
         args, args.server, ports[1], os.path.join(workdir, "strata-data")), ports[1], workdir))
     if args.baseline:
+        # --baseline-rev: that revision's conf/strata.toml, as its scripts/run would use.
+        own = args.baseline + ".toml"
+        config = own if args.baseline_rev and os.path.exists(own) else None
         servers.append(Server("baseline", strata_command(
-            args, args.baseline, ports[2], os.path.join(workdir, "baseline-data")), ports[2],
-            workdir))
+            args, args.baseline, ports[2], os.path.join(workdir, "baseline-data"), config),
+            ports[2], workdir))
     return servers
 
 
