@@ -197,9 +197,9 @@ void NetServer::Impl::SetActive(int n) {
   if (n == old) return;
   active.store(n, std::memory_order_relaxed);
   UpdateSpin();
-  std::vector<Worker*> keep;
-  for (int i = 0; i < n; ++i) keep.push_back(workers[i].get());
   if (n < old) {
+    std::vector<Worker*> keep;
+    for (int i = 0; i < n; ++i) keep.push_back(workers[i].get());
     // The parked workers hand every connection to the active ones as it finishes a request;
     // idle connections move on their next request.
     for (int i = n; i < old; ++i) {
@@ -231,18 +231,15 @@ void NetServer::Impl::UpdateSpin() {
   }
 }
 
-constexpr auto kBalanceTick = std::chrono::milliseconds(200);
-
 void NetServer::Impl::Balance() {
-  constexpr auto kTick = kBalanceTick;
-  balance_timer->expires_after(kTick);
+  balance_timer->expires_after(std::chrono::milliseconds(200));
   balance_timer->async_wait([this](const asio::error_code& ec) {
     if (ec || stopping) return;
     std::vector<pid_t> tids;
     int n = active.load(std::memory_order_relaxed);
     for (int i = 0; i < n; ++i) tids.push_back(workers[i]->tid());
     LoadSample sample;
-    if (!probe.Sample(tids, std::chrono::duration<double>(kBalanceTick).count(), &sample)) return;
+    if (!probe.Sample(tids, &sample)) return;
     int next = balancer->Decide(sample);
     if (next != n) {
       std::fprintf(stderr, "network threads: %d of %zu active (%s)\n", next, workers.size(),

@@ -61,9 +61,12 @@ bool ReadIdleTicks(std::uint64_t* ticks) {
 
 }  // namespace
 
-bool LoadProbe::Sample(std::span<const pid_t> tids, double interval_sec, LoadSample* out) {
+bool LoadProbe::Sample(std::span<const pid_t> tids, LoadSample* out) {
   *out = LoadSample{};
-  if (interval_sec <= 0) return false;
+  const auto time = std::chrono::steady_clock::now();
+  const bool first = last_time_ == std::chrono::steady_clock::time_point{};
+  const double interval_sec = std::chrono::duration<double>(time - last_time_).count();
+  last_time_ = time;
   std::vector<ThreadTimes> now;
   now.reserve(tids.size());
   for (pid_t tid : tids) {
@@ -74,7 +77,7 @@ bool LoadProbe::Sample(std::span<const pid_t> tids, double interval_sec, LoadSam
     // A thread that just became active has no previous reading: it counts from the next tick.
     auto prev = std::find_if(last_.begin(), last_.end(),
                              [tid](const ThreadTimes& p) { return p.tid == tid; });
-    if (prev == last_.end()) continue;
+    if (first || prev == last_.end()) continue;
     double run = static_cast<double>(t.run_ns - prev->run_ns) / 1e9 / interval_sec;
     double wait = static_cast<double>(t.wait_ns - prev->wait_ns) / 1e9 / interval_sec;
     out->run += run;
@@ -85,11 +88,10 @@ bool LoadProbe::Sample(std::span<const pid_t> tids, double interval_sec, LoadSam
   std::uint64_t idle = 0;
   if (!ReadIdleTicks(&idle)) return false;
   static const double kTicksPerSec = static_cast<double>(sysconf(_SC_CLK_TCK));
-  if (have_idle_) {
+  if (!first) {
     out->idle_cores = static_cast<double>(idle - last_idle_ticks_) / kTicksPerSec / interval_sec;
   }
   last_idle_ticks_ = idle;
-  have_idle_ = true;
   return true;
 }
 

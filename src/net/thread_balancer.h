@@ -8,6 +8,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <cstdint>
 #include <span>
 #include <vector>
@@ -59,8 +60,11 @@ class ThreadBalancer {
 // (/proc/self/task/<tid>/schedstat) and the machine's idle time (/proc/stat).
 class LoadProbe {
  public:
-  // Returns false when the accounting cannot be read (then the balancer stays off).
-  bool Sample(std::span<const pid_t> tids, double interval_sec, LoadSample* out);
+  // Measures since the previous call (the first call only takes the readings; its sample is
+  // zero). The interval is timed here, not assumed: the caller's timer runs late when its
+  // thread is busy. Returns false when the accounting cannot be read (then the balancer
+  // stays off).
+  bool Sample(std::span<const pid_t> tids, LoadSample* out);
 
  private:
   struct ThreadTimes {
@@ -69,7 +73,7 @@ class LoadProbe {
   };
   std::vector<ThreadTimes> last_;
   std::uint64_t last_idle_ticks_ = 0;
-  bool have_idle_ = false;
+  std::chrono::steady_clock::time_point last_time_{};  // epoch: no reading yet
 };
 
 }  // namespace strata::net
