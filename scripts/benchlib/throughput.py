@@ -118,6 +118,15 @@ def throughput(args, servers, workdir):
             log(f"{server.name}: {info.get('strata_active_threads', '?')} of "
                 f"{info.get('strata_threads', '?')} network thread(s) active at the end "
                 "(INFO server strata_active_threads; the others parked)")
+            # Each park/unpark is logged by the server; a change during a run shows up in
+            # that run's p99, so the table is read knowing how many there were.
+            try:
+                with open(server.log_path, errors="replace") as f:
+                    changes = [line.rstrip() for line in f if "network threads:" in line]
+            except OSError:
+                changes = []
+            log(f"{server.name}: {len(changes)} thread change(s) during the run"
+                + "".join(f"\n  {c}" for c in changes[:10]))
     title = (f"Results: -c {args.clients}, {args.rounds} round(s), "
              f"-r {args.keyspace if args.keyspace > 0 else '(off)'}, "
              f"-n {args.requests:,} at -P 1 and {args.pipelined_requests:,} at -P > 1 "

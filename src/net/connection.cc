@@ -175,6 +175,7 @@ void Connection::OnRead(const asio::error_code& ec, std::size_t n) {
   in_end_ += n;
   env_->net_input_bytes->Add(n);
   last_activity_ms_ = CoarseUnixTimeMs();
+  worker()->NoteClient(&seen_tick_);
   ProcessInput();
   if (!flush_scheduled_) {
     flush_scheduled_ = true;

@@ -94,6 +94,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool flush_scheduled_ = false;  // queued in the worker's end-of-turn flush
   asio::steady_timer retry_timer_;
   std::int64_t last_activity_ms_ = 0;
+  std::uint32_t seen_tick_ = 0;  // the worker's balancer tick of this client's last request
   std::string peer_, local_;
   int fd_ = -1;
 };

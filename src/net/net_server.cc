@@ -239,11 +239,21 @@ void NetServer::Impl::Balance() {
     int n = active.load(std::memory_order_relaxed);
     for (int i = 0; i < n; ++i) tids.push_back(workers[i]->tid());
     LoadSample sample;
-    if (!probe.Sample(tids, &sample)) return;
+    std::size_t busiest = 0;
+    if (!probe.Sample(tids, &sample, &busiest)) return;
+    for (int i = 0; i < n; ++i) {
+      long clients = workers[i]->EndTick();
+      if (static_cast<std::size_t>(i) == busiest) sample.busiest_clients = clients;
+    }
     int next = balancer->Decide(sample);
     if (next != n) {
-      std::fprintf(stderr, "network threads: %d of %zu active (%s)\n", next, workers.size(),
-                   next < n ? "threads waited for a CPU" : "a thread is saturated, a core idle");
+      std::fprintf(stderr,
+                   "network threads: %d of %zu active (%s: threads ran %.2f s/s, waited %.2f "
+                   "s/s, busiest %.2f with %ld clients, %.2f cores idle)\n",
+                   next, workers.size(),
+                   next < n ? "threads waited for a CPU" : "a thread is saturated, a core idle",
+                   sample.run, sample.wait, sample.busiest, sample.busiest_clients,
+                   sample.idle_cores);
       SetActive(next);
     }
     Balance();

@@ -17,7 +17,8 @@ int ThreadBalancer::Decide(const LoadSample& s) {
   bool oversubscribed = active_ > 1 && s.run > 0.2 && s.wait > kParkWait * s.run;
   park_streak_ = oversubscribed ? park_streak_ + 1 : 0;
   bool wants_help = active_ < threads_ && s.busiest > kUnparkBusy &&
-                    s.idle_cores > kUnparkIdle && s.wait < 0.05 * s.run;
+                    s.idle_cores > kUnparkIdle && s.wait < 0.05 * s.run &&
+                    s.busiest_clients >= kUnparkClients;
   unpark_streak_ = wants_help ? unpark_streak_ + 1 : 0;
   int next = active_;
   if (park_streak_ >= kParkTicks) {
@@ -61,8 +62,9 @@ bool ReadIdleTicks(std::uint64_t* ticks) {
 
 }  // namespace
 
-bool LoadProbe::Sample(std::span<const pid_t> tids, LoadSample* out) {
+bool LoadProbe::Sample(std::span<const pid_t> tids, LoadSample* out, std::size_t* busiest) {
   *out = LoadSample{};
+  if (busiest != nullptr) *busiest = 0;
   const auto time = std::chrono::steady_clock::now();
   const bool first = last_time_ == std::chrono::steady_clock::time_point{};
   const double interval_sec = std::chrono::duration<double>(time - last_time_).count();
@@ -82,7 +84,10 @@ bool LoadProbe::Sample(std::span<const pid_t> tids, LoadSample* out) {
     double wait = static_cast<double>(t.wait_ns - prev->wait_ns) / 1e9 / interval_sec;
     out->run += run;
     out->wait += wait;
-    out->busiest = std::max(out->busiest, run);
+    if (run > out->busiest) {
+      out->busiest = run;
+      if (busiest != nullptr) *busiest = now.size() - 1;
+    }
   }
   last_ = std::move(now);
   std::uint64_t idle = 0;

@@ -21,6 +21,10 @@ struct LoadSample {
   double wait = 0;        // seconds they were runnable but waiting for a CPU
   double busiest = 0;     // the largest share of the interval one active thread ran
   double idle_cores = 0;  // the machine's idle CPU, in cores
+  // Connections that sent requests to the busiest thread during the tick (filled in by
+  // NetServer). One connection cannot be split across threads: a thread saturated by a
+  // single client (a bulk load through redis-cli --pipe) gains nothing from a second one.
+  long busiest_clients = 0;
 };
 
 class ThreadBalancer {
@@ -31,6 +35,7 @@ class ThreadBalancer {
   static constexpr double kParkWait = 0.15;
   static constexpr double kUnparkBusy = 0.85;  // a thread this busy could use help
   static constexpr double kUnparkIdle = 0.75;  // ...if this much of a core is idle
+  static constexpr long kUnparkClients = 2;    // ...and it has clients to hand over
   static constexpr int kParkTicks = 2;         // consecutive ticks before parking
   static constexpr int kUnparkTicks = 5;
   static constexpr int kCooldownTicks = 10;    // after a change, before the next one
@@ -64,7 +69,8 @@ class LoadProbe {
   // zero). The interval is timed here, not assumed: the caller's timer runs late when its
   // thread is busy. Returns false when the accounting cannot be read (then the balancer
   // stays off).
-  bool Sample(std::span<const pid_t> tids, LoadSample* out);
+  // `busiest` receives the index (into `tids`) of the thread that ran most.
+  bool Sample(std::span<const pid_t> tids, LoadSample* out, std::size_t* busiest = nullptr);
 
  private:
   struct ThreadTimes {

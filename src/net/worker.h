@@ -44,6 +44,20 @@ class Worker {
   Worker* TakeShedTarget();
   std::size_t connection_count() const { return conns_.size(); }
   std::uint64_t moved_out() const { return moved_out_.load(std::memory_order_relaxed); }
+  // Counts the distinct connections that sent requests during the balancer's current tick:
+  // a connection calls NoteClient on each read with its own last-seen tick.
+  void NoteClient(std::uint32_t* seen_tick) {
+    std::uint32_t tick = tick_.load(std::memory_order_relaxed);
+    if (*seen_tick == tick) return;
+    *seen_tick = tick;
+    clients_in_tick_.fetch_add(1, std::memory_order_relaxed);
+  }
+  // Ends the tick (balancer, any thread): returns its client count and starts the next.
+  long EndTick() {
+    long n = static_cast<long>(clients_in_tick_.exchange(0, std::memory_order_relaxed));
+    tick_.fetch_add(1, std::memory_order_relaxed);
+    return n;
+  }
   // Starts the idle-timeout sweep; runs until the context stops.
   void StartTimers();
   void CloseAll();
@@ -64,6 +78,9 @@ class Worker {
   std::size_t shed_next_ = 0;
   long shed_left_ = 0;  // < 0: all
   std::atomic<std::uint64_t> moved_out_{0};
+  // Starts at 1 so that a new connection (seen tick 0) counts in the first tick.
+  std::atomic<std::uint32_t> tick_{1};
+  std::atomic<std::uint32_t> clients_in_tick_{0};
 };
 
 }  // namespace strata::net

@@ -1,5 +1,7 @@
 #include "net/thread_balancer.h"
 
+#include "net/worker.h"
+
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -9,7 +11,9 @@ namespace strata::net {
 namespace {
 
 LoadSample Oversubscribed() { return {.run = 1.3, .wait = 0.6, .busiest = 0.7, .idle_cores = 0}; }
-LoadSample Saturated() { return {.run = 0.95, .wait = 0.01, .busiest = 0.95, .idle_cores = 1.0}; }
+LoadSample Saturated() {
+  return {.run = 0.95, .wait = 0.01, .busiest = 0.95, .idle_cores = 1.0, .busiest_clients = 50};
+}
 LoadSample Quiet() { return {.run = 0.1, .wait = 0.0, .busiest = 0.1, .idle_cores = 1.8}; }
 
 TEST(ThreadBalancerTest, ParksOneThreadAfterConsecutiveOversubscribedTicks) {
@@ -48,6 +52,16 @@ TEST(ThreadBalancerTest, UnparksWhenAThreadIsSaturatedAndACoreIdle) {
   }
 }
 
+TEST(ThreadBalancerTest, OneClientSaturatingAThreadDoesNotUnpark) {
+  // redis-cli --pipe loading a big key: the thread is saturated and a core idle, but one
+  // connection cannot be split, so a second thread would only contend.
+  ThreadBalancer b(2, 1);
+  LoadSample bulk_load = Saturated();
+  bulk_load.busiest_clients = 1;
+  for (int i = 0; i < 50; ++i) EXPECT_EQ(b.Decide(bulk_load), 1);
+  EXPECT_EQ(b.Decide(Saturated()), 1) << "a new streak starts with several clients";
+}
+
 TEST(ThreadBalancerTest, StaysParkedWhileNoCoreIsIdle) {
   // One thread saturated beside a client that takes the other core (the benchmark case).
   ThreadBalancer b(2, 1);
@@ -60,6 +74,19 @@ TEST(ThreadBalancerTest, ResetStartsACooldown) {
   b.Reset(1);
   for (int i = 0; i < ThreadBalancer::kCooldownTicks; ++i) EXPECT_EQ(b.Decide(Saturated()), 1);
   EXPECT_EQ(b.active(), 1);
+}
+
+TEST(WorkerTickTest, CountsEachClientOncePerTick) {
+  Worker w(nullptr);  // the count needs no environment
+  std::uint32_t a = 0, b = 0, fresh = 0;
+  w.NoteClient(&a);
+  w.NoteClient(&a);
+  w.NoteClient(&b);
+  EXPECT_EQ(w.EndTick(), 2) << "two clients, however many requests";
+  EXPECT_EQ(w.EndTick(), 0) << "a tick without requests";
+  w.NoteClient(&a);
+  w.NoteClient(&fresh);
+  EXPECT_EQ(w.EndTick(), 2) << "a client counts again in a later tick";
 }
 
 TEST(LoadProbeTest, ReadsThisThreadsSchedulerAccounting) {
