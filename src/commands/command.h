@@ -48,6 +48,9 @@ enum CommandFlag : std::uint32_t {
   // Refused while a replica loads a dataset in the background (Redis's async loading); we
   // have no such state, the flag only keeps COMMAND INFO equal to Redis's.
   kCmdNoAsyncLoading = 1u << 18,
+  // Internal: allowed to a RESP2 client with subscriptions ((P|S)(UN)SUBSCRIBE, PING, QUIT,
+  // RESET); the dispatcher refuses the rest with Redis's error.
+  kCmdSubscribedContext = 1u << 19,
 };
 
 // What a command that works in steps keeps between them; each such command derives its own.
@@ -284,6 +287,9 @@ void RegisterHashCommands(CommandTable* table);
 void RegisterSetCommands(CommandTable* table);
 void RegisterZSetCommands(CommandTable* table);
 void RegisterTransactionCommands(CommandTable* table);
+void RegisterPubSubCommands(CommandTable* table);
+// Drops every subscription of `client` (connection close, RESET), without replies.
+void UnsubscribeAll(ServerState& server, ClientState& client);
 // Attaches documentation (summary, since, group, complexity, arguments) and ACL categories
 // to every registered command; runs after all Register functions.
 void ApplyCommandDocs(CommandTable* table);

@@ -168,6 +168,7 @@ const CommandTable& BuildCommandTable() {
   RegisterSetCommands(table);
   RegisterZSetCommands(table);
   RegisterTransactionCommands(table);
+  RegisterPubSubCommands(table);
   ApplyCommandDocs(table);
   table->Index();
   return *table;

@@ -97,6 +97,75 @@ std::string GetDir(ServerState& s) {
   auto abs = std::filesystem::absolute(s.initial_config().storage.dir, ec);
   return ec ? s.initial_config().storage.dir : abs.lexically_normal().string();
 }
+bool ParseMemory(std::string_view s, std::int64_t* out);
+
+// client-output-buffer-limit: groups of "<class> <hard> <soft> <soft seconds>" for the
+// classes normal, replica (slave) and pubsub; a class left out keeps its limits. Only the
+// pubsub class acts: Strata has no replicas, and a normal client's output is bounded by the
+// connection not reading while it writes.
+struct OutputLimit {
+  std::int64_t hard = 0, soft = 0, seconds = 0;
+};
+constexpr std::string_view kOutputClasses[] = {"normal", "slave", "pubsub"};
+constexpr std::string_view kDefaultOutputLimits =
+    "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60";
+
+// Parses `text` over `limits` (indexed as kOutputClasses); returns Redis's error or "".
+std::string ParseOutputLimits(std::string_view text, OutputLimit* limits) {
+  std::vector<std::string_view> words;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t sp = text.find(' ', i);
+    if (sp == std::string_view::npos) sp = text.size();
+    if (sp > i) words.push_back(text.substr(i, sp - i));
+    i = sp + 1;
+  }
+  if (words.empty() || words.size() % 4 != 0) {
+    return "Wrong number of arguments in buffer limit configuration.";
+  }
+  for (std::size_t w = 0; w < words.size(); w += 4) {
+    int cls = -1;
+    for (int c = 0; c < 3; ++c) {
+      if (EqualsIgnoreCase(words[w], kOutputClasses[c])) cls = c;
+    }
+    if (EqualsIgnoreCase(words[w], "replica")) cls = 1;
+    if (cls < 0) return "Invalid client class specified in buffer limit configuration.";
+    OutputLimit l;
+    if (!ParseMemory(words[w + 1], &l.hard) || !ParseMemory(words[w + 2], &l.soft) ||
+        !ParseInt64(words[w + 3], &l.seconds) || l.seconds < 0) {
+      return "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+    }
+    limits[cls] = l;
+  }
+  return "";
+}
+
+std::string GetOutputLimits(ServerState& s) {
+  std::lock_guard<std::mutex> l(s.runtime().mu);
+  auto it = s.runtime().extra.find("client-output-buffer-limit");
+  return it == s.runtime().extra.end() ? std::string(kDefaultOutputLimits) : it->second;
+}
+std::string CheckOutputLimits(ServerState&, const std::string& text) {
+  OutputLimit limits[3];
+  return ParseOutputLimits(text, limits);
+}
+void SetOutputLimits(ServerState& s, std::int64_t, const std::string& text) {
+  OutputLimit limits[3];
+  ParseOutputLimits(GetOutputLimits(s), limits);
+  ParseOutputLimits(text, limits);  // validated by CheckOutputLimits
+  std::string normalized;
+  for (int c = 0; c < 3; ++c) {
+    if (c > 0) normalized += ' ';
+    normalized += std::string(kOutputClasses[c]) + " " + std::to_string(limits[c].hard) + " " +
+                  std::to_string(limits[c].soft) + " " + std::to_string(limits[c].seconds);
+  }
+  RuntimeConfig& rt = s.runtime();
+  rt.pubsub_hard_limit = limits[2].hard;
+  rt.pubsub_soft_limit = limits[2].soft;
+  rt.pubsub_soft_seconds = limits[2].seconds;
+  std::lock_guard<std::mutex> l(rt.mu);
+  rt.extra["client-output-buffer-limit"] = normalized;
+}
+
 // `save` is checkpoint.schedule.
 std::string GetSave(ServerState& s) { return FormatSchedule(s.saver().schedule()); }
 void SetSave(ServerState& s, std::int64_t, const std::string& text) {
@@ -134,6 +203,8 @@ const std::vector<ConfigParam>& ConfigParams() {
        {},
        GetQueryBufferLimit,
        SetQueryBufferLimit},
+      {"client-output-buffer-limit", "", ParamKind::kString, "", 0, 0, {}, GetOutputLimits,
+       SetOutputLimits, CheckOutputLimits},
       {"databases", "", ParamKind::kImmutable, "", 0, 0, {}, GetDatabases},
       {"bind", "", ParamKind::kString, "", 0, 0, {}, GetBind, nullptr, CheckBind},
       {"port", "", ParamKind::kInt, "", 0, 65535, {}, GetPort, nullptr, CheckPort},

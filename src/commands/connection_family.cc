@@ -1,6 +1,7 @@
 // Connection commands: PING ECHO QUIT SELECT AUTH HELLO RESET CLIENT.
 #include <algorithm>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,7 +59,12 @@ void CmdPing(CommandContext& ctx) {
     ctx.reply.Error("ERR wrong number of arguments for 'ping' command");
     return;
   }
-  if (ctx.args.size() == 2) {
+  if (ctx.client.subscribed() && !ctx.reply.resp3()) {
+    // A RESP2 subscriber reads every reply as a pub/sub frame: Redis answers ["pong", arg].
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.args.size() == 2 ? ctx.args[1] : std::string_view());
+  } else if (ctx.args.size() == 2) {
     ctx.reply.Bulk(ctx.args[1]);
   } else {
     ctx.reply.SimpleString("PONG");
@@ -202,6 +208,7 @@ void CmdReset(CommandContext& ctx) {
   c.no_evict = false;
   c.multi = MultiState();
   ctx.server.watches().UnwatchAll(&c.watch);
+  UnsubscribeAll(ctx.server, c);
   {
     std::lock_guard<std::mutex> l(c.mu);
     c.name.clear();
@@ -255,9 +262,12 @@ std::string ClientLine(const ClientState& c, std::int64_t now_ms, const CommandC
   line += " name=" + name;
   line += " age=" + std::to_string((now_ms - c.created_ms) / 1000);
   line += " idle=" + std::to_string(std::max<std::int64_t>(idle, 0));
-  line += " flags=N";
+  line += c.subscribed() ? " flags=P" : " flags=N";
   line += " db=" + std::to_string(c.db.load());
-  line += " sub=0 psub=0 ssub=0 multi=-1";
+  line += " sub=" + std::to_string(c.subscription_count(PubSubKind::kChannel));
+  line += " psub=" + std::to_string(c.subscription_count(PubSubKind::kPattern));
+  line += " ssub=" + std::to_string(c.subscription_count(PubSubKind::kShard));
+  line += " multi=-1";
   line += " qbuf=" + std::to_string(qbuf);
   line += " qbuf-free=0";
   line += " argv-mem=" + std::to_string(argv_mem);
@@ -280,8 +290,13 @@ std::string ClientLineFor(CommandContext& ctx, const ClientState& c, std::int64_
   return ClientLine(c, now_ms, is_self ? &ctx : nullptr, self_cmd);
 }
 
-// Client types as CLIENT LIST / KILL TYPE name them. Strata has only normal clients.
+// Client types as CLIENT LIST / KILL TYPE name them. Strata has no replication: a client is
+// a pubsub client while it has subscriptions, a normal one otherwise.
 enum class ClientType { kNormal, kReplica, kMaster, kPubSub, kUnknown };
+
+ClientType TypeOf(const ClientState& c) {
+  return c.subscribed() ? ClientType::kPubSub : ClientType::kNormal;
+}
 
 ClientType ParseClientType(std::string_view s) {
   if (EqualsIgnoreCase(s, "normal")) return ClientType::kNormal;
@@ -346,6 +361,7 @@ void CmdClientInfo(CommandContext& ctx) {
 }
 
 void CmdClientList(CommandContext& ctx) {
+  std::optional<ClientType> only_type;
   std::vector<std::int64_t> ids;
   bool by_id = false;
   if (ctx.args.size() == 4 && EqualsIgnoreCase(ctx.args[2], "type")) {
@@ -354,10 +370,7 @@ void CmdClientList(CommandContext& ctx) {
       ctx.reply.Error("ERR Unknown client type '" + std::string(ctx.args[3]) + "'");
       return;
     }
-    if (type != ClientType::kNormal) {
-      ctx.reply.Verbatim("");
-      return;
-    }
+    only_type = type;
   } else if (ctx.args.size() >= 4 && EqualsIgnoreCase(ctx.args[2], "id")) {
     by_id = true;
     for (std::size_t i = 3; i < ctx.args.size(); ++i) {
@@ -376,6 +389,7 @@ void CmdClientList(CommandContext& ctx) {
   auto clients = ctx.server.Clients();  // ordered by id
   std::string out;
   auto append = [&](const ClientState& c) {
+    if (only_type && TypeOf(c) != *only_type) return;
     out += ClientLineFor(ctx, c, now, "client|list");
     out += '\n';
   };
@@ -391,14 +405,20 @@ void CmdClientList(CommandContext& ctx) {
   ctx.reply.Verbatim(out);
 }
 
-// Closes `c`: our own connection after this reply, any other one at once.
+// Closes `c`: our own connection after this reply, any other one at once. Another thread
+// closes the other connection; its client leaves the client list and its subscriptions
+// here, before the reply, so that what the killer asks next never sees it (as in Redis,
+// which frees the client at once).
 void KillClient(CommandContext& ctx, ClientState& c) {
   if (&c == &ctx.client) {
     c.conn->CloseAfterReply();
     return;
   }
   std::lock_guard<std::mutex> l(c.mu);
-  if (c.conn != nullptr) c.conn->RequestClose();
+  if (c.conn == nullptr) return;
+  c.conn->RequestClose();
+  ctx.server.RemoveClient(c.id);
+  ctx.server.pubsub().Forget(&c);
 }
 
 struct KillFilter {
@@ -463,7 +483,7 @@ bool ParseKillFilter(CommandContext& ctx, KillFilter* f) {
 
 bool KillMatches(const KillFilter& f, const ClientState& c, const ClientState& self) {
   if (f.has_id && c.id != f.id) return false;
-  if (f.has_type && f.type != ClientType::kNormal) return false;
+  if (f.has_type && f.type != TypeOf(c)) return false;
   if (f.skipme && &c == &self) return false;
   if (f.has_addr || f.has_laddr) {
     std::lock_guard<std::mutex> l(c.mu);
@@ -654,13 +674,13 @@ void RegisterConnectionCommands(CommandTable* table) {
   constexpr std::uint32_t kAnyState = kCmdStale | kCmdLoading;
   constexpr std::uint32_t kPreAuth =
       kCmdNoAuth | kCmdFast | kCmdNoScript | kCmdAllowBusy | kAnyState;
-  table->Add("ping", -1, kCmdFast, CmdPing);
+  table->Add("ping", -1, kCmdFast | kCmdSubscribedContext, CmdPing);
   table->Add("echo", 2, kCmdFast | kAnyState, CmdEcho);
-  table->Add("quit", -1, kPreAuth | kCmdTxControl, CmdQuit);
+  table->Add("quit", -1, kPreAuth | kCmdTxControl | kCmdSubscribedContext, CmdQuit);
   table->Add("select", 2, kCmdFast | kAnyState, CmdSelect);
   table->Add("auth", -2, kPreAuth, CmdAuth);
   table->Add("hello", -1, kPreAuth, CmdHello);
-  table->Add("reset", 1, kPreAuth | kCmdTxControl, CmdReset);
+  table->Add("reset", 1, kPreAuth | kCmdTxControl | kCmdSubscribedContext, CmdReset);
 
   constexpr std::uint32_t kClientFlags = kCmdNoScript | kAnyState;
   auto& client = table->Add("client", -2, 0, nullptr);

@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include <unistd.h>
 
 #include "net/worker.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 namespace strata::net {
 namespace {
@@ -74,11 +76,13 @@ void Connection::RequestClose() {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  // The session lets go first (client registry, subscriptions), so a peer that sees the
+  // connection end finds it gone from CLIENT LIST and from PUBSUB NUMSUB.
+  if (session_) session_->OnClose();
   asio::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   retry_timer_.cancel();
-  if (session_) session_->OnClose();
   worker()->Remove(this);  // may drop the last owning reference after handlers finish
 }
 
@@ -276,6 +280,67 @@ void Connection::ResumePending() {
     Flush();
     DoRead();
   });
+}
+
+void Connection::Push(std::string_view frame) {
+  bool post = false;
+  {
+    std::lock_guard<std::mutex> l(push_mu_);
+    if (push_overflow_) return;
+    pushed_.append(frame);
+    std::int64_t hard = pubsub_class_.load(std::memory_order_relaxed)
+                            ? env_->pubsub_hard_limit->load(std::memory_order_relaxed)
+                            : 0;
+    if (hard > 0 && pushed_.size() > static_cast<std::size_t>(hard)) {
+      // The connection's thread has not kept up with the publishers; it closes the
+      // connection when it gets to it. Drop what is queued now rather than let it grow.
+      push_overflow_ = true;
+      std::string().swap(pushed_);
+    }
+    post = !std::exchange(push_posted_, true);
+  }
+  if (post) PostToOwner([this] { DrainPushed(); });
+}
+
+void Connection::DrainPushed() {
+  std::string frames;
+  bool overflow;
+  {
+    std::lock_guard<std::mutex> l(push_mu_);
+    frames.swap(pushed_);
+    push_posted_ = false;
+    overflow = push_overflow_;
+  }
+  if (closed_) return;
+  if (!overflow) {
+    if (out_.empty()) {
+      out_.swap(frames);
+    } else {
+      out_ += frames;
+    }
+  }
+  if (overflow || OverOutputLimits()) {
+    // Redis logs this too: the client was not reading what it subscribed to.
+    LogWarning("closing client " + peer_ + ": its pending output passed the output buffer limit");
+    Close();
+    return;
+  }
+  Flush();
+}
+
+bool Connection::OverOutputLimits() {
+  if (!pubsub_class_.load(std::memory_order_relaxed)) return false;
+  std::int64_t hard = env_->pubsub_hard_limit->load(std::memory_order_relaxed);
+  std::int64_t soft = env_->pubsub_soft_limit->load(std::memory_order_relaxed);
+  auto pending = static_cast<std::int64_t>(out_.size() + (writing_active_ ? writing_.size() : 0));
+  if (hard > 0 && pending > hard) return true;
+  if (soft <= 0 || pending <= soft) {
+    soft_since_ms_ = 0;
+    return false;
+  }
+  std::int64_t now = CoarseUnixTimeMs();
+  if (soft_since_ms_ == 0) soft_since_ms_ = now;
+  return now - soft_since_ms_ >= env_->pubsub_soft_seconds->load(std::memory_order_relaxed) * 1000;
 }
 
 void Connection::Flush() {

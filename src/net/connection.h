@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "net/net_env.h"
@@ -49,8 +50,17 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   std::size_t OutputBufferBytes() const override { return out_.size(); }
   void Resume(std::string reply) override;
   void ResumePending() override;
+  void Push(std::string_view frame) override;
+  void SetPubSubClass(bool on) override {
+    pubsub_class_.store(on, std::memory_order_relaxed);
+    soft_since_ms_ = 0;
+  }
 
  private:
+  // Moves pushed frames into the output and writes them (connection thread).
+  void DrainPushed();
+  // Whether the pending output breaks the pubsub class's limits (if it is in that class).
+  bool OverOutputLimits();
   void DoRead();
   // Moves to `to` (between requests: no read, write or timer outstanding); the next read
   // is issued by `to`'s thread.
@@ -94,7 +104,14 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool flush_scheduled_ = false;  // queued in the worker's end-of-turn flush
   asio::steady_timer retry_timer_;
   std::int64_t last_activity_ms_ = 0;
-  std::uint32_t seen_tick_ = 0;  // the worker's balancer tick of this client's last request
+  std::uint32_t seen_tick_ = 0;
+  // Pub/sub frames from other threads (Push), until DrainPushed runs on ours.
+  std::mutex push_mu_;
+  std::string pushed_;           // GUARDED_BY(push_mu_)
+  bool push_posted_ = false;     // GUARDED_BY(push_mu_): a DrainPushed is on its way
+  bool push_overflow_ = false;   // GUARDED_BY(push_mu_): pushed_ passed the hard limit
+  std::atomic<bool> pubsub_class_{false};  // read by Push on other threads
+  std::int64_t soft_since_ms_ = 0;  // when the output went above the soft limit, or 0  // the worker's balancer tick of this client's last request
   std::string peer_, local_;
   int fd_ = -1;
 };

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string>
+#include <string_view>
 
 namespace strata::net {
 
@@ -30,6 +31,14 @@ class ConnectionControl {
   // on needs (SessionAction::kPending): hand that command to the session again. Does
   // nothing when the connection is not waiting or is closed.
   virtual void ResumePending() = 0;
+  // Thread-safe: queues `frame` (raw RESP, a pub/sub message) behind whatever the client
+  // has pending and writes it from the connection's thread. Frames pushed by one thread
+  // arrive in the order pushed. Call only while the connection is known to be open (the
+  // pub/sub registry's lock guarantees it for subscribers).
+  virtual void Push(std::string_view frame) = 0;
+  // The client has subscriptions (Redis's pubsub client class): the pubsub output limits
+  // (NetEnv) apply to it, since its output is pushed whether it reads or not.
+  virtual void SetPubSubClass(bool on) = 0;
 };
 
 }  // namespace strata::net

@@ -20,6 +20,12 @@ struct NetEnv {
   // Read on every accept / by the once-a-second idle sweep.
   const std::atomic<int>* maxclients = nullptr;
   const std::atomic<int>* timeout = nullptr;  // idle seconds before a close; 0 = never
+  // Redis's client-output-buffer-limit for the pubsub class, applied to connections marked
+  // with ConnectionControl::SetPubSubClass: closed once the pending output passes the hard
+  // limit, or stays above the soft one for soft_seconds. A zero limit is no limit.
+  const std::atomic<std::int64_t>* pubsub_hard_limit = nullptr;
+  const std::atomic<std::int64_t>* pubsub_soft_limit = nullptr;
+  const std::atomic<std::int64_t>* pubsub_soft_seconds = nullptr;
 
   // Statistics (INFO stats).
   StripedCounter* net_input_bytes = nullptr;

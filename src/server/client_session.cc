@@ -141,6 +141,8 @@ ClientSession::~ClientSession() {
 
 void ClientSession::OnClose() {
   server_->watches().UnwatchAll(&client_->watch);
+  // Before `conn` is cleared: a registered subscriber must have a live connection.
+  UnsubscribeAll(*server_, *client_);
   std::shared_ptr<BlockedClient> blocked;
   {
     std::lock_guard<std::mutex> l(client_->mu);
@@ -191,6 +193,14 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
       return {};
     }
     client_->authenticated = true;  // the password was removed at run time
+  }
+  if (client_->subscribed() && !client_->resp3.load(std::memory_order_relaxed) &&
+      !spec->has_flag(kCmdSubscribedContext)) {
+    Reject(reply, spec,
+           "ERR Can't execute '" + spec->full_name() +
+               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+               "this context");
+    return {};
   }
   // As in Redis, checked before queuing: inside MULTI the refusal also aborts the EXEC.
   if (!spec->has_flag(kCmdLoading) && server_->is_loading()) {

@@ -48,6 +48,9 @@ net::NetEnv NetEnvFor(ServerState& state) {
   env.client_query_buffer_limit = &runtime.client_query_buffer_limit;
   env.maxclients = &runtime.maxclients;
   env.timeout = &runtime.timeout;
+  env.pubsub_hard_limit = &runtime.pubsub_hard_limit;
+  env.pubsub_soft_limit = &runtime.pubsub_soft_limit;
+  env.pubsub_soft_seconds = &runtime.pubsub_soft_seconds;
   env.net_input_bytes = &stats.net_input_bytes;
   env.net_output_bytes = &stats.net_output_bytes;
   env.total_connections_received = &stats.total_connections_received;

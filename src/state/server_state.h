@@ -13,6 +13,7 @@
 
 #include "net/connection_control.h"
 #include "state/blocking.h"
+#include "state/pubsub.h"
 #include "state/saver.h"
 #include "state/watch_registry.h"
 #include "strata/config.h"
@@ -62,6 +63,17 @@ struct ClientState {
   std::atomic<std::int64_t> last_interaction_ms{0};
   std::atomic<const CommandSpec*> last_command{nullptr};
   std::atomic<bool> no_evict{false};
+  // Subscriptions by PubSubKind, for CLIENT LIST and the subscribed-mode check.
+  std::atomic<int> subscription_counts[3] = {0, 0, 0};
+  int subscription_count(PubSubKind kind) const {
+    return subscription_counts[static_cast<int>(kind)].load(std::memory_order_relaxed);
+  }
+  // Subscribed to anything: RESP2 clients then accept only the pub/sub commands.
+  bool subscribed() const {
+    return subscription_count(PubSubKind::kChannel) + subscription_count(PubSubKind::kPattern) +
+               subscription_count(PubSubKind::kShard) > 0;
+  }
+  Subscriptions subscriptions;  // connection thread only
 
   ReplyMode reply_mode = ReplyMode::kOn;  // connection thread only
   MultiState multi;                        // connection thread only
@@ -90,6 +102,11 @@ struct RuntimeConfig {
   std::atomic<int> timeout{0};
   std::atomic<std::int64_t> proto_max_bulk_len{512ll << 20};
   std::atomic<std::int64_t> client_query_buffer_limit{1ll << 30};
+  // client-output-buffer-limit, pubsub class (Redis's default 32mb 8mb 60): applies to
+  // clients with subscriptions, whose output is pushed to them whether they read or not.
+  std::atomic<std::int64_t> pubsub_hard_limit{32ll << 20};
+  std::atomic<std::int64_t> pubsub_soft_limit{8ll << 20};
+  std::atomic<std::int64_t> pubsub_soft_seconds{60};
 
   mutable std::mutex mu;
   std::string requirepass;                    // GUARDED_BY(mu)
@@ -121,6 +138,7 @@ class ServerState {
   StorageEngine& engine() { return *engine_; }
   WatchRegistry& watches() { return *watches_; }
   BlockingRegistry& blocking() { return *blocking_; }
+  PubSubRegistry& pubsub() { return pubsub_; }
   RuntimeConfig& runtime() { return runtime_; }
   ServerStats& stats() { return stats_; }
   std::int64_t start_time_ms() const { return start_time_ms_; }
@@ -200,6 +218,7 @@ class ServerState {
   StorageEngine* engine_;
   std::unique_ptr<WatchRegistry> watches_;
   std::unique_ptr<BlockingRegistry> blocking_;
+  PubSubRegistry pubsub_;
   std::unique_ptr<KeyspaceObserver> observer_;  // fans engine notifications out to both
   std::unique_ptr<Saver> saver_;
   RuntimeConfig runtime_;

@@ -125,6 +125,9 @@ class NetServerMoveTest : public ::testing::Test {
     env_.client_query_buffer_limit = &qbuf_;
     env_.maxclients = &maxclients_;
     env_.timeout = &timeout_;
+    env_.pubsub_hard_limit = &pubsub_hard_;
+    env_.pubsub_soft_limit = &pubsub_soft_;
+    env_.pubsub_soft_seconds = &pubsub_soft_seconds_;
     env_.net_input_bytes = &in_;
     env_.net_output_bytes = &out_;
     env_.total_connections_received = &received_;
@@ -157,6 +160,7 @@ class NetServerMoveTest : public ::testing::Test {
   }
 
   std::atomic<std::int64_t> bulk_len_{512 << 20}, qbuf_{1 << 30};
+  std::atomic<std::int64_t> pubsub_hard_{32 << 20}, pubsub_soft_{8 << 20}, pubsub_soft_seconds_{60};
   std::atomic<int> maxclients_{1000}, timeout_{0};
   StripedCounter in_, out_;
   std::atomic<std::uint64_t> received_{0}, rejected_{0};
