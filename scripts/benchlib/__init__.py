@@ -37,6 +37,10 @@ each server, then measures HGET and SISMEMBER on random existing elements (rps, 
 max) quiet and while BGSAVEs run back to back, and counts the BGSAVEs each run overlapped.
 Informational.
 
+Pub/sub (--pubsub): redis-benchmark PUBLISHes a 3-byte message to a channel with 1 and
+with 50 subscribers (one helper process holding every subscriber connection, reading and
+discarding), alternating servers each round; the same table as throughput mode.
+
 Strata is started as scripts/run starts it (conf/strata.toml); the bench overrides only
 the port, the directory and the checkpoint schedule (off, as Redis runs with --save ''),
 and the thread count only when --strata-threads is given.

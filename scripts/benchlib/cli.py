@@ -13,6 +13,7 @@ from .checkpoint import checkpoint, checkpoint_stream
 from .common import log
 from .loading import load_stream
 from .memory import memory, resp_stream
+from .pubsub import drain_subscribers, pubsub
 from .scale import scale
 from .servers import (describe_environment, ensure_tools, locate_server, make_servers,
                       report_threads)
@@ -85,6 +86,9 @@ def parse_args():
     p.add_argument("--bgsave-read-rounds", type=int, default=3,
                    help="quiet + during-BGSAVE runs per read and server for --bgsave-read "
                    "(default 3; medians)")
+    p.add_argument("--pubsub", action="store_true",
+                   help="pub/sub mode: PUBLISH to 1 and to 50 subscribers")
+    p.add_argument("--drain-subscribers", metavar="PORT:N:CHANNEL", help=argparse.SUPPRESS)
     p.add_argument("--server", help="strata-server binary (default build/strata-server)")
     p.add_argument("--rebuild", action="store_true", help="build strata-server first")
     p.add_argument("--strata-threads", type=int,
@@ -112,8 +116,9 @@ def parse_args():
     args = p.parse_args()
     if args.rounds < 1 or args.keys < 1 or args.clients < 1 or args.scale_size < 1:
         p.error("--rounds, --keys, --clients and --scale-size must be positive")
-    if sum((args.memory, args.scale, args.checkpoint, args.bgsave_read)) > 1:
-        p.error("--memory, --scale, --checkpoint and --bgsave-read are separate modes; pick one")
+    if sum((args.memory, args.scale, args.checkpoint, args.bgsave_read, args.pubsub)) > 1:
+        p.error("--memory, --scale, --checkpoint, --bgsave-read and --pubsub are separate modes; "
+                "pick one")
     if args.baseline and args.baseline_rev:
         p.error("--baseline and --baseline-rev both name the baseline; pick one")
     if (args.baseline or args.baseline_rev) and (args.memory or args.scale or args.checkpoint):
@@ -144,6 +149,10 @@ def main():
     if args.gen_checkpoint is not None:
         checkpoint_stream(args.gen_checkpoint, sys.stdout.buffer)
         return 0
+    if args.drain_subscribers is not None:
+        port, count, channel = args.drain_subscribers.split(":", 2)
+        drain_subscribers(int(port), int(count), channel)
+        return 0
     ensure_tools()
 
     # SIGTERM/SIGHUP become exceptions so the finally block below stops every server.
@@ -172,6 +181,8 @@ def main():
             return checkpoint(args, servers, workdir)
         if args.bgsave_read:
             return bgsave_read(args, servers, workdir)
+        if args.pubsub:
+            return pubsub(args, servers, workdir)
         return throughput(args, servers, workdir)
     except (RuntimeError, OSError) as e:
         log(f"error: {e}")
