@@ -114,7 +114,9 @@ std::string_view ParseBlockTimeout(std::string_view s, std::int64_t* timeout_ms)
   if (!(ms < 9223372036854775807.0L && ms > -9223372036854775807.0L)) {
     return "ERR timeout is negative";
   }
-  auto t = static_cast<std::int64_t>(ms);
+  // Rounded up, as Redis 7 does: 0.001 s is 0.99999... ms in binary, and a timeout that
+  // truncated to 0 would mean "block forever".
+  auto t = static_cast<std::int64_t>(std::ceil(ms));
   if (t < 0) return "ERR timeout is negative";
   if (t > INT64_MAX - UnixTimeMs()) return "ERR timeout is out of range";
   *timeout_ms = t;

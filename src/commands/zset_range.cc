@@ -33,12 +33,13 @@ struct ScoreBound {
   bool exclusive = false;
 };
 
-// Redis parses score bounds with plain strtod (so leading spaces and "" are accepted),
-// rejecting trailing garbage and NaN; "(" marks an exclusive bound.
+// Redis parses score bounds with plain strtod on the C string (so leading spaces and "" are
+// accepted, and the bound ends at a NUL byte: "6\0x" reads as 6), rejecting trailing
+// garbage and NaN; "(" marks an exclusive bound.
 bool ParseScoreBound(std::string_view s, ScoreBound* b) {
   b->exclusive = !s.empty() && s[0] == '(';
   if (b->exclusive) s.remove_prefix(1);
-  std::string buf(s);
+  std::string buf(s.substr(0, s.find('\0')));
   char* end = nullptr;
   double v = std::strtod(buf.c_str(), &end);
   if (end != buf.c_str() + buf.size() || std::isnan(v)) return false;

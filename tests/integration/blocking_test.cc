@@ -203,6 +203,21 @@ TEST_F(BlockingTest, TimeoutReturnsNull) {
   EXPECT_EQ(BlockedClients(port()), 0);
 }
 
+// A timeout below a millisecond, or one whose binary value is just under a whole number of
+// milliseconds (0.001 s), is rounded up as Redis 7 does, never truncated to 0 (forever).
+TEST_F(BlockingTest, SubMillisecondTimeoutsStillTimeOut) {
+  Both({"DEL", "b:l", "b:z"});
+  for (const Args& c : std::vector<Args>{{"BLPOP", "b:l", "0.001"},
+                                         {"BRPOP", "b:l", "0.0001"},
+                                         {"BZPOPMIN", "b:z", "0.001"},
+                                         {"BLMPOP", "0.003", "1", "b:l", "LEFT"},
+                                         {"BLMOVE", "b:l", "b:l2", "LEFT", "LEFT", "0.001"}}) {
+    Reply r = Both(c);
+    EXPECT_TRUE(r.is_nil()) << PrintableCommand(c) << " -> " << r.ToString();
+  }
+  EXPECT_EQ(BlockedClients(port()), 0);
+}
+
 TEST_F(BlockingTest, Resp3NullOnTimeoutAndDoubleScores) {
   std::string batch;
   batch += RespCommand({"DEL", "b:l", "b:d", "b:z"});

@@ -56,6 +56,21 @@ TEST_F(ZSetTest, ZAddBasicsAndFlags) {
   });
 }
 
+// Score bounds go through strtod on a C string in Redis: a NUL byte ends the bound.
+TEST_F(ZSetTest, ScoreBoundsStopAtANulByte) {
+  const std::string nul("\0", 1);
+  BothAll({{"DEL", "zn"},
+           {"ZADD", "zn", "1", "a", "6", "b", "7", "c"},
+           {"ZCOUNT", "zn", "6", nul},
+           {"ZCOUNT", "zn", "6" + nul + "junk", "+inf"},
+           {"ZCOUNT", "zn", "(" + nul, "7"},
+           {"ZRANGEBYSCORE", "zn", "-inf", "6" + nul + "9"},
+           {"ZREMRANGEBYSCORE", "zn", "7" + nul, "7"},
+           {"ZRANGE", "zn", "0", "+inf" + nul, "BYSCORE"},
+           {"ZCOUNT", "zn", "x" + nul, "1"},
+           {"DEL", "zn"}});
+}
+
 TEST_F(ZSetTest, ZAddErrors) {
   BothAll({
       {"DEL", "zset:e"},
