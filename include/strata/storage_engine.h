@@ -433,10 +433,9 @@ class StorageEngine {
                           FunctionRef<void(std::string_view key, const KeyInfo& info,
                                            const ValueRef* value)> emit,
                           PrefetchWaker* waker = nullptr) = 0;
-  // A random live key, or false if the database is empty. Not uniform, as Redis's is not
-  // (it picks a random bucket, then a random entry of its chain): engines may favour keys
-  // that are resident or sample their index. The memory engine picks a random shard and
-  // bucket.
+  // A random live key, or false if the database is empty. The memory engine picks every key
+  // with the same chance (Redis's fair random key comes close); engines whose keys are not
+  // all in RAM may favour resident keys or sample their index, and say so.
   virtual bool RandomKey(int db, std::string* key) = 0;
   // Empties `db` (or every database for db < 0). With `async`, memory is released in the
   // background; the keys are gone before this returns either way.

@@ -99,5 +99,25 @@ TEST_F(RandomPickTest, ZRandMemberIsUniformOverASkiplist) {
   EXPECT_LT(chi, Threshold(kElements));
 }
 
+// RANDOMKEY over a database whose keys are spread unevenly over the engine's shards.
+TEST_F(RandomPickTest, RandomKeyIsUniform) {
+  Client c(server_->port());
+  constexpr std::size_t kKeys = 300;
+  constexpr int kCalls = 90000;
+  c.Cmd("SELECT 5");
+  c.Cmd("FLUSHDB");
+  for (std::size_t i = 0; i < kKeys; ++i) c.Append({"SET", "key:" + std::to_string(i), "v"});
+  for (std::size_t i = 0; i < kKeys; ++i) c.Read();
+  Reply draws;
+  draws.type = REDIS_REPLY_ARRAY;
+  for (int i = 0; i < kCalls; ++i) c.Append({"RANDOMKEY"});
+  for (int i = 0; i < kCalls; ++i) draws.elements.push_back(c.Read());
+  double chi = ChiSquare(draws, kKeys);
+  EXPECT_LT(chi, Threshold(kKeys));
+  std::cout << "[          ] RANDOMKEY chi-square " << chi << " (threshold " << Threshold(kKeys)
+            << ")\n";
+  c.Cmd("FLUSHDB");
+}
+
 }  // namespace
 }  // namespace strata::test

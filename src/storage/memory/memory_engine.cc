@@ -7,6 +7,7 @@
 #include <sched.h>
 
 #include <algorithm>
+#include <array>
 #include <bitset>
 #include <cassert>
 #include <chrono>
@@ -492,24 +493,43 @@ ScanResult MemoryEngine::Scan(
 
 bool MemoryEngine::RandomKey(int db, std::string* key) {
   const std::int64_t now = UnixTimeMs();
-  for (int attempt = 0; attempt < 4 * kNumShards; ++attempt) {
-    std::uint64_t r = RandomU64();
-    int start = static_cast<int>(r % kNumShards);
-    for (int i = 0; i < kNumShards; ++i) {
-      Shard& s = shards_[(start + i) % kNumShards];
-      ShardGuard l(this, s.mu);
-      Table& t = s.dbs[static_cast<std::size_t>(db)];
-      if (t.size() == 0) continue;
-      Entry* e = t.RandomEntry(RandomU64());
-      if (e == nullptr) continue;
-      if (Expired(e, now)) {
-        std::string k(e->key());
-        Reap(s, t, Table::Hash(k), k);
-        break;  // try again from another random place
+  const auto d = static_cast<std::size_t>(db);
+  // A shard is chosen in proportion to its share of the database and the key uniformly
+  // within it, so every key is equally likely (a random shard would favour keys in sparse
+  // ones). The shares are re-read now and then: other threads change them meanwhile.
+  std::array<std::size_t, kNumShards> sizes{};
+  std::size_t total = 0;
+  for (int attempt = 0; attempt < 64 * kNumShards; ++attempt) {
+    if (attempt % 64 == 0 || total == 0) {
+      total = 0;
+      for (int i = 0; i < kNumShards; ++i) {
+        ShardGuard l(this, shards_[i].mu);
+        sizes[static_cast<std::size_t>(i)] = shards_[i].dbs[d].size();
+        total += sizes[static_cast<std::size_t>(i)];
       }
-      key->assign(e->key());
-      return true;
+      if (total == 0) return false;
     }
+    std::size_t r = RandomU64() % total;
+    std::size_t i = 0;
+    while (r >= sizes[i]) r -= sizes[i++];
+    Shard& s = shards_[i];
+    ShardGuard l(this, s.mu);
+    Table& t = s.dbs[d];
+    Entry* e = t.RandomEntry(&RandomU64);
+    if (e == nullptr) {
+      total -= sizes[i];  // emptied meanwhile
+      sizes[i] = 0;
+      continue;
+    }
+    if (Expired(e, now)) {
+      std::string k(e->key());
+      Reap(s, t, Table::Hash(k), k);
+      --sizes[i];
+      --total;
+      continue;
+    }
+    key->assign(e->key());
+    return true;
   }
   return false;
 }

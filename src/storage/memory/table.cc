@@ -1,5 +1,6 @@
 #include "storage/memory/table.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -110,20 +111,24 @@ void Table::Clear() {
   bytes_used = 0;
 }
 
-Entry* Table::RandomEntry(std::uint64_t rnd) const {
+Entry* Table::RandomEntry(std::uint64_t (*rand)()) const {
   if (size_ == 0) return nullptr;
-  // Probe from a random bucket to the next non-empty one, then pick within its chain.
-  std::size_t start = rnd & mask_;
-  for (std::size_t i = 0; i <= mask_; ++i) {
-    Entry* e = buckets_[(start + i) & mask_];
+  // Rejection sampling over (bucket, slot < kSlots): every entry has the same chance per
+  // try, whatever its chain. Probing to the next non-empty bucket, or picking within a
+  // random chain, would favour entries after empty buckets or alone in theirs. A chain
+  // longer than kSlots (rare at a load factor of at most one) widens its own range. The
+  // load stays above 1/8, so this takes at most 64 tries on average.
+  constexpr std::size_t kSlots = 8;
+  while (true) {
+    Entry* e = buckets_[rand() & mask_];
     if (e == nullptr) continue;
     std::size_t len = 0;
     for (Entry* x = e; x; x = x->next()) ++len;
-    std::size_t pick = (rnd >> 32) % len;
+    std::size_t pick = rand() % std::max(kSlots, len);
+    if (pick >= len) continue;
     while (pick--) e = e->next();
     return e;
   }
-  return nullptr;
 }
 
 void Table::Resize(std::size_t new_buckets) {

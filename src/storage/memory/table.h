@@ -48,8 +48,9 @@ class Table {
   template <typename Fn>
   std::uint64_t ScanBucket(std::uint64_t cursor, Fn&& fn);
 
-  // The entry at a random non-empty bucket (nullptr if empty), using `rnd` as randomness.
-  Entry* RandomEntry(std::uint64_t rnd) const;
+  // A random entry, every entry equally likely (nullptr if the table is empty); `rand`
+  // supplies the randomness.
+  Entry* RandomEntry(std::uint64_t (*rand)()) const;
 
   // The hash function used by every table; exposed so callers can reuse one hash.
   static std::uint64_t Hash(std::string_view key);

@@ -183,23 +183,34 @@ TEST(TableTest, ScanSurvivesGrowAndShrink) {
   for (int i = 0; i < 200; ++i) EXPECT_TRUE(seen.count(Key(i))) << Key(i);
 }
 
-TEST(TableTest, RandomEntry) {
+std::uint64_t XorShift() {
+  static std::uint64_t x = 88172645463325252ull;
+  x ^= x << 13;
+  x ^= x >> 7;
+  x ^= x << 17;
+  return x;
+}
+
+TEST(TableTest, RandomEntryIsUniform) {
   Table t;
-  EXPECT_EQ(t.RandomEntry(12345), nullptr);
-  for (int i = 0; i < 50; ++i) InsertKey(&t, Key(i));
-  std::set<std::string> picked;
-  std::uint64_t x = 88172645463325252ull;
-  for (int i = 0; i < 2000; ++i) {
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    Entry* e = t.RandomEntry(x);
+  EXPECT_EQ(t.RandomEntry(&XorShift), nullptr);
+  constexpr int kKeys = 50, kDraws = 50000;
+  for (int i = 0; i < kKeys; ++i) InsertKey(&t, Key(i));
+  std::map<std::string, int> counts;
+  for (int i = 0; i < kDraws; ++i) {
+    Entry* e = t.RandomEntry(&XorShift);
     ASSERT_NE(e, nullptr);
-    picked.insert(std::string(e->key()));
+    ++counts[std::string(e->key())];
   }
-  // Every pick is a real key, and the picks spread over the table.
-  for (const std::string& k : picked) EXPECT_NE(t.Find(Table::Hash(k), k), nullptr);
-  EXPECT_GT(picked.size(), 25u);
+  // Every pick is a real key, every key is picked, and the counts pass a chi-square test
+  // (49 degrees of freedom: a uniform pick stays below 100 with probability ~1 - 3e-5).
+  ASSERT_EQ(counts.size(), static_cast<std::size_t>(kKeys));
+  double expected = static_cast<double>(kDraws) / kKeys, chi = 0;
+  for (const auto& [k, c] : counts) {
+    EXPECT_NE(t.Find(Table::Hash(k), k), nullptr);
+    chi += (c - expected) * (c - expected) / expected;
+  }
+  EXPECT_LT(chi, 100.0);
 }
 
 TEST(EntryTest, StringLayouts) {
