@@ -7,9 +7,9 @@ import subprocess
 import sys
 import time
 
-from .common import log, quote
+from .common import log
 from .runs import run_benchmark
-from .throughput import print_table
+from .throughput import print_table, record_run
 
 CHANNEL = "bench-channel"
 
@@ -96,21 +96,14 @@ def pubsub(args, servers, _workdir):
                     label = f"  round {rnd}/{args.rounds} P={pipeline:<3} {test:<11} {server.name:<8}"
                     subs = start_subscribers(server, n)
                     try:
-                        cmd, result, error = run_benchmark(
-                            server, pipeline, requests, args,
-                            command=["PUBLISH", CHANNEL, "msg"], random_range=0)
+                        run = run_benchmark(server, pipeline, requests, args,
+                                            command=["PUBLISH", CHANNEL, "msg"], random_range=0)
                     finally:
                         stop_subscribers(server, subs)
                     server.check_alive()
-                    if key not in shown:
-                        log(f"$ {quote(cmd)}")
-                        shown.add(key)
-                    if result is None:
-                        failures[key] = error
-                        log(f"{label} FAILED: {error}")
-                        continue
-                    results.setdefault(key, []).append(result)
-                    log(f"{label} {result['rps']:>12,.0f} rps  p99 {result['p99']:.3f} ms")
+                    result = record_run(run, key, label, results, failures, shown)
+                    if result is not None:
+                        log(f"{label} {result['rps']:>12,.0f} rps  p99 {result['p99']:.3f} ms")
     title = (f"Results: PUBLISH to 1 and 50 subscribers, -c {args.clients}, {args.rounds} "
              f"round(s), -n {args.requests:,} at -P 1 and {args.pipelined_requests:,} at -P > 1 "
              "(a fifth of that with 50 subscribers)")

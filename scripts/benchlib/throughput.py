@@ -60,6 +60,22 @@ def prepare(server, test, pipeline, requests, args, loader):
     return None
 
 
+def record_run(run, key, label, results, failures, shown):
+    """Files one run_benchmark result under `key` (its command line is logged the first time
+    the key runs); a failed run is logged and kept in `failures`. Returns the result row,
+    or None if the run failed."""
+    cmd, result, error = run
+    if key not in shown:
+        log(f"$ {quote(cmd)}")
+        shown.add(key)
+    if result is None:
+        failures[key] = error
+        log(f"{label} FAILED: {error}")
+        return None
+    results.setdefault(key, []).append(result)
+    return result
+
+
 def throughput(args, servers, workdir):
     tests = [t.strip().lower() for t in args.tests.split(",") if t.strip()]
     pipelines = [int(p) for p in args.pipelines.split(",") if p.strip()]
@@ -91,17 +107,11 @@ def throughput(args, servers, workdir):
                         failures[key] = error
                         log(f"{label} FAILED: {error}")
                         continue
-                    cmd, result, error = run_benchmark(server, pipeline, requests, args,
-                                                       test=test)
+                    run = run_benchmark(server, pipeline, requests, args, test=test)
                     server.check_alive()
-                    if key not in shown:
-                        log(f"$ {quote(cmd)}")
-                        shown.add(key)
+                    result = record_run(run, key, label, results, failures, shown)
                     if result is None:
-                        failures[key] = error
-                        log(f"{label} FAILED: {error}")
                         continue
-                    results.setdefault(key, []).append(result)
                     note = ""
                     count = TESTS.get(test, {}).get("count")
                     if count:
