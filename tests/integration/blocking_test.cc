@@ -481,6 +481,53 @@ TEST_F(BlockingTest, BlmoveToWrongTypeDestinationWhenServed) {
   });
 }
 
+// Two clients blocked on one source, the first with a destination of the wrong type, on
+// different network threads (consecutive connections land on different threads): the
+// first gets WRONGTYPE and the element goes on to the second, as Redis serves them.
+TEST_F(BlockingTest, WrongTypeDestinationPassesTheElementOnAcrossThreads) {
+  ExpectSameScenario(port(), redis()->port(), [](int p) {
+    std::vector<std::string> out;
+    Client c(p);
+    c.Cmd(Args{"DEL", "b:src", "b:bad", "b:good"});
+    c.Cmd(Args{"SET", "b:bad", "str"});
+    Waiter first(p), second(p);
+    first.Start({"BRPOPLPUSH", "b:src", "b:bad", "0"});
+    out.push_back(WaitBlocked(p, 1) ? "first blocked" : "first not blocked");
+    second.Start({"BRPOPLPUSH", "b:src", "b:good", "0"});
+    out.push_back(WaitBlocked(p, 2) ? "second blocked" : "second not blocked");
+    out.push_back(c.Cmd(Args{"RPUSH", "b:src", "x"}).ToString());
+    out.push_back(first.Get().ToString());
+    out.push_back(second.Get().ToString());
+    out.push_back(c.Cmd(Args{"LRANGE", "b:good", "0", "-1"}).ToString());
+    out.push_back(c.Cmd(Args{"LLEN", "b:src"}).ToString());
+    return out;
+  });
+}
+
+// The same two clients sending back to back, without waiting for the first to block: which
+// blocks first is up to the threads, but the element must end up in the good destination
+// exactly once, the second client must get it, and the first gets WRONGTYPE only if it was
+// served first (otherwise its short timeout ends it with nil).
+TEST_F(BlockingTest, WrongTypeDestinationBackToBackAcrossThreads) {
+  for (int round = 0; round < 20; ++round) {
+    Client c(port());
+    c.Cmd(Args{"DEL", "b:src", "b:bad", "b:good"});
+    c.Cmd(Args{"SET", "b:bad", "str"});
+    Waiter first(port()), second(port());
+    first.Start({"BRPOPLPUSH", "b:src", "b:bad", "0.5"});
+    second.Start({"BRPOPLPUSH", "b:src", "b:good", "0"});
+    ASSERT_TRUE(WaitBlocked(port(), 2)) << "round " << round;
+    EXPECT_EQ(c.Cmd(Args{"RPUSH", "b:src", "x"}).integer, 1);
+    EXPECT_EQ(second.Get().str, "x") << "round " << round;
+    Reply f = first.Get();
+    EXPECT_TRUE(f.is_nil() || (f.is_error() && f.str.rfind("WRONGTYPE", 0) == 0))
+        << "round " << round << ": " << f.ToString();
+    EXPECT_EQ(c.Cmd(Args{"LRANGE", "b:good", "0", "-1"}).ToString(), "[\"x\"]");
+    EXPECT_EQ(c.Cmd(Args{"LLEN", "b:src"}).integer, 0);
+    EXPECT_EQ(c.Cmd(Args{"GET", "b:bad"}).str, "str");
+  }
+}
+
 TEST_F(BlockingTest, PipelinedCommandsRunAfterServe) {
   ExpectSameScenario(port(), redis()->port(), [](int p) {
     std::vector<std::string> out;
