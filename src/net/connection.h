@@ -104,14 +104,14 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool flush_scheduled_ = false;  // queued in the worker's end-of-turn flush
   asio::steady_timer retry_timer_;
   std::int64_t last_activity_ms_ = 0;
-  std::uint32_t seen_tick_ = 0;
+  std::uint32_t seen_tick_ = 0;  // the worker's balancer tick of this client's last request
   // Pub/sub frames from other threads (Push), until DrainPushed runs on ours.
   std::mutex push_mu_;
   std::string pushed_;           // GUARDED_BY(push_mu_)
   bool push_posted_ = false;     // GUARDED_BY(push_mu_): a DrainPushed is on its way
   bool push_overflow_ = false;   // GUARDED_BY(push_mu_): pushed_ passed the hard limit
   std::atomic<bool> pubsub_class_{false};  // read by Push on other threads
-  std::int64_t soft_since_ms_ = 0;  // when the output went above the soft limit, or 0  // the worker's balancer tick of this client's last request
+  std::int64_t soft_since_ms_ = 0;  // when the output went above the soft limit, or 0
   std::string peer_, local_;
   int fd_ = -1;
 };

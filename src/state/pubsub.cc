@@ -4,23 +4,12 @@
 #include <iterator>
 #include <mutex>
 
+#include "protocol/reply_builder.h"
 #include "state/server_state.h"
 #include "util/glob.h"
 
 namespace strata {
 namespace {
-
-void AppendHeader(std::string* out, char type, std::size_t n) {
-  out->push_back(type);
-  out->append(std::to_string(n));
-  out->append("\r\n");
-}
-
-void AppendBulk(std::string* out, std::string_view s) {
-  AppendHeader(out, '$', s.size());
-  out->append(s);
-  out->append("\r\n");
-}
 
 // A message frame built at most once per protocol for one Publish.
 class Frames {
@@ -54,26 +43,28 @@ void Deliver(ClientState* c, const std::string& frame, const ClientState* self,
 
 void AppendPubSubFrame(std::string* out, bool resp3, std::string_view kind,
                        std::optional<std::string_view> name, std::int64_t count) {
-  AppendHeader(out, resp3 ? '>' : '*', 3);
-  AppendBulk(out, kind);
+  ReplyBuilder b(out);
+  b.set_resp3(resp3);
+  b.PushHeader(3);
+  b.Bulk(kind);
   if (name) {
-    AppendBulk(out, *name);
+    b.Bulk(*name);
   } else {
-    out->append(resp3 ? "_\r\n" : "$-1\r\n");
+    b.Null();
   }
-  out->push_back(':');
-  out->append(std::to_string(count));
-  out->append("\r\n");
+  b.Integer(count);
 }
 
 void AppendMessageFrame(std::string* out, bool resp3, std::string_view kind,
                         std::optional<std::string_view> pattern, std::string_view channel,
                         std::string_view message) {
-  AppendHeader(out, resp3 ? '>' : '*', pattern ? 4 : 3);
-  AppendBulk(out, kind);
-  if (pattern) AppendBulk(out, *pattern);
-  AppendBulk(out, channel);
-  AppendBulk(out, message);
+  ReplyBuilder b(out);
+  b.set_resp3(resp3);
+  b.PushHeader(pattern ? 4 : 3);
+  b.Bulk(kind);
+  if (pattern) b.Bulk(*pattern);
+  b.Bulk(channel);
+  b.Bulk(message);
 }
 
 bool PubSubRegistry::Subscribe(PubSubKind kind, std::string_view name, ClientState* client) {

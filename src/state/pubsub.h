@@ -28,9 +28,6 @@ enum class PubSubKind : std::uint8_t { kChannel = 0, kPattern = 1, kShard = 2 };
 // what other threads read).
 struct Subscriptions {
   std::set<std::string> names[3];  // by PubSubKind
-  const std::set<std::string>& of(PubSubKind kind) const {
-    return names[static_cast<int>(kind)];
-  }
 };
 
 class PubSubRegistry {

@@ -2,13 +2,13 @@
 
 #include <malloc.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <new>
 #include <unordered_set>
 
 #include "types/codec.h"
 #include "types/encoding_limits.h"
+#include "util/chain_pick.h"
 #include "util/hash.h"
 
 namespace strata::types {
@@ -291,23 +291,9 @@ HashObject::Entry HashObject::RandomEntry(std::mt19937_64& rng) const {
       if (skip == 0) return {f, v};
     }
   }
-  // Rejection sampling keeps the pick uniform over entries: a random bucket and a random
-  // position below kSlots, accepted only when the chain reaches that far, gives every entry
-  // the same chance per try. A random entry of a random non-empty chain would favour entries
-  // that share no bucket (HRANDFIELD's chi-square was 74 where uniform stays under 40).
-  // Chains longer than kSlots (rare at a load factor of at most one) widen their own range.
-  constexpr std::size_t kSlots = 8;
-  const std::uint64_t mask = num_buckets() - 1;
-  while (true) {
-    const Node* n = buckets_[rng() & mask];
-    if (n == nullptr) continue;
-    std::size_t len = 0;
-    for (const Node* c = n; c; c = c->next) ++len;
-    std::size_t k = rng() % std::max(kSlots, len);
-    if (k >= len) continue;
-    for (; k > 0; --k) n = n->next;
-    return {n->field(), n->value()};
-  }
+  const Node* n = UniformChainPick(
+      buckets_, num_buckets() - 1, [](const Node* x) { return x->next; }, [&rng] { return rng(); });
+  return {n->field(), n->value()};
 }
 
 // ---- copy and codec ------------------------------------------------------------------

@@ -1,10 +1,10 @@
 #include "storage/memory/table.h"
 
-#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
 
+#include "util/chain_pick.h"
 #include "util/hash.h"
 
 namespace strata::memory {
@@ -113,22 +113,8 @@ void Table::Clear() {
 
 Entry* Table::RandomEntry(std::uint64_t (*rand)()) const {
   if (size_ == 0) return nullptr;
-  // Rejection sampling over (bucket, slot < kSlots): every entry has the same chance per
-  // try, whatever its chain. Probing to the next non-empty bucket, or picking within a
-  // random chain, would favour entries after empty buckets or alone in theirs. A chain
-  // longer than kSlots (rare at a load factor of at most one) widens its own range. The
-  // load stays above 1/8, so this takes at most 64 tries on average.
-  constexpr std::size_t kSlots = 8;
-  while (true) {
-    Entry* e = buckets_[rand() & mask_];
-    if (e == nullptr) continue;
-    std::size_t len = 0;
-    for (Entry* x = e; x; x = x->next()) ++len;
-    std::size_t pick = rand() % std::max(kSlots, len);
-    if (pick >= len) continue;
-    while (pick--) e = e->next();
-    return e;
-  }
+  // The load stays above 1/8, so this takes at most 64 tries on average.
+  return UniformChainPick(buckets_, mask_, [](Entry* e) { return e->next(); }, rand);
 }
 
 void Table::Resize(std::size_t new_buckets) {
