@@ -69,6 +69,15 @@ void Connection::PostToOwner(std::function<void()> fn) {
   });
 }
 
+void Connection::LendThread() {
+  lent_to_ = worker();
+  lent_to_->LendLoop();
+}
+
+void Connection::ReclaimThread() {
+  if (lent_to_ != nullptr) std::exchange(lent_to_, nullptr)->ReclaimLoop();
+}
+
 void Connection::RequestClose() {
   PostToOwner([this] { Close(); });
 }

@@ -51,6 +51,8 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   void Resume(std::string reply) override;
   void ResumePending() override;
   void Push(std::string_view frame) override;
+  void LendThread() override;
+  void ReclaimThread() override;
   void SetPubSubClass(bool on) override {
     pubsub_class_.store(on, std::memory_order_relaxed);
     soft_since_ms_ = 0;
@@ -112,6 +114,7 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   bool push_overflow_ = false;   // GUARDED_BY(push_mu_): pushed_ passed the hard limit
   std::atomic<bool> pubsub_class_{false};  // read by Push on other threads
   std::int64_t soft_since_ms_ = 0;  // when the output went above the soft limit, or 0
+  Worker* lent_to_ = nullptr;  // LendThread: the worker whose loop a helper runs
   std::string peer_, local_;
   int fd_ = -1;
 };

@@ -39,6 +39,11 @@ class ConnectionControl {
   // The client has subscriptions (Redis's pubsub client class): the pubsub output limits
   // (NetEnv) apply to it, since its output is pushed whether it reads or not.
   virtual void SetPubSubClass(bool on) = 0;
+  // The current request will hold this thread for long (a busy script): the thread's other
+  // connections are served from a helper thread until ReclaimThread, which the same request
+  // calls before it writes its reply. Connection thread only.
+  virtual void LendThread() = 0;
+  virtual void ReclaimThread() = 0;
 };
 
 }  // namespace strata::net

@@ -27,6 +27,27 @@ void Worker::BindThread() {
   tid_.store(static_cast<pid_t>(::syscall(SYS_gettid)), std::memory_order_release);
 }
 
+void Worker::LendLoop() {
+  if (helper_.joinable()) return;
+  helper_stop_.store(false);
+  helper_ = std::thread([this] {
+    tls_worker = this;
+    while (!helper_stop_.load(std::memory_order_acquire)) {
+      if (ctx_.stopped()) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      ctx_.run_one_for(std::chrono::milliseconds(5));
+    }
+  });
+}
+
+void Worker::ReclaimLoop() {
+  if (!helper_.joinable()) return;
+  helper_stop_.store(true, std::memory_order_release);
+  helper_.join();
+}
+
 void Worker::Add(std::shared_ptr<Connection> conn) { conns_[conn.get()] = std::move(conn); }
 
 std::shared_ptr<Connection> Worker::Detach(Connection* conn) {

@@ -58,6 +58,12 @@ class Worker {
     tick_.fetch_add(1, std::memory_order_relaxed);
     return n;
   }
+  // While this thread is held up inside one request (a script past busy-reply-threshold),
+  // a helper thread runs the loop for everything else on it: other connections, accepts and
+  // posted work. Handlers then run on the helper, so the held-up request must leave its own
+  // connection's buffers alone until ReclaimLoop returns. Owner thread only.
+  void LendLoop();
+  void ReclaimLoop();
   // Starts the idle-timeout sweep; runs until the context stops.
   void StartTimers();
   void CloseAll();
@@ -74,6 +80,8 @@ class Worker {
   bool flush_posted_ = false;
   std::atomic<pid_t> tid_{0};
   std::atomic<bool> may_spin_{false};
+  std::thread helper_;
+  std::atomic<bool> helper_stop_{false};
   std::vector<Worker*> shed_to_;
   std::size_t shed_next_ = 0;
   long shed_left_ = 0;  // < 0: all
