@@ -7,7 +7,8 @@ STRATA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # Debian packages, by purpose. Keep this list and the Dockerfile's build stage in step
 # (the Dockerfile calls scripts/setup, so in practice they are the same list).
 STRATA_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config libasio-dev libjemalloc-dev
-  libcli11-dev libtomlplusplus-dev libgtest-dev libhiredis-dev liburing-dev)
+  libcli11-dev libtomlplusplus-dev libgtest-dev libhiredis-dev liburing-dev
+  liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
 STRATA_TEST_PACKAGES=(redis-server redis-tools python3 python3-redis tmux)
 STRATA_FUZZ_PACKAGES=(clang)
 

@@ -51,6 +51,12 @@ enum CommandFlag : std::uint32_t {
   // Internal: allowed to a RESP2 client with subscriptions ((P|S)(UN)SUBSCRIBE, PING, QUIT,
   // RESET); the dispatcher refuses the rest with Redis's error.
   kCmdSubscribedContext = 1u << 19,
+  // Internal: runs a script (EVAL, FCALL). The dispatcher prefetches its declared keys but
+  // locks none: the script is made atomic by the script gate (state/script_gate.h) and its
+  // calls lock their own keys; inside EXEC it needs the whole keyspace.
+  kCmdScript = 1u << 20,
+  // A command whose key specs may find no key (EVAL with numkeys 0): COMMAND INFO only.
+  kCmdNoMandatoryKeys = 1u << 21,
 };
 
 // What a command that works in steps keeps between them; each such command derives its own.
@@ -288,6 +294,7 @@ void RegisterSetCommands(CommandTable* table);
 void RegisterZSetCommands(CommandTable* table);
 void RegisterTransactionCommands(CommandTable* table);
 void RegisterPubSubCommands(CommandTable* table);
+void RegisterScriptingCommands(CommandTable* table);
 // Drops every subscription of `client` (connection close, RESET), without replies.
 void UnsubscribeAll(ServerState& server, ClientState& client);
 // Attaches documentation (summary, since, group, complexity, arguments) and ACL categories

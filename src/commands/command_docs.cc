@@ -301,7 +301,9 @@ void AddCategory(std::string_view c, std::vector<std::string_view>* out) {
 void ApplyCategories(const DocEntry* entry, CommandSpec* spec) {
   std::vector<std::string_view>& cats = spec->categories;
   if (spec->has_flag(kCmdWrite)) AddCategory("@write", &cats);
-  if (spec->has_flag(kCmdReadOnly)) AddCategory("@read", &cats);
+  // As Redis, read-only scripting commands (EVAL_RO...) are not in @read.
+  bool scripting = entry != nullptr && entry->categories.find("@scripting") != std::string_view::npos;
+  if (spec->has_flag(kCmdReadOnly) && !scripting) AddCategory("@read", &cats);
   if (spec->has_flag(kCmdAdmin)) {
     AddCategory("@admin", &cats);
     AddCategory("@dangerous", &cats);

@@ -38,6 +38,7 @@ constexpr FlagName kFlagNames[] = {
     {kCmdSkipSlowlog, "skip_slowlog"},
     {kCmdFast, "fast"},
     {kCmdNoAuth, "no_auth"},
+    {kCmdNoMandatoryKeys, "no_mandatory_keys"},
     {kCmdNoAsyncLoading, "no_async_loading"},
     {kCmdNoMulti, "no_multi"},
 };

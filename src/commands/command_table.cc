@@ -169,6 +169,7 @@ const CommandTable& BuildCommandTable() {
   RegisterZSetCommands(table);
   RegisterTransactionCommands(table);
   RegisterPubSubCommands(table);
+  RegisterScriptingCommands(table);
   ApplyCommandDocs(table);
   table->Index();
   return *table;

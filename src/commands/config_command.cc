@@ -89,6 +89,12 @@ std::string GetQueryBufferLimit(ServerState& s) {
 void SetQueryBufferLimit(ServerState& s, std::int64_t v, const std::string&) {
   s.runtime().client_query_buffer_limit = v;
 }
+std::string GetBusyThreshold(ServerState& s) {
+  return std::to_string(s.scripts().busy_threshold_ms().load());
+}
+void SetBusyThreshold(ServerState& s, std::int64_t v, const std::string&) {
+  s.scripts().busy_threshold_ms() = v;
+}
 std::string GetDatabases(ServerState& s) { return std::to_string(s.engine().num_databases()); }
 std::string GetBind(ServerState& s) { return s.initial_config().server.bind; }
 std::string GetPort(ServerState& s) { return std::to_string(s.port()); }
@@ -235,7 +241,8 @@ const std::vector<ConfigParam>& ConfigParams() {
       {"slowlog-log-slower-than", "", ParamKind::kInt, "10000", -1, kLongMax},
       {"slowlog-max-len", "", ParamKind::kInt, "128", 0, kLongMax},
       {"latency-monitor-threshold", "", ParamKind::kInt, "0", 0, kLongMax},
-      {"busy-reply-threshold", "lua-time-limit", ParamKind::kInt, "5000", 0, kLongMax},
+      {"busy-reply-threshold", "lua-time-limit", ParamKind::kInt, "5000", 0, kLongMax, {},
+       GetBusyThreshold, SetBusyThreshold},
       // Encoding thresholds, read by the collection types (OBJECT ENCODING follows them).
       // 512 is the built-in default of redis-server 7.0 (its sample redis.conf says 128).
       {"hash-max-listpack-entries", "hash-max-ziplist-entries", ParamKind::kInt, "512", 0,

@@ -157,6 +157,10 @@ std::string InfoMemory(ServerState& s) {
       static_cast<std::uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   std::int64_t maxmemory = std::atoll(ExtraConfig(s, "maxmemory", "0").c_str());
   Section sec("Memory");
+  const Scripts::Figures& lua = s.scripts().figures();
+  const std::size_t lua_bytes = lua.vm_bytes.load(std::memory_order_relaxed);
+  const std::size_t script_bytes = lua.script_bytes.load(std::memory_order_relaxed);
+  const std::size_t cached_scripts = lua.scripts.load(std::memory_order_relaxed);
   sec.Add("used_memory", m.allocated)
       .Add("used_memory_human", HumanBytes(static_cast<double>(m.allocated)))
       .Add("used_memory_rss", rss)
@@ -173,9 +177,9 @@ std::string InfoMemory(ServerState& s) {
       .Add("allocator_resident", m.resident)
       .Add("total_system_memory", total_system)
       .Add("total_system_memory_human", HumanBytes(static_cast<double>(total_system)))
-      .Add("used_memory_lua", 0)
-      .Add("used_memory_scripts", 0)
-      .Add("number_of_cached_scripts", 0)
+      .Add("used_memory_lua", lua_bytes)
+      .Add("used_memory_scripts", script_bytes)
+      .Add("number_of_cached_scripts", cached_scripts)
       .Add("number_of_functions", 0)
       .Add("number_of_libraries", 0)
       .Add("maxmemory", maxmemory)

@@ -269,6 +269,16 @@ void CmdShutdown(CommandContext& ctx) {
     ctx.reply.Error("ERR No shutdown in progress.");
     return;
   }
+  if (ctx.server.scripts().gate().busy()) {
+    // Only SHUTDOWN NOSAVE may stop a busy script (it is killed, written or not).
+    if (!nosave) {
+      ctx.reply.Error(
+          "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
+          "NOSAVE.");
+      return;
+    }
+    ctx.server.scripts().running().kill = true;
+  }
   LogWarning("User requested shutdown...");
   if (Status st = ctx.server.PrepareShutdown(save, nosave); !st.ok() && !force) {
     ctx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");

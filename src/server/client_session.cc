@@ -160,9 +160,15 @@ void ClientSession::OnClose() {
   client_->conn = nullptr;
 }
 
-void ClientSession::OnBatchBegin() { server_->engine().BeginBatch(); }
+void ClientSession::OnBatchBegin() {
+  server_->scripts().gate().EnterBatch();
+  server_->engine().BeginBatch();
+}
 
-void ClientSession::OnBatchEnd() { server_->engine().EndBatch(); }
+void ClientSession::OnBatchEnd() {
+  server_->engine().EndBatch();
+  server_->scripts().gate().LeaveBatch();
+}
 
 net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> args,
                                             ReplyBuilder& reply) {
@@ -206,6 +212,20 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   if (!spec->has_flag(kCmdLoading) && server_->is_loading()) {
     Reject(reply, spec, "LOADING Redis is loading the dataset in memory");
     return {};
+  }
+  // Waits while a script runs on another thread; once it runs past busy-reply-threshold,
+  // only the commands Redis allows then get through.
+  if (ScriptGate& gate = server_->scripts().gate(); gate.Contended()) {
+    // The shard lock this batch kept could be the next one the script needs.
+    server_->engine().EndBatch();
+    ScriptGate::Pass pass = gate.Wait();
+    server_->engine().BeginBatch();
+    if (pass == ScriptGate::Pass::kBusy && !spec->has_flag(kCmdAllowBusy)) {
+      Reject(reply, spec,
+             "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
+             "NOSAVE.");
+      return {};
+    }
   }
   if (client_->multi.active && !spec->has_flag(kCmdTxControl)) {
     if (spec->has_flag(kCmdNoMulti)) {
@@ -283,6 +303,24 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
   access_.clear();
   bool all = false;
   CollectAccess(spec, args, &access_, &all);
+  if (spec->has_flag(kCmdScript) && !access_.empty()) {
+    // The declared keys are made resident first; the script then runs unlocked below, made
+    // atomic by the script gate (its calls lock their own keys).
+    if (Status error = prefetch_->TakeError(); !error.ok()) {
+      reply.Error("ERR " + error.message());
+      return true;
+    }
+    if (!prefetch_->Start(AccessSet{access_, false})) {
+      engine.EndBatch();
+      return false;
+    }
+    engine.EndBatch();
+    spec->handler(ctx);
+    ServeBlocked();
+    prefetch_->Release();
+    engine.BeginBatch();
+    return true;
+  }
   if (!all && access_.empty()) {
     // A keyless command may wait for other threads (SAVE, CLIENT PAUSE, DEBUG SLEEP), which
     // could need the shard the batch kept.
@@ -380,8 +418,8 @@ void ClientSession::CollectAccess(const CommandSpec* spec, std::span<const std::
   if (!multi.active || multi.aborted) return;  // EXEC fails without touching data
   std::vector<std::string_view> argv;
   for (const QueuedCommand& q : multi.queue) {
-    if (q.spec->has_flag(kCmdKeyspace)) {
-      *all = true;
+    if (q.spec->has_flag(kCmdKeyspace) || q.spec->has_flag(kCmdScript)) {
+      *all = true;  // a script may touch any key
       return;
     }
     argv.assign(q.args.begin(), q.args.end());
@@ -472,7 +510,8 @@ void ClientSession::Exec(CommandContext& ctx) {
     q.spec->KeyPositions(argv, &positions);
     // Keyless commands get no Keyspace, as outside a transaction; keyspace-wide ones run
     // under the whole-keyspace lock and reuse it.
-    bool keyed = !positions.empty() || q.spec->has_flag(kCmdKeyspace);
+    bool keyed = !positions.empty() || q.spec->has_flag(kCmdKeyspace) ||
+                 q.spec->has_flag(kCmdScript);
     CommandContext qctx{argv, reply, *client_, *server_, ctx.engine, keyed ? ctx.ks : nullptr,
                         client_->db.load(std::memory_order_relaxed), true};
     std::uint64_t errors_before = reply.errors();

@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "checkpoint/checkpoint.h"
+#include "state/script_gate.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -132,8 +133,15 @@ bool Saver::StartBackground() {
 
 void Saver::Tick(bool loading) {
   if (loading || running_.load()) return;
-  if (scheduled_.load()) {
+  // Called off the network threads, between commands: holding the gate until the snapshot's
+  // point in time is fixed keeps it between scripts too.
+  auto start = [this] {
+    if (gate_ != nullptr) gate_->Acquire();
     StartBackground();
+    if (gate_ != nullptr) gate_->Release();
+  };
+  if (scheduled_.load()) {
+    start();
     return;
   }
   const std::int64_t now = UnixTimeMs();
@@ -146,7 +154,7 @@ void Saver::Tick(bool loading) {
     if (changes >= static_cast<std::uint64_t>(rule.changes) && since_s > rule.seconds) {
       LogInfo(std::to_string(rule.changes) + " changes in " + std::to_string(rule.seconds) +
               " seconds. Saving...");
-      StartBackground();
+      start();
       return;
     }
   }

@@ -22,6 +22,8 @@
 
 namespace strata {
 
+class ScriptGate;
+
 class Saver {
  public:
   Saver(const Config& config, StorageEngine* engine);
@@ -42,6 +44,9 @@ class Saver {
   // Called about every 100 ms: starts a scheduled save, or one the schedule's rules ask for
   // (not while `loading`).
   void Tick(bool loading);
+  // Saves the schedule starts wait for the script running now to end (a checkpoint must not
+  // hold half a script's writes); commands are kept out by the gate already.
+  void set_script_gate(ScriptGate* gate) { gate_ = gate; }
   // Stops a running background save (its partial file is removed) and waits for it.
   void CancelBackground();
 
@@ -75,6 +80,7 @@ class Saver {
   std::atomic<std::uint64_t> changes_mark_{0};
 
   std::mutex write_mu_;  // one checkpoint write at a time
+  ScriptGate* gate_ = nullptr;
   mutable std::mutex mu_;
   std::vector<SaveRule> rules_;   // GUARDED_BY(mu_)
   std::thread bg_;                // GUARDED_BY(mu_)

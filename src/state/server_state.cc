@@ -40,6 +40,7 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
       saver_(std::make_unique<Saver>(config, engine)),
       start_time_ms_(UnixTimeMs()) {
   engine_->set_observer(observer_.get());
+  saver_->set_script_gate(&scripts_.gate());
   runtime_.maxclients = config.server.maxclients;
   runtime_.timeout = config.server.timeout;
   runtime_.proto_max_bulk_len = config.limits.proto_max_bulk_len;

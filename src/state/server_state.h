@@ -15,6 +15,7 @@
 #include "state/blocking.h"
 #include "state/pubsub.h"
 #include "state/saver.h"
+#include "state/scripts.h"
 #include "state/watch_registry.h"
 #include "strata/config.h"
 #include "strata/storage_engine.h"
@@ -139,6 +140,7 @@ class ServerState {
   WatchRegistry& watches() { return *watches_; }
   BlockingRegistry& blocking() { return *blocking_; }
   PubSubRegistry& pubsub() { return pubsub_; }
+  Scripts& scripts() { return scripts_; }
   RuntimeConfig& runtime() { return runtime_; }
   ServerStats& stats() { return stats_; }
   std::int64_t start_time_ms() const { return start_time_ms_; }
@@ -219,6 +221,7 @@ class ServerState {
   std::unique_ptr<WatchRegistry> watches_;
   std::unique_ptr<BlockingRegistry> blocking_;
   PubSubRegistry pubsub_;
+  Scripts scripts_;
   std::unique_ptr<KeyspaceObserver> observer_;  // fans engine notifications out to both
   std::unique_ptr<Saver> saver_;
   RuntimeConfig runtime_;

@@ -1,0 +1,60 @@
+// Server-wide scripting state: the Lua VM with its script cache, the gate that makes a
+// script atomic, and the running script as SCRIPT KILL and BUSY replies see it.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+
+#include "scripting/lua_vm.h"
+#include "state/script_gate.h"
+
+namespace strata {
+
+class Scripts {
+ public:
+  Scripts() : vm_(std::make_unique<lua::Vm>(&rand_)) { UpdateFigures(); }
+
+  ScriptGate& gate() { return gate_; }
+  // The VM; use it while holding vm_mu().
+  lua::Vm& vm() { return *vm_; }
+  std::mutex& vm_mu() { return vm_mu_; }
+  // SCRIPT FLUSH: a new interpreter, with nothing cached (call holding vm_mu()).
+  void ResetVm() { vm_ = std::make_unique<lua::Vm>(&rand_); }
+
+  // The script running now, for SCRIPT KILL and the busy check.
+  struct Running {
+    std::atomic<bool> active{false};
+    std::atomic<bool> kill{false};   // SCRIPT KILL asked
+    std::atomic<bool> wrote{false};  // it ran a write command: it cannot be killed
+    std::atomic<std::int64_t> start_ms{0};
+  };
+  Running& running() { return running_; }
+  // INFO memory's scripting figures, refreshed after each script load or run (INFO must not
+  // wait for the VM while a script runs).
+  struct Figures {
+    std::atomic<std::size_t> vm_bytes{0};
+    std::atomic<std::size_t> scripts{0};
+    std::atomic<std::size_t> script_bytes{0};
+  };
+  Figures& figures() { return figures_; }
+  void UpdateFigures() {  // call holding vm_mu()
+    figures_.vm_bytes.store(vm_->memory_bytes(), std::memory_order_relaxed);
+    figures_.scripts.store(vm_->cached_scripts(), std::memory_order_relaxed);
+    figures_.script_bytes.store(vm_->scripts_bytes(), std::memory_order_relaxed);
+  }
+  // busy-reply-threshold (alias lua-time-limit), milliseconds; 0 = never busy.
+  std::atomic<std::int64_t>& busy_threshold_ms() { return busy_threshold_ms_; }
+
+ private:
+  ScriptGate gate_;
+  lua::Rand48 rand_;
+  std::mutex vm_mu_;
+  std::unique_ptr<lua::Vm> vm_;
+  Running running_;
+  Figures figures_;
+  std::atomic<std::int64_t> busy_threshold_ms_{5000};
+};
+
+}  // namespace strata
