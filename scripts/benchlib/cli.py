@@ -14,6 +14,7 @@ from .common import log
 from .loading import load_stream
 from .memory import memory, resp_stream
 from .pubsub import drain_subscribers, pubsub
+from .scripting import scripting
 from .scale import scale
 from .servers import (describe_environment, ensure_tools, locate_server, make_servers,
                       report_threads)
@@ -89,6 +90,8 @@ def parse_args():
     p.add_argument("--pubsub", action="store_true",
                    help="pub/sub mode: PUBLISH to 1 and to 50 subscribers")
     p.add_argument("--drain-subscribers", metavar="PORT:N:CHANNEL", help=argparse.SUPPRESS)
+    p.add_argument("--scripts", action="store_true",
+                   help="scripting mode: EVALSHA of a one-call and of a ten-call script")
     p.add_argument("--server", help="strata-server binary (default build/strata-server)")
     p.add_argument("--rebuild", action="store_true", help="build strata-server first")
     p.add_argument("--strata-threads", type=int,
@@ -116,9 +119,10 @@ def parse_args():
     args = p.parse_args()
     if args.rounds < 1 or args.keys < 1 or args.clients < 1 or args.scale_size < 1:
         p.error("--rounds, --keys, --clients and --scale-size must be positive")
-    if sum((args.memory, args.scale, args.checkpoint, args.bgsave_read, args.pubsub)) > 1:
-        p.error("--memory, --scale, --checkpoint, --bgsave-read and --pubsub are separate modes; "
-                "pick one")
+    if sum((args.memory, args.scale, args.checkpoint, args.bgsave_read, args.pubsub,
+            args.scripts)) > 1:
+        p.error("--memory, --scale, --checkpoint, --bgsave-read, --pubsub and --scripts are "
+                "separate modes; pick one")
     if args.baseline and args.baseline_rev:
         p.error("--baseline and --baseline-rev both name the baseline; pick one")
     if (args.baseline or args.baseline_rev) and (args.memory or args.scale or args.checkpoint):
@@ -183,6 +187,8 @@ def main():
             return bgsave_read(args, servers, workdir)
         if args.pubsub:
             return pubsub(args, servers, workdir)
+        if args.scripts:
+            return scripting(args, servers, workdir)
         return throughput(args, servers, workdir)
     except (RuntimeError, OSError) as e:
         log(f"error: {e}")
