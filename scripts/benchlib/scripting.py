@@ -51,8 +51,9 @@ def scripting(args, servers, _workdir):
                 for server in servers:
                     key = (test, pipeline, server.name)
                     label = f"  round {rnd}/{args.rounds} P={pipeline:<3} {test:<16} {server.name:<8}"
-                    command = ["EVALSHA", shas[server.name][test], "1", "script:__rand_int__",
-                               "value"]
+                    # Each test its own keys: the ten-call script SETs strings INCR refuses.
+                    command = ["EVALSHA", shas[server.name][test], "1",
+                               f"{test}:__rand_int__", "value"]
                     run = run_benchmark(server, pipeline, requests, args, command=command)
                     server.check_alive()
                     result = record_run(run, key, label, results, failures, shown)

@@ -152,9 +152,11 @@ class Host final : public lua::ScriptHost {
     }
     AccessSet access{access_, false};
     PinSet pins;
-    PrefetchLatch latch;
-    if (!engine.Prefetch(access, &pins, &latch)) {
-      if (Status s = latch.Wait(); !s.ok()) {
+    if (!latch_) latch_ = std::make_unique<PrefetchLatch>();
+    if (!engine.Prefetch(access, &pins, latch_.get())) {
+      Status s = latch_->Wait();
+      latch_.reset();  // a latch is used once
+      if (!s.ok()) {
         ctx.reply.Error("ERR " + s.message());
         return;
       }
@@ -171,6 +173,8 @@ class Host final : public lua::ScriptHost {
   bool read_only_;
   std::vector<KeyAccess> access_;
   net::ConnectionControl* lent_ = nullptr;
+  // Handed to the engine's Prefetch; made again only after a prefetch went pending.
+  std::unique_ptr<PrefetchLatch> latch_;
 };
 
 // numkeys of EVAL-like commands; false after replying with Redis's error.
@@ -220,17 +224,18 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     running.wrote = false;
     running.start_ms = UnixTimeMs();
     running.active = true;
-    ClientState script_client;
-    script_client.db = ctx.db;
-    script_client.authenticated = true;
-    Host host(ctx, &script_client, read_only);
+    std::shared_ptr<ClientState>& script_client = scripts.script_client();
+    if (!script_client) script_client = std::make_shared<ClientState>();
+    script_client->db = ctx.db;
+    script_client->authenticated = true;
+    Host host(ctx, script_client.get(), read_only);
     lua::Vm::RunOptions options;
     options.keys = ctx.args.subspan(3, numkeys);
     options.args = ctx.args.subspan(3 + numkeys);
     options.resp3_client = ctx.reply.resp3();
     vm.Run(sha, options, &host, ctx.reply);
     running.active = false;
-    scripts.UpdateFigures();
+    scripts.AfterRun();
   }
   if (gated) scripts.gate().Release();
 }

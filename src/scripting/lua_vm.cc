@@ -30,6 +30,7 @@ struct RunState {
   ScriptHost* host = nullptr;
   int resp = 2;  // redis.setresp
   Rand48* rand = nullptr;
+  std::string scratch;  // the reply of the current redis.call
 };
 
 RunState* CurrentRun(lua_State* L) {
@@ -140,6 +141,47 @@ int Pcall(lua_State* L) {
   return lua_gettop(L);
 }
 
+// Lua raises errors with longjmp, which skips C++ destructors: everything owning memory
+// lives in this function, and the callers raise only after it returned.
+bool CallInto(lua_State* L, RunState* run, int argc) {
+  constexpr int kInline = 16;
+  std::string_view inline_args[kInline];
+  std::vector<std::string_view> heap_args;
+  std::string_view* args = inline_args;
+  if (argc > kInline) {
+    heap_args.resize(static_cast<std::size_t>(argc));
+    args = heap_args.data();
+  }
+  std::vector<std::string> numbers;  // numeric arguments, formatted as Redis does
+  for (int i = 1; i <= argc; ++i) {
+    int t = lua_type(L, i);
+    if (t == LUA_TSTRING) {
+      std::size_t len;
+      const char* p = lua_tolstring(L, i, &len);
+      args[i - 1] = std::string_view(p, len);
+      continue;
+    }
+    if (t != LUA_TNUMBER) {
+      PushError(L, "Lua redis lib command arguments must be strings or integers");
+      return false;
+    }
+    if (numbers.empty()) numbers.reserve(static_cast<std::size_t>(argc));
+    numbers.push_back(FormatDouble(lua_tonumber(L, i)));
+    args[i - 1] = numbers.back();
+  }
+  std::string& out = run->scratch;
+  out.clear();
+  run->host->Call(std::span<const std::string_view>(args, static_cast<std::size_t>(argc)),
+                  run->resp == 3, &out);
+  std::string_view reply(out);
+  if (!reply.empty() && reply[0] == '-') {
+    PushErrorReply(L, reply);
+    return false;
+  }
+  PushReply(L, reply, run->resp == 3);
+  return true;
+}
+
 int CallCommon(lua_State* L, bool raise) {
   RunState* run = CurrentRun(L);
   int argc = lua_gettop(L);
@@ -147,32 +189,7 @@ int CallCommon(lua_State* L, bool raise) {
     PushError(L, "Please specify at least one argument for this redis lib call");
     return raise ? lua_error(L) : 1;
   }
-  std::vector<std::string> owned(static_cast<std::size_t>(argc));
-  std::vector<std::string_view> args(static_cast<std::size_t>(argc));
-  for (int i = 1; i <= argc; ++i) {
-    auto& s = owned[static_cast<std::size_t>(i - 1)];
-    int t = lua_type(L, i);
-    if (t == LUA_TSTRING) {
-      std::size_t len;
-      const char* p = lua_tolstring(L, i, &len);
-      args[static_cast<std::size_t>(i - 1)] = std::string_view(p, len);
-      continue;
-    }
-    if (t != LUA_TNUMBER) {
-      PushError(L, "Lua redis lib command arguments must be strings or integers");
-      return raise ? lua_error(L) : 1;
-    }
-    s = FormatDouble(lua_tonumber(L, i));
-    args[static_cast<std::size_t>(i - 1)] = s;
-  }
-  std::string out;
-  run->host->Call(args, run->resp == 3, &out);
-  std::string_view reply(out);
-  if (!reply.empty() && reply[0] == '-') {
-    PushErrorReply(L, reply);
-    return raise ? lua_error(L) : 1;
-  }
-  PushReply(L, reply, run->resp == 3);
+  if (!CallInto(L, run, argc) && raise) return lua_error(L);
   return 1;
 }
 
@@ -294,13 +311,17 @@ int MathRandomSeed(lua_State* L) {
   return 0;
 }
 
+bool Interrupted(lua_State* L, RunState* run) {
+  std::string error;
+  if (!run->host->Interrupt(&error)) return false;
+  PushError(L, error);
+  return true;
+}
+
 void Hook(lua_State* L, lua_Debug*) {
   RunState* run = CurrentRun(L);
-  std::string error;
-  if (run != nullptr && run->host->Interrupt(&error)) {
-    PushError(L, error);
-    lua_error(L);
-  }
+  // lua_error only once `error` is gone (longjmp skips destructors).
+  if (run != nullptr && Interrupted(L, run)) lua_error(L);
 }
 
 void SetFunction(lua_State* L, const char* name, lua_CFunction fn) {
@@ -563,8 +584,12 @@ void Vm::Run(std::string_view sha, const RunOptions& options, ScriptHost* host,
   lua_pushlightuserdata(L, &kVmKey);
   lua_pushnil(L);
   lua_rawset(L, LUA_REGISTRYINDEX);
-  // Scripts create garbage quickly; Redis runs a step of the collector after each one.
-  lua_gc(L, LUA_GCSTEP, 1);
+  // A step of the collector every 50 runs, as Redis: a step per run costs too much, and
+  // leaving it all to Lua's own pacing makes for long full cycles.
+  if (++runs_since_gc_ == 50) {
+    lua_gc(L, LUA_GCSTEP, 50);
+    runs_since_gc_ = 0;
+  }
 }
 
 }  // namespace strata::lua

@@ -78,6 +78,7 @@ class Vm {
   Rand48* rand_;
   std::size_t scripts_ = 0;
   std::size_t scripts_bytes_ = 0;
+  int runs_since_gc_ = 0;
 };
 
 }  // namespace strata::lua

@@ -12,6 +12,8 @@
 
 namespace strata {
 
+struct ClientState;
+
 class Scripts {
  public:
   Scripts() : vm_(std::make_unique<lua::Vm>(&rand_)) { UpdateFigures(); }
@@ -39,6 +41,15 @@ class Scripts {
     std::atomic<std::size_t> script_bytes{0};
   };
   Figures& figures() { return figures_; }
+  // After a run (holding vm_mu()): refreshes the figures now and then.
+  void AfterRun() {
+    figures_.scripts.store(vm_->cached_scripts(), std::memory_order_relaxed);
+    figures_.script_bytes.store(vm_->scripts_bytes(), std::memory_order_relaxed);
+    if (++runs_ % 64 == 0) UpdateFigures();  // the VM's size costs a little more
+  }
+  // The client a script's calls run as (Redis's Lua client), made on first use by the
+  // commands layer (this header cannot complete the type); use holding vm_mu().
+  std::shared_ptr<ClientState>& script_client() { return script_client_; }
   void UpdateFigures() {  // call holding vm_mu()
     figures_.vm_bytes.store(vm_->memory_bytes(), std::memory_order_relaxed);
     figures_.scripts.store(vm_->cached_scripts(), std::memory_order_relaxed);
@@ -54,6 +65,8 @@ class Scripts {
   std::unique_ptr<lua::Vm> vm_;
   Running running_;
   Figures figures_;
+  std::uint64_t runs_ = 0;  // GUARDED_BY(vm_mu_)
+  std::shared_ptr<ClientState> script_client_;
   std::atomic<std::int64_t> busy_threshold_ms_{5000};
 };
 
