@@ -7,7 +7,10 @@ redis-py expects and a pass against strata-server shows Strata gives it the same
   * pipelines with transaction=True (MULTI/EXEC), including error replies inside;
   * a WATCH retry loop under contention, and the r.transaction() helper;
   * BLPOP as a work queue between a producer and a consumer process, and its timeout;
-  * round trips of the collection types through redis-py's helpers.
+  * round trips of the collection types through redis-py's helpers;
+  * redis-py's Lock (its release and extend are Lua scripts) from many threads, and
+    register_script with its NOSCRIPT fallback;
+  * pub/sub through get_message, listen and run_in_thread, with patterns and health checks.
 
 Usage (the script starts the server itself on a free loopback port and stops it by PID):
 
@@ -478,6 +481,122 @@ class DataTypesTest(RedisPyTest):
         self.assertEqual(self.r.zincrby(key, 10, "c"), 7.0)
         self.assertEqual(self.r.zpopmin(key), [("a", 1.0)])
         self.assertEqual(self.r.zcard(key), 2)
+
+
+class ScriptsTest(RedisPyTest):
+    def test_register_script_loads_on_noscript(self):
+        self.r.script_flush()
+        incrby = self.r.register_script("return redis.call('INCRBY', KEYS[1], ARGV[1])")
+        self.assertEqual(incrby(keys=[self.key("n")], args=[5]), 5)  # EVALSHA, NOSCRIPT, load
+        self.assertEqual(incrby(keys=[self.key("n")], args=[2]), 7)
+        self.assertEqual(self.r.script_exists(incrby.sha), [True])
+
+    def test_lock_is_exclusive_across_threads(self):
+        name, counter = self.key("lock"), self.key("counter")
+        errors = []
+
+        def worker():
+            c = client()
+            try:
+                for _ in range(25):
+                    with c.lock(name, timeout=10, blocking_timeout=30, sleep=0.001):
+                        # Not atomic by itself: only the lock keeps the count exact.
+                        value = int(c.get(counter) or 0)
+                        c.set(counter, value + 1)
+            except Exception as e:  # noqa: BLE001 - reported below
+                errors.append(repr(e))
+            finally:
+                c.close()
+
+        threads = [threading.Thread(target=worker) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(errors, [])
+        self.assertEqual(self.r.get(counter), "200")
+        self.assertIsNone(self.r.get(name))  # released (a Lua script)
+
+    def test_lock_extend_reacquire_and_foreign_release(self):
+        lock = self.r.lock(self.key("l"), timeout=5)
+        self.assertTrue(lock.acquire(blocking=False))
+        self.assertTrue(lock.extend(10))  # a script: PEXPIRE only if the token matches
+        self.assertGreater(self.r.pttl(self.key("l")), 10000)
+        self.assertTrue(lock.reacquire())
+        other = self.r.lock(self.key("l"), timeout=5)
+        self.assertFalse(other.acquire(blocking=False))
+        other.local.token = b"someone-else"
+        with self.assertRaises(redis.exceptions.LockNotOwnedError):
+            other.release()  # not the owner's token: the release script refuses
+        other.local.token = None
+        lock.release()
+        self.assertTrue(other.acquire(blocking=False))
+        other.release()
+
+
+class PubSubTest(RedisPyTest):
+    def wait_message(self, p, timeout=5):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            m = p.get_message(ignore_subscribe_messages=True, timeout=0.1)
+            if m is not None:
+                return m
+        return None
+
+    def test_get_message_and_patterns(self):
+        p = self.r.pubsub()
+        p.subscribe(self.key("ch"))
+        p.psubscribe(self.key("pat.*"))
+        self.assertEqual(p.get_message(timeout=5)["type"], "subscribe")
+        self.assertEqual(p.get_message(timeout=5)["type"], "psubscribe")
+        self.assertEqual(self.r.publish(self.key("ch"), "hello"), 1)
+        self.assertEqual(self.r.publish(self.key("pat.x"), "world"), 1)
+        m = self.wait_message(p)
+        self.assertEqual((m["type"], m["channel"], m["data"]), ("message", self.key("ch"), "hello"))
+        m = self.wait_message(p)
+        self.assertEqual((m["type"], m["pattern"], m["data"]),
+                         ("pmessage", self.key("pat.*"), "world"))
+        self.assertEqual(self.r.pubsub_numsub(self.key("ch")), [(self.key("ch"), 1)])
+        p.close()
+
+    def test_listen_and_health_check(self):
+        # An interval this short makes redis-py PING (in subscribed mode) before every read.
+        p = client(health_check_interval=0.001).pubsub()
+        p.subscribe(self.key("ch"))
+        self.assertEqual(p.get_message(timeout=5)["type"], "subscribe")
+        self.r.publish(self.key("ch"), "after-ping")
+        received = []
+        for m in p.listen():
+            if m["type"] == "message":
+                received.append(m["data"])
+                break
+        self.assertEqual(received, ["after-ping"])
+        p.close()
+
+    def test_run_in_thread(self):
+        got = []
+        done = threading.Event()
+
+        def handler(m):
+            got.append(m["data"])
+            if len(got) == 20:
+                done.set()
+
+        p = self.r.pubsub()
+        p.subscribe(**{self.key("ch"): handler})
+        worker = p.run_in_thread(sleep_time=0.01)
+        try:
+            deadline = time.monotonic() + 5
+            while self.r.pubsub_numsub(self.key("ch"))[0][1] != 1 and time.monotonic() < deadline:
+                time.sleep(0.01)
+            for i in range(20):
+                self.r.publish(self.key("ch"), str(i))
+            self.assertTrue(done.wait(5))
+            self.assertEqual(got, [str(i) for i in range(20)])
+        finally:
+            worker.stop()
+            worker.join(5)
+            p.close()
 
 
 # ---------------------------------------------------------------------------------------
