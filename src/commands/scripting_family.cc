@@ -154,7 +154,10 @@ class Host final : public lua::ScriptHost {
     PinSet pins;
     if (!latch_) latch_ = std::make_unique<PrefetchLatch>();
     if (!engine.Prefetch(access, &pins, latch_.get())) {
+      // The engine's loader may need the shard this script's batch kept.
+      engine.EndBatch();
       Status s = latch_->Wait();
+      engine.BeginBatch();
       latch_.reset();  // a latch is used once
       if (!s.ok()) {
         ctx.reply.Error("ERR " + s.message());
@@ -233,7 +236,11 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     options.keys = ctx.args.subspan(3, numkeys);
     options.args = ctx.args.subspan(3 + numkeys);
     options.resp3_client = ctx.reply.resp3();
+    // Consecutive calls on one key's shard (SET k then GET k) take its lock once, as a
+    // pipeline's commands do; nobody else runs meanwhile anyway.
+    if (gated) ctx.engine.BeginBatch();
     vm.Run(sha, options, &host, ctx.reply);
+    if (gated) ctx.engine.EndBatch();
     running.active = false;
     scripts.AfterRun();
   }

@@ -2,6 +2,7 @@
 
 #include <lua.hpp>
 
+#include <charconv>
 #include <cstdint>
 #include <cstdlib>
 #include <string>
@@ -24,7 +25,9 @@ std::string_view Line(std::string_view* in) {
 }
 
 std::int64_t ToInt(std::string_view s) {
-  return std::strtoll(std::string(s).c_str(), nullptr, 10);
+  std::int64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
 }
 
 // One reply element from the front of `*in`.

@@ -2,7 +2,9 @@
 
 #include <lua.hpp>
 
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -152,7 +154,10 @@ bool CallInto(lua_State* L, RunState* run, int argc) {
     heap_args.resize(static_cast<std::size_t>(argc));
     args = heap_args.data();
   }
-  std::vector<std::string> numbers;  // numeric arguments, formatted as Redis does
+  // Numeric arguments, as Redis formats them (%.17g); integers, the usual case, without a
+  // heap string.
+  char digits[kInline][24];
+  std::vector<std::string> formatted;
   for (int i = 1; i <= argc; ++i) {
     int t = lua_type(L, i);
     if (t == LUA_TSTRING) {
@@ -165,9 +170,20 @@ bool CallInto(lua_State* L, RunState* run, int argc) {
       PushError(L, "Lua redis lib command arguments must be strings or integers");
       return false;
     }
-    if (numbers.empty()) numbers.reserve(static_cast<std::size_t>(argc));
-    numbers.push_back(FormatDouble(lua_tonumber(L, i)));
-    args[i - 1] = numbers.back();
+    lua_Number n = lua_tonumber(L, i);
+    if (i <= kInline && n >= -1e15 && n <= 1e15 && !(n == 0 && std::signbit(n)) &&
+        n == static_cast<lua_Number>(static_cast<long long>(n))) {
+      auto [end, ec] = std::to_chars(digits[i - 1], digits[i - 1] + sizeof digits[i - 1],
+                                     static_cast<long long>(n));
+      (void)ec;
+      args[i - 1] = std::string_view(digits[i - 1], static_cast<std::size_t>(end - digits[i - 1]));
+      continue;
+    }
+    if (formatted.empty()) formatted.reserve(static_cast<std::size_t>(argc));
+    char text[32];
+    int len = std::snprintf(text, sizeof text, "%.17g", n);  // Redis's own format here
+    formatted.emplace_back(text, static_cast<std::size_t>(len));
+    args[i - 1] = formatted.back();
   }
   std::string& out = run->scratch;
   out.clear();

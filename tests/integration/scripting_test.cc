@@ -84,6 +84,10 @@ TEST_F(ScriptingTest, RedisRepliesBecomeLuaValues) {
   // Numbers as arguments are formatted as Redis does.
   Eval("redis.call('SET', 'num', 3.25) return redis.call('GET', 'num')");
   Eval("redis.call('SET', 'num', 10) return redis.call('GET', 'num')");
+  for (const char* n : {"100000", "1e15", "1e16", "1e17", "-0.0", "0.5", "1e-5", "-7.25",
+                        "12345678901234567890", "1/0", "-1/0"}) {
+    Eval("redis.call('SET', 'num', " + std::string(n) + ") return redis.call('GET', 'num')");
+  }
   Eval("return redis.call('SET', 'num', {})");
   Eval("return redis.call()");
   Eval("return redis.pcall()");
