@@ -175,6 +175,8 @@ const DocEntry kDocs[] = {
   {"quit", "1.0.0", "connection", kO1, "@connection", "", "Close the connection", ""},
   {"reset", "6.2.0", "connection", kO1, "@connection", "",
    "Return the connection to its initial state", ""},
+  {"monitor", "1.0.0", "server", "O(1) per command shown to each monitor", "", "",
+   "Stream every command the server runs to this connection", ""},
   {"hello", "6.0.0", "connection", kO1, "@connection", "",
    "Negotiate the protocol version, optionally authenticating and naming the connection",
    "[arguments: protover:integer [AUTH username password] [SETNAME clientname]]"},

@@ -199,6 +199,14 @@ void CmdHello(CommandContext& ctx) {
 
 // RESET: back to the state of a fresh connection (database 0, RESP2, no name, replies on,
 // and unauthenticated again when a password is required).
+// MONITOR: from now on this client receives every command the server runs.
+void CmdMonitor(CommandContext& ctx) {
+  ClientState& c = ctx.client;
+  if (c.monitor.exchange(true)) return;  // already monitoring: Redis replies nothing
+  ctx.server.monitors().Add(c.self.lock());
+  ctx.reply.Ok();
+}
+
 void CmdReset(CommandContext& ctx) {
   ClientState& c = ctx.client;
   c.db = 0;
@@ -209,6 +217,7 @@ void CmdReset(CommandContext& ctx) {
   c.multi = MultiState();
   ctx.server.watches().UnwatchAll(&c.watch);
   UnsubscribeAll(ctx.server, c);
+  if (c.monitor.exchange(false)) ctx.server.monitors().Remove(&c);
   {
     std::lock_guard<std::mutex> l(c.mu);
     c.name.clear();
@@ -262,7 +271,7 @@ std::string ClientLine(const ClientState& c, std::int64_t now_ms, const CommandC
   line += " name=" + name;
   line += " age=" + std::to_string((now_ms - c.created_ms) / 1000);
   line += " idle=" + std::to_string(std::max<std::int64_t>(idle, 0));
-  line += c.subscribed() ? " flags=P" : " flags=N";
+  line += c.monitor.load() ? " flags=O" : c.subscribed() ? " flags=P" : " flags=N";
   line += " db=" + std::to_string(c.db.load());
   line += " sub=" + std::to_string(c.subscription_count(PubSubKind::kChannel));
   line += " psub=" + std::to_string(c.subscription_count(PubSubKind::kPattern));
@@ -681,6 +690,7 @@ void RegisterConnectionCommands(CommandTable* table) {
   table->Add("auth", -2, kPreAuth, CmdAuth);
   table->Add("hello", -1, kPreAuth, CmdHello);
   table->Add("reset", 1, kPreAuth | kCmdTxControl | kCmdSubscribedContext, CmdReset);
+  table->Add("monitor", 1, kCmdAdmin | kCmdNoScript | kAnyState, CmdMonitor);
 
   constexpr std::uint32_t kClientFlags = kCmdNoScript | kAnyState;
   auto& client = table->Add("client", -2, 0, nullptr);

@@ -85,6 +85,10 @@ class Host final : public lua::ScriptHost {
     Run(spec, ctx);
     spec->stats.RecordCall(MonotonicMicros() - start, reply.errors() > errors_before);
     outer_.server.stats().total_commands_processed.Add(1);
+    MonitorRegistry& monitors = outer_.server.monitors();
+    if (monitors.active() && !spec->has_flag(kCmdSkipMonitor) && !spec->has_flag(kCmdAdmin)) {
+      monitors.Feed(client_->db.load(std::memory_order_relaxed), "lua", args);
+    }
   }
 
   void Log(int level, std::string_view message) override {
@@ -202,6 +206,15 @@ bool ParseNumKeys(CommandContext& ctx, std::size_t* numkeys) {
 void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
   std::size_t numkeys;
   if (!ParseNumKeys(ctx, &numkeys)) return;
+  // EVAL is shown before the calls it makes (they follow as "lua"), as Redis does.
+  if (ctx.server.monitors().active()) {
+    std::string peer;
+    {
+      std::lock_guard<std::mutex> l(ctx.client.mu);
+      if (ctx.client.conn != nullptr) peer = ctx.client.conn->PeerAddress();
+    }
+    ctx.server.monitors().Feed(ctx.db, peer, ctx.args);
+  }
   Scripts& scripts = ctx.server.scripts();
   // Inside EXEC the transaction already excludes everyone (it holds every key).
   const bool gated = ctx.ks == nullptr;

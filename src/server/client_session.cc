@@ -143,6 +143,7 @@ void ClientSession::OnClose() {
   server_->watches().UnwatchAll(&client_->watch);
   // Before `conn` is cleared: a registered subscriber must have a live connection.
   UnsubscribeAll(*server_, *client_);
+  if (client_->monitor.exchange(false)) server_->monitors().Remove(client_.get());
   std::shared_ptr<BlockedClient> blocked;
   {
     std::lock_guard<std::mutex> l(client_->mu);
@@ -261,6 +262,7 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
   std::uint64_t elapsed = MonotonicUs() - start + std::exchange(suspended_usec_, 0);
   std::uint64_t errors = reply.errors() - errors_before;
   RecordCall(spec, elapsed, errors);
+  if (server_->monitors().active()) Monitor(spec, args);
   client_->last_command.store(spec, std::memory_order_relaxed);
   client_->last_interaction_ms.store(CoarseUnixTimeMs(), std::memory_order_relaxed);
 
@@ -438,6 +440,18 @@ void ClientSession::CollectAccess(const CommandSpec* spec, std::span<const std::
   }
 }
 
+void ClientSession::Monitor(const CommandSpec* spec, std::span<const std::string_view> args) {
+  // As Redis: after the command ran (SELECT shows the database it selected); administrative
+  // commands and those that feed monitors themselves (EVAL) are left out.
+  if (spec->has_flag(kCmdSkipMonitor) || spec->has_flag(kCmdAdmin)) return;
+  std::string peer;
+  {
+    std::lock_guard<std::mutex> l(client_->mu);
+    if (client_->conn != nullptr) peer = client_->conn->PeerAddress();
+  }
+  server_->monitors().Feed(client_->db.load(std::memory_order_relaxed), peer, args);
+}
+
 void ClientSession::RecordCall(const CommandSpec* spec, std::uint64_t usec,
                                std::uint64_t errors) {
   spec->stats.RecordCall(usec, errors > 0);
@@ -519,6 +533,7 @@ void ClientSession::Exec(CommandContext& ctx) {
     q.spec->handler(qctx);
     std::uint64_t errors = reply.errors() - errors_before;
     RecordCall(q.spec, MonotonicUs() - start, errors);
+    if (server_->monitors().active()) Monitor(q.spec, argv);
   }
   EndTransaction();  // clients blocked on keys pushed to here are served after EXEC returns
 }

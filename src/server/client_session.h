@@ -35,6 +35,8 @@ class ClientSession final : public net::Session, public TransactionRunner {
   // The statistics of one executed command (INFO commandstats and stats, and a successful
   // write's count towards rdb_changes_since_last_save).
   void RecordCall(const CommandSpec* spec, std::uint64_t usec, std::uint64_t errors);
+  // Shows an executed command to the MONITOR clients.
+  void Monitor(const CommandSpec* spec, std::span<const std::string_view> args);
   // Whether a WATCHed key changed since WATCH; the keys must be locked in `ks`.
   bool WatchBroken(Keyspace& ks);
   void EndTransaction();

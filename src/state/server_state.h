@@ -13,6 +13,7 @@
 
 #include "net/connection_control.h"
 #include "state/blocking.h"
+#include "state/monitor.h"
 #include "state/pubsub.h"
 #include "state/saver.h"
 #include "state/scripts.h"
@@ -64,6 +65,7 @@ struct ClientState {
   std::atomic<std::int64_t> last_interaction_ms{0};
   std::atomic<const CommandSpec*> last_command{nullptr};
   std::atomic<bool> no_evict{false};
+  std::atomic<bool> monitor{false};  // in MONITOR mode (CLIENT LIST flags=O)
   // Subscriptions by PubSubKind, for CLIENT LIST and the subscribed-mode check.
   std::atomic<int> subscription_counts[3] = {0, 0, 0};
   int subscription_count(PubSubKind kind) const {
@@ -141,6 +143,7 @@ class ServerState {
   BlockingRegistry& blocking() { return *blocking_; }
   PubSubRegistry& pubsub() { return pubsub_; }
   Scripts& scripts() { return scripts_; }
+  MonitorRegistry& monitors() { return monitors_; }
   RuntimeConfig& runtime() { return runtime_; }
   ServerStats& stats() { return stats_; }
   std::int64_t start_time_ms() const { return start_time_ms_; }
@@ -222,6 +225,7 @@ class ServerState {
   std::unique_ptr<BlockingRegistry> blocking_;
   PubSubRegistry pubsub_;
   Scripts scripts_;
+  MonitorRegistry monitors_;
   std::unique_ptr<KeyspaceObserver> observer_;  // fans engine notifications out to both
   std::unique_ptr<Saver> saver_;
   RuntimeConfig runtime_;
