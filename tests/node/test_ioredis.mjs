@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Real-client test: ioredis (npm) against strata-server or redis-server: a Lua command
+// defined with defineCommand (EVALSHA, falling back to EVAL on NOSCRIPT), pipelines of it,
+// and pub/sub with channels and patterns.
+//
+//   node tests/node/test_ioredis.mjs --server redis
+//   node tests/node/test_ioredis.mjs --server strata --strata-binary build/strata-server
+//
+// Exit status 77: ioredis is not installed (npm ci in tests/node) or redis-server is
+// missing; ctest reports that as skipped. The server is started here on a free loopback
+// port and stopped by its PID.
+import { spawn, spawnSync } from "node:child_process";
+import { connect, createServer } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import assert from "node:assert/strict";
+
+const SKIP = 77;
+let Redis;
+try {
+  ({ default: Redis } = await import("ioredis"));
+} catch (e) {
+  console.error(`ioredis is not installed (run npm ci in tests/node): ${e.message}`);
+  process.exit(SKIP);
+}
+
+const args = process.argv.slice(2);
+const kind = args[args.indexOf("--server") + 1];
+const binary = args.includes("--strata-binary") ? args[args.indexOf("--strata-binary") + 1] : null;
+if (kind === "redis" && spawnSync("redis-server", ["--version"]).status !== 0) process.exit(SKIP);
+if (kind !== "redis" && kind !== "strata") {
+  console.error("usage: --server redis|strata [--strata-binary PATH]");
+  process.exit(2);
+}
+
+function freePort() {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+// Whether a server answers PING on `port` (a raw socket, so nothing retries behind our back).
+function answersPing(port) {
+  return new Promise((resolve) => {
+    const s = connect(port, "127.0.0.1");
+    let buf = "";
+    s.on("connect", () => s.write("PING\r\n"));
+    s.on("data", (d) => { buf += d; if (buf.includes("\r\n")) { s.destroy(); resolve(buf.startsWith("+PONG")); } });
+    s.on("error", () => resolve(false));
+  });
+}
+
+async function startServer() {
+  const dir = mkdtempSync(join(tmpdir(), `ioredis-${kind}-`));
+  const port = await freePort();
+  const cmd = kind === "redis"
+    ? ["redis-server", ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--dir", dir]]
+    : [binary, ["--port", `${port}`, "--bind", "127.0.0.1", "--dir", dir]];
+  const proc = spawn(cmd[0], cmd[1], { stdio: "ignore" });
+  const deadline = Date.now() + 20000;
+  while (!(await answersPing(port))) {
+    if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`${kind} did not start`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { port, stop: () => { proc.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+async function main() {
+  const server = await startServer();
+  const redis = new Redis({ port: server.port, host: "127.0.0.1" });
+  const sub = new Redis({ port: server.port, host: "127.0.0.1" });
+  try {
+    // defineCommand: the first call is an EVALSHA the server does not know (NOSCRIPT),
+    // which ioredis answers with EVAL; later calls hit the cache.
+    await redis.script("FLUSH");
+    redis.defineCommand("incrAndGet", {
+      numberOfKeys: 1,
+      lua: "redis.call('INCRBY', KEYS[1], ARGV[1]) return {KEYS[1], redis.call('GET', KEYS[1])}",
+    });
+    assert.deepEqual(await redis.incrAndGet("io:n", 5), ["io:n", "5"]);
+    assert.deepEqual(await redis.incrAndGet("io:n", 2), ["io:n", "7"]);
+    const piped = await redis.pipeline().incrAndGet("io:n", 1).incrAndGet("io:n", 1).exec();
+    assert.deepEqual(piped, [[null, ["io:n", "8"]], [null, ["io:n", "9"]]]);
+    await redis.set("io:s", "x");
+    await assert.rejects(redis.eval("return redis.call('INCR', KEYS[1])", 1, "io:s"),
+                         /ERR value is not an integer or out of range script: /);
+
+    // Pub/sub: a channel and a pattern, in publication order.
+    const got = [];
+    const done = new Promise((resolve) => {
+      sub.on("message", (channel, message) => { got.push(`${channel}:${message}`); if (got.length === 6) resolve(); });
+      sub.on("pmessage", (pattern, channel, message) => { got.push(`${pattern}>${channel}:${message}`); if (got.length === 6) resolve(); });
+    });
+    assert.equal(await sub.subscribe("io:ch"), 1);
+    assert.equal(await sub.psubscribe("io:p.*"), 2);
+    for (let i = 0; i < 3; i++) assert.equal(await redis.publish("io:ch", `m${i}`), 1);
+    for (let i = 0; i < 3; i++) assert.equal(await redis.publish("io:p.x", `p${i}`), 1);
+    await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error(`only got ${got}`)), 10000))]);
+    assert.deepEqual(got, ["io:ch:m0", "io:ch:m1", "io:ch:m2", "io:p.*>io:p.x:p0", "io:p.*>io:p.x:p1", "io:p.*>io:p.x:p2"]);
+    await redis.del("io:n", "io:s");
+    console.log(`ioredis against ${kind}: all checks passed`);
+  } finally {
+    redis.disconnect();
+    sub.disconnect();
+    server.stop();
+  }
+}
+
+main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
