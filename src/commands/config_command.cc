@@ -484,6 +484,7 @@ void CmdConfigResetStat(CommandContext& ctx) {
   st.total_commands_processed.Reset();
   st.rejected_connections = 0;
   st.total_error_replies.Reset();
+  ctx.server.error_stats().Reset();
   st.net_input_bytes.Reset();
   st.net_output_bytes.Reset();
   st.unexpected_error_replies = 0;

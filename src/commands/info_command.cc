@@ -385,7 +385,13 @@ std::string InfoCommandStats(ServerState&) {
   return sec.Take();
 }
 
-std::string InfoErrorStats(ServerState&) { return Section("Errorstats").Take(); }
+std::string InfoErrorStats(ServerState& s) {
+  Section sec("Errorstats");
+  for (const auto& [code, count] : s.error_stats().Snapshot()) {
+    sec.Add("errorstat_" + code, "count=" + std::to_string(count));
+  }
+  return sec.Take();
+}
 
 std::string InfoCluster(ServerState&) {
   Section sec("Cluster");

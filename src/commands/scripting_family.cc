@@ -45,38 +45,41 @@ class Host final : public lua::ScriptHost {
   Host(CommandContext& outer, ClientState* script_client, bool read_only)
       : outer_(outer), client_(script_client), read_only_(read_only) {}
 
-  void Call(std::span<const std::string_view> args, bool resp3, std::string* out) override {
+  bool Call(std::span<const std::string_view> args, bool resp3, std::string* out) override {
     const CommandTable& table = CommandTable::Get();
     const CommandSpec* spec = table.Find(args[0]);
     if (spec != nullptr && !spec->subcommands.empty() && args.size() >= 2) {
       const CommandSpec* sub = CommandTable::FindSub(spec, args[1]);
       if (sub == nullptr) {
         out->append("-ERR Unknown Redis command called from script\r\n");
-        return;
+        return false;
       }
       spec = sub;
     }
     if (spec == nullptr) {
       out->append("-ERR Unknown Redis command called from script\r\n");
-      return;
+      return false;
     }
     if (!spec->ArityOk(args.size())) {
       out->append("-ERR Wrong number of args calling Redis command from script\r\n");
-      return;
+      return false;
     }
     if (spec->has_flag(kCmdNoScript)) {
       out->append("-ERR This Redis command is not allowed from script\r\n");
-      return;
+      return false;
     }
     if (spec->has_flag(kCmdWrite)) {
       if (read_only_) {
         out->append("-ERR Write commands are not allowed from read-only scripts.\r\n");
-        return;
+        return false;
       }
       outer_.server.scripts().running().wrote.store(true);
     }
     ReplyBuilder reply(out);
     reply.set_resp3(resp3);
+    // A failing call counts in errorstats here, as Redis counts it; the script's own reply
+    // repeating that error does not count again.
+    reply.set_error_observer(outer_.reply.error_observer());
     client_->resp3.store(resp3, std::memory_order_relaxed);
     const int db = client_->db.load(std::memory_order_relaxed);
     CommandContext ctx{args, reply, *client_, outer_.server, outer_.engine, nullptr, db, true};
@@ -89,6 +92,7 @@ class Host final : public lua::ScriptHost {
     if (monitors.active() && !spec->has_flag(kCmdSkipMonitor) && !spec->has_flag(kCmdAdmin)) {
       monitors.Feed(client_->db.load(std::memory_order_relaxed), "lua", args);
     }
+    return true;
   }
 
   void Log(int level, std::string_view message) override {

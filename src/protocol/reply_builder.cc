@@ -23,6 +23,13 @@ void ReplyBuilder::SimpleString(std::string_view s) {
 }
 
 void ReplyBuilder::Error(std::string_view msg) {
+  if (observer_ != nullptr) observer_->OnError(msg.substr(0, msg.find(' ')));
+  WriteError(msg);
+}
+
+void ReplyBuilder::ErrorCountedElsewhere(std::string_view msg) { WriteError(msg); }
+
+void ReplyBuilder::WriteError(std::string_view msg) {
   ++errors_;
   out_->push_back('-');
   std::size_t start = out_->size();

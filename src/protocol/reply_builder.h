@@ -11,6 +11,14 @@
 
 namespace strata {
 
+// Told of every error reply that counts in the server's statistics (INFO errorstats).
+class ErrorObserver {
+ public:
+  virtual ~ErrorObserver() = default;
+  // `code` is the error's first word ("ERR", "WRONGTYPE").
+  virtual void OnError(std::string_view code) = 0;
+};
+
 class ReplyBuilder {
  public:
   explicit ReplyBuilder(std::string* out) : out_(out) {}
@@ -22,6 +30,11 @@ class ReplyBuilder {
   void Ok() { out_->append("+OK\r\n", 5); }
   // `msg` carries Redis's prefix ("ERR ...", "WRONGTYPE ..."); CR/LF become spaces.
   void Error(std::string_view msg);
+  // An error already counted where it arose (a script returning a command's error): it
+  // still marks the command failed (errors()), but the observer is not told again.
+  void ErrorCountedElsewhere(std::string_view msg);
+  void set_error_observer(ErrorObserver* observer) { observer_ = observer; }
+  ErrorObserver* error_observer() const { return observer_; }
   void Integer(std::int64_t v);
   void Bulk(std::string_view s);
   void Null();       // RESP2 $-1, RESP3 _
@@ -44,7 +57,10 @@ class ReplyBuilder {
  private:
   void Header(char type, std::int64_t n);
 
+  void WriteError(std::string_view msg);
+
   std::string* out_;
+  ErrorObserver* observer_ = nullptr;
   bool resp3_ = false;
   std::uint64_t errors_ = 0;
 };

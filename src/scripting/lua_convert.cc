@@ -16,6 +16,21 @@ void SetField(lua_State* L, const char* name) {  // value on top; table below it
   lua_rawset(L, -3);
 }
 
+// The error table on top came from a command's error reply, already counted in errorstats;
+// Redis marks it with this field so that returning it does not count it twice.
+void MarkCounted(lua_State* L) {
+  lua_pushboolean(L, 1);
+  SetField(L, "ignore_error_stats_update");
+}
+
+bool Counted(lua_State* L, int index) {
+  lua_pushstring(L, "ignore_error_stats_update");
+  lua_rawget(L, index);
+  bool counted = lua_toboolean(L, -1);
+  lua_pop(L, 1);
+  return counted;
+}
+
 std::string_view Line(std::string_view* in) {
   std::size_t end = in->find("\r\n");
   if (end == std::string_view::npos) end = in->size();
@@ -50,6 +65,7 @@ void PushOne(lua_State* L, std::string_view* in, bool resp3) {
       std::string err = "-";
       err.append(line);
       PushErrorBuff(L, err);
+      MarkCounted(L);
       return;
     }
     case ':':
@@ -192,7 +208,11 @@ void Write(lua_State* L, int index, bool script_resp3, ReplyBuilder& reply) {
   }
   std::string s;
   if (StringField(L, index, "err", &s)) {
-    reply.Error(s);
+    if (Counted(L, index)) {
+      reply.ErrorCountedElsewhere(s);
+    } else {
+      reply.Error(s);
+    }
     return;
   }
   if (StringField(L, index, "ok", &s)) {
@@ -307,6 +327,7 @@ void PushErrorBuff(lua_State* L, std::string_view err) {
 void PushErrorReply(lua_State* L, std::string_view frame) {
   std::size_t end = frame.find("\r\n");
   PushErrorBuff(L, frame.substr(0, end));
+  MarkCounted(L);
 }
 
 void PushReply(lua_State* L, std::string_view frame, bool resp3) { PushOne(L, &frame, resp3); }
@@ -335,7 +356,11 @@ void WriteRunError(lua_State* L, int index, std::string_view sha, ReplyBuilder& 
   if (has_source && has_line) {
     msg += " script: " + std::string(sha) + ", on " + source + ":" + std::to_string(line) + ".";
   }
-  reply.Error(msg);
+  if (Counted(L, index)) {
+    reply.ErrorCountedElsewhere(msg);
+  } else {
+    reply.Error(msg);
+  }
 }
 
 }  // namespace strata::lua

@@ -187,11 +187,15 @@ bool CallInto(lua_State* L, RunState* run, int argc) {
   }
   std::string& out = run->scratch;
   out.clear();
-  run->host->Call(std::span<const std::string_view>(args, static_cast<std::size_t>(argc)),
-                  run->resp == 3, &out);
+  const bool ran = run->host->Call(
+      std::span<const std::string_view>(args, static_cast<std::size_t>(argc)), run->resp == 3, &out);
   std::string_view reply(out);
   if (!reply.empty() && reply[0] == '-') {
-    PushErrorReply(L, reply);
+    if (ran) {
+      PushErrorReply(L, reply);  // the command's own error, counted when it was written
+    } else {
+      PushErrorBuff(L, reply.substr(0, reply.find("\r\n")));
+    }
     return false;
   }
   PushReply(L, reply, run->resp == 3);
@@ -362,17 +366,14 @@ void MarkReadonly(lua_State* L, int index) {
   lua_pop(L, 1);
 }
 
-// Replaces the library table global `name` by a read-only proxy of it.
-void ProtectLibrary(lua_State* L, const char* name) {
-  lua_getglobal(L, name);
-  if (!lua_istable(L, -1)) {
-    lua_pop(L, 1);
-    return;
-  }
+// Pushes a read-only proxy of the table at `index`: reads go through to it, writes raise
+// Redis's error, and its metatable is hidden.
+void PushReadonlyProxy(lua_State* L, int index) {
+  index = index < 0 ? lua_gettop(L) + index + 1 : index;
   lua_newtable(L);  // proxy
   lua_newtable(L);  // its metatable
   lua_pushstring(L, "__index");
-  lua_pushvalue(L, -4);
+  lua_pushvalue(L, index);
   lua_rawset(L, -3);
   lua_pushstring(L, "__newindex");
   lua_pushcfunction(L, ReadonlyNewIndex);
@@ -382,6 +383,16 @@ void ProtectLibrary(lua_State* L, const char* name) {
   lua_rawset(L, -3);
   lua_setmetatable(L, -2);
   MarkReadonly(L, -1);
+}
+
+// Replaces the library table global `name` by a read-only proxy of it.
+void ProtectLibrary(lua_State* L, const char* name) {
+  lua_getglobal(L, name);
+  if (!lua_istable(L, -1)) {
+    lua_pop(L, 1);
+    return;
+  }
+  PushReadonlyProxy(L, -1);
   lua_setglobal(L, name);
   lua_pop(L, 1);
 }
@@ -491,19 +502,7 @@ void Vm::Open() {
   lua_pushvalue(L, -2);
   lua_rawset(L, LUA_REGISTRYINDEX);
 
-  lua_newtable(L);  // the proxy
-  lua_newtable(L);
-  lua_pushstring(L, "__index");
-  lua_pushvalue(L, -4);
-  lua_rawset(L, -3);
-  lua_pushstring(L, "__newindex");
-  lua_pushcfunction(L, ReadonlyNewIndex);
-  lua_rawset(L, -3);
-  lua_pushstring(L, "__metatable");
-  lua_pushboolean(L, 0);
-  lua_rawset(L, -3);
-  lua_setmetatable(L, -2);
-  MarkReadonly(L, -1);
+  PushReadonlyProxy(L, -1);  // what scripts see as their globals
   MarkReadonly(L, -2);
   lua_pushstring(L, "_G");
   lua_pushvalue(L, -2);

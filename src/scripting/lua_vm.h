@@ -26,8 +26,9 @@ class ScriptHost {
  public:
   virtual ~ScriptHost() = default;
   // Runs one command for redis.call/pcall and appends its RESP reply (RESP3 if `resp3`) to
-  // `out`. A command refused before it runs is answered with an error reply as well.
-  virtual void Call(std::span<const std::string_view> args, bool resp3, std::string* out) = 0;
+  // `out`. A command refused before it runs (unknown, arity, not allowed) is answered with
+  // an error reply too, and false: that error was not counted in errorstats.
+  virtual bool Call(std::span<const std::string_view> args, bool resp3, std::string* out) = 0;
   // redis.log at `level` (0 debug .. 3 warning).
   virtual void Log(int level, std::string_view message) = 0;
   // Called from inside the script every 100,000 Lua instructions: true stops the script

@@ -174,6 +174,7 @@ void ClientSession::OnBatchEnd() {
 net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> args,
                                             ReplyBuilder& reply) {
   reply.set_resp3(client_->resp3.load(std::memory_order_relaxed));
+  reply.set_error_observer(&server_->error_stats());
   const CommandSpec* spec = table_.Find(args[0]);
   if (spec == nullptr) {
     Reject(reply, nullptr, UnknownCommandError(args));
@@ -455,9 +456,8 @@ void ClientSession::Monitor(const CommandSpec* spec, std::span<const std::string
 void ClientSession::RecordCall(const CommandSpec* spec, std::uint64_t usec,
                                std::uint64_t errors) {
   spec->stats.RecordCall(usec, errors > 0);
-  if (errors > 0) {
-    server_->stats().total_error_replies.Add(errors);
-  } else if (spec->has_flag(kCmdWrite)) {
+  // Error replies were counted as they were written (ReplyBuilder's ErrorObserver).
+  if (errors == 0 && spec->has_flag(kCmdWrite)) {
     server_->saver().CountChange();
   }
   server_->stats().total_commands_processed.Add(1);
@@ -465,7 +465,6 @@ void ClientSession::RecordCall(const CommandSpec* spec, std::uint64_t usec,
 
 void ClientSession::Reject(ReplyBuilder& reply, const CommandSpec* spec, std::string_view error) {
   if (spec != nullptr) spec->stats.RecordRejected();
-  server_->stats().total_error_replies.Add(1);
   if (spec != nullptr && spec == exec_spec_) {
     // A refused EXEC ends the transaction (and the WATCHes), inside MULTI or not.
     std::string_view reason = error.substr(0, 4) == "ERR " ? error.substr(4) : error;

@@ -13,6 +13,7 @@
 
 #include "net/connection_control.h"
 #include "state/blocking.h"
+#include "state/error_stats.h"
 #include "state/monitor.h"
 #include "state/pubsub.h"
 #include "state/saver.h"
@@ -146,6 +147,7 @@ class ServerState {
   MonitorRegistry& monitors() { return monitors_; }
   RuntimeConfig& runtime() { return runtime_; }
   ServerStats& stats() { return stats_; }
+  ErrorStats& error_stats() { return error_stats_; }
   std::int64_t start_time_ms() const { return start_time_ms_; }
   const std::string& run_id() const { return run_id_; }
   int port() const { return port_; }
@@ -230,6 +232,7 @@ class ServerState {
   std::unique_ptr<Saver> saver_;
   RuntimeConfig runtime_;
   ServerStats stats_;
+  ErrorStats error_stats_{&stats_.total_error_replies};
   std::int64_t start_time_ms_;
   std::atomic<std::uint64_t> last_load_keys_loaded_{0};
   std::atomic<std::uint64_t> last_load_keys_expired_{0};

@@ -278,6 +278,14 @@ constexpr const char* kRunnerScript =
     "end "
     "return out";
 
+// STRATA_DIFF_DUMP=<file>: every command and both replies go there.
+void OpenDump(DifferentialRun& run, std::ofstream* dump) {
+  if (const char* path = std::getenv("STRATA_DIFF_DUMP")) {
+    dump->open(path);
+    run.set_dump(dump);
+  }
+}
+
 // Reports what a run found: coverage on stdout, mismatches as test failures.
 void Report(DifferentialRun& run, const std::map<std::string, std::size_t>& coverage,
             std::size_t sent, std::uint64_t seed, std::size_t show, const std::string& what) {
@@ -348,10 +356,7 @@ TEST(DifferentialTest, SeededCommandStreamMatchesRedis) {
 
   DifferentialRun run(redis, strata);
   std::ofstream dump;
-  if (const char* path = std::getenv("STRATA_DIFF_DUMP")) {
-    dump.open(path);
-    run.set_dump(&dump);
-  }
+  OpenDump(run, &dump);
   bool alive = true;
   std::size_t i = 0;
   while (alive && i < cmds.size()) {
@@ -429,10 +434,7 @@ TEST(DifferentialTest, SeededScriptsMatchRedis) {
   }
   DifferentialRun run(redis, strata);
   std::ofstream dump;
-  if (const char* path = std::getenv("STRATA_DIFF_DUMP")) {
-    dump.open(path);
-    run.set_dump(&dump);
-  }
+  OpenDump(run, &dump);
   bool alive = true;
   for (std::size_t i = 0; alive && i < calls.size(); i += kBatch) {
     alive = run.RunBatch(calls, i, std::min(calls.size(), i + kBatch));

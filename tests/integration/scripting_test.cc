@@ -290,6 +290,34 @@ TEST_F(ScriptingTest, InfoCountsCachedScripts) {
   EXPECT_EQ(InfoField(*strata_client_, "memory", "number_of_cached_scripts"), "0");
 }
 
+TEST_F(ScriptingTest, ErrorstatsCountEachErrorOnceAsRedis) {
+  Same({"CONFIG", "RESETSTAT"});
+  Same({"SET", "str", "x"});
+  Same({"INCR", "str"});
+  Same({"NOSUCH"});
+  Same({"GET"});
+  Same({"LPUSH", "str", "a"});
+  Eval("return redis.call('INCR', 'str')");
+  Eval("return redis.pcall('INCR', 'str')");
+  Eval("error('boom')");
+  Eval("local r = redis.pcall('INCR', 'str') return 1");
+  Eval("return {err = 'MYERR custom'}");
+  Eval("return redis.call('NOSUCH')");
+  Eval("return redis.pcall('LPUSH', 'str', 1)");
+  Same({"EVALSHA", "ffffffffffffffffffffffffffffffffffffffff", "0"});
+  EXPECT_EQ(strata_client_->Cmd(std::vector<std::string>{"INFO", "errorstats"}).str,
+            redis_client_->Cmd(std::vector<std::string>{"INFO", "errorstats"}).str);
+  EXPECT_EQ(InfoField(*strata_client_, "stats", "total_error_replies"),
+            InfoField(*redis_client_, "stats", "total_error_replies"));
+  for (const char* cmd : {"cmdstat_incr", "cmdstat_eval", "cmdstat_lpush"}) {
+    std::string s = InfoField(*strata_client_, "commandstats", cmd);
+    std::string r = InfoField(*redis_client_, "commandstats", cmd);
+    // usec differs; calls, rejected_calls and failed_calls must not.
+    EXPECT_EQ(s.substr(0, s.find(',')), r.substr(0, r.find(','))) << cmd;
+    EXPECT_EQ(s.substr(s.find("rejected_calls")), r.substr(r.find("rejected_calls"))) << cmd;
+  }
+}
+
 TEST_F(ScriptingTest, NumkeysAndArity) {
   Same({"EVAL", "return 1"});
   Same({"EVAL", "return 1", "-1"});
