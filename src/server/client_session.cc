@@ -239,9 +239,13 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
     return {};
   }
   // An EXEC counts as a write when it would run one (CLIENT PAUSE WRITE holds it, as Redis).
-  bool is_write = spec->has_flag(kCmdWrite);
+  // A script that may write (EVAL, not EVAL_RO) counts as one too, as in Redis.
+  auto may_write = [](const CommandSpec* s) {
+    return s->has_flag(kCmdWrite) || (s->has_flag(kCmdScript) && !s->has_flag(kCmdReadOnly));
+  };
+  bool is_write = may_write(spec);
   if (spec == exec_spec_) {
-    for (const QueuedCommand& q : client_->multi.queue) is_write |= q.spec->has_flag(kCmdWrite);
+    for (const QueuedCommand& q : client_->multi.queue) is_write |= may_write(q.spec);
   }
   if (std::int64_t wait = server_->PauseRemainingMs(is_write); wait > 0) {
     if (!spec->has_flag(kCmdNoAuth) || is_write) {

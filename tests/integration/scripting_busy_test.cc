@@ -134,6 +134,34 @@ TEST(ScriptBusyTest, NewConnectionsDuringABusyScriptAreServed) {
   EXPECT_EQ(late.Cmd(V{"PING"}).ToString(), "PONG");
 }
 
+// CLIENT PAUSE WRITE holds scripts that may write (EVAL, EVALSHA) and lets read-only ones
+// (EVAL_RO) run, as Redis does.
+std::vector<std::string> PauseWriteScenario(int port) {
+  std::vector<std::string> out;
+  Client admin(port), c(port, 60);
+  admin.Cmd(V{"DEL", "paused:c"});
+  out.push_back(admin.Cmd(V{"CLIENT", "PAUSE", "100000", "WRITE"}).ToString());
+  // One batch: by the time EVAL_RO's reply arrives, the EVAL behind it was looked at.
+  c.Append(V{"EVAL_RO", "return 'read'", "0"});
+  c.Append(V{"EVAL", "return redis.call('INCR', 'paused:c')", "0"});
+  out.push_back(c.Read().ToString());
+  out.push_back(admin.Cmd(V{"EVAL_RO", "return redis.call('GET', 'paused:c')", "0"}).ToString());
+  out.push_back(admin.Cmd(V{"CLIENT", "UNPAUSE"}).ToString());
+  out.push_back(c.Read().ToString());
+  return out;
+}
+
+TEST(ScriptPauseTest, PauseWriteHoldsWritingScriptsOnly) {
+  std::string error;
+  auto strata = ServerProcess::StartStrata({}, &error);
+  ASSERT_NE(strata, nullptr) << error;
+  auto redis = Redis(&error);
+  ASSERT_NE(redis, nullptr) << error;
+  std::vector<std::string> s = PauseWriteScenario(strata->port());
+  EXPECT_EQ(s, PauseWriteScenario(redis->port()));
+  EXPECT_EQ(s.back(), "(integer) 1");
+}
+
 // Acceptance: 8 clients, on different network threads, run a read-modify-write script that
 // also touches a key it did not declare, 100,000 times in all; nothing is lost. Two more
 // clients INCR the undeclared key meanwhile: one landing between the script's GET and SET
