@@ -242,6 +242,9 @@ struct CommandSpec {
                    CommandHandler sub_handler);
 
   bool has_flag(CommandFlag f) const { return (flags & f) != 0; }
+  // Whether MONITOR shows it after it ran: Redis hides administrative commands and those
+  // that feed monitors themselves (EVAL shows itself before its calls).
+  bool shown_to_monitors() const { return !has_flag(kCmdSkipMonitor) && !has_flag(kCmdAdmin); }
   bool ArityOk(std::size_t argc) const {
     return arity >= 0 ? argc == static_cast<std::size_t>(arity)
                       : argc >= static_cast<std::size_t>(-arity);

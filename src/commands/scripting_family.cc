@@ -84,12 +84,12 @@ class Host final : public lua::ScriptHost {
     const int db = client_->db.load(std::memory_order_relaxed);
     CommandContext ctx{args, reply, *client_, outer_.server, outer_.engine, nullptr, db, true};
     std::uint64_t errors_before = reply.errors();
-    std::uint64_t start = MonotonicMicros();
+    std::uint64_t start = MonotonicUs();
     Run(spec, ctx);
-    spec->stats.RecordCall(MonotonicMicros() - start, reply.errors() > errors_before);
+    spec->stats.RecordCall(MonotonicUs() - start, reply.errors() > errors_before);
     outer_.server.stats().total_commands_processed.Add(1);
     MonitorRegistry& monitors = outer_.server.monitors();
-    if (monitors.active() && !spec->has_flag(kCmdSkipMonitor) && !spec->has_flag(kCmdAdmin)) {
+    if (monitors.active() && spec->shown_to_monitors()) {
       monitors.Feed(client_->db.load(std::memory_order_relaxed), "lua", args);
     }
     return true;
@@ -131,12 +131,6 @@ class Host final : public lua::ScriptHost {
   }
 
  private:
-  static std::uint64_t MonotonicMicros() {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                          std::chrono::steady_clock::now().time_since_epoch())
-                                          .count());
-  }
-
   void Run(const CommandSpec* spec, CommandContext& ctx) {
     if (outer_.ks != nullptr) {
       // Inside EXEC: the transaction holds the whole keyspace.
@@ -212,12 +206,7 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
   if (!ParseNumKeys(ctx, &numkeys)) return;
   // EVAL is shown before the calls it makes (they follow as "lua"), as Redis does.
   if (ctx.server.monitors().active()) {
-    std::string peer;
-    {
-      std::lock_guard<std::mutex> l(ctx.client.mu);
-      if (ctx.client.conn != nullptr) peer = ctx.client.conn->PeerAddress();
-    }
-    ctx.server.monitors().Feed(ctx.db, peer, ctx.args);
+    ctx.server.monitors().Feed(ctx.db, ctx.client.PeerAddress(), ctx.args);
   }
   Scripts& scripts = ctx.server.scripts();
   // Inside EXEC the transaction already excludes everyone (it holds every key).

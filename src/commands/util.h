@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "util/ascii.h"  // EqualsIgnoreCase
 #include "util/int64.h"  // ParseInt64, FormatInt64: every family uses them
 
 namespace strata {
@@ -30,7 +31,6 @@ bool ParseLongDouble(std::string_view s, long double* out);
 // Redis's getDoubleFromObject: strtod, whole string, not NaN; "inf"/"-inf" accepted.
 bool ParseDouble(std::string_view s, double* out);
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 std::string ToLower(std::string_view s);
 std::string ToUpper(std::string_view s);
 

@@ -1,6 +1,5 @@
 #include "server/client_session.h"
 
-#include <chrono>
 #include <mutex>
 #include <utility>
 
@@ -8,12 +7,6 @@
 
 namespace strata {
 namespace {
-
-std::uint64_t MonotonicUs() {
-  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
-                                        std::chrono::steady_clock::now().time_since_epoch())
-                                        .count());
-}
 
 // Redis's text: the name and up to 128 bytes of arguments, each quoted. Redis formats
 // them as C strings, so each is cut at its first NUL byte before the limits apply.
@@ -310,24 +303,6 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
   access_.clear();
   bool all = false;
   CollectAccess(spec, args, &access_, &all);
-  if (spec->has_flag(kCmdScript) && !access_.empty()) {
-    // The declared keys are made resident first; the script then runs unlocked below, made
-    // atomic by the script gate (its calls lock their own keys).
-    if (Status error = prefetch_->TakeError(); !error.ok()) {
-      reply.Error("ERR " + error.message());
-      return true;
-    }
-    if (!prefetch_->Start(AccessSet{access_, false})) {
-      engine.EndBatch();
-      return false;
-    }
-    engine.EndBatch();
-    spec->handler(ctx);
-    ServeBlocked();
-    prefetch_->Release();
-    engine.BeginBatch();
-    return true;
-  }
   if (!all && access_.empty()) {
     // A keyless command may wait for other threads (SAVE, CLIENT PAUSE, DEBUG SLEEP), which
     // could need the shard the batch kept.
@@ -352,6 +327,16 @@ bool ClientSession::Execute(const CommandSpec* spec, std::span<const std::string
       engine.EndBatch();  // the connection is suspended until the engine has the keys
       return false;
     }
+  }
+  if (spec->has_flag(kCmdScript)) {
+    // Its declared keys are resident now; the script runs unlocked, made atomic by the
+    // script gate (its calls lock their own keys), so the batch's lock is let go too.
+    engine.EndBatch();
+    spec->handler(ctx);
+    ServeBlocked();
+    prefetch_->Release();
+    engine.BeginBatch();
+    return true;
   }
   engine.Execute(access, [&](Keyspace& ks) {
     ctx.ks = &ks;
@@ -446,15 +431,10 @@ void ClientSession::CollectAccess(const CommandSpec* spec, std::span<const std::
 }
 
 void ClientSession::Monitor(const CommandSpec* spec, std::span<const std::string_view> args) {
-  // As Redis: after the command ran (SELECT shows the database it selected); administrative
-  // commands and those that feed monitors themselves (EVAL) are left out.
-  if (spec->has_flag(kCmdSkipMonitor) || spec->has_flag(kCmdAdmin)) return;
-  std::string peer;
-  {
-    std::lock_guard<std::mutex> l(client_->mu);
-    if (client_->conn != nullptr) peer = client_->conn->PeerAddress();
-  }
-  server_->monitors().Feed(client_->db.load(std::memory_order_relaxed), peer, args);
+  // As Redis: after the command ran, so SELECT shows the database it selected.
+  if (!spec->shown_to_monitors()) return;
+  server_->monitors().Feed(client_->db.load(std::memory_order_relaxed), client_->PeerAddress(),
+                           args);
 }
 
 void ClientSession::RecordCall(const CommandSpec* spec, std::uint64_t usec,

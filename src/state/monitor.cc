@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "state/server_state.h"
+#include "util/ascii.h"
 
 namespace strata {
 namespace {
@@ -38,19 +39,12 @@ void AppendRepr(std::string* out, std::string_view s) {
   out->push_back('"');
 }
 
-bool EqualsNoCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
-
 // Which arguments hold secrets: every argument of AUTH, the two after HELLO's AUTH.
 bool Redacted(std::span<const std::string_view> args, std::size_t i) {
-  if (EqualsNoCase(args[0], "auth")) return i >= 1;
-  if (EqualsNoCase(args[0], "hello")) {
+  if (EqualsIgnoreCase(args[0], "auth")) return i >= 1;
+  if (EqualsIgnoreCase(args[0], "hello")) {
     for (std::size_t a = 2; a < args.size(); ++a) {
-      if (EqualsNoCase(args[a], "auth")) return i == a + 1 || i == a + 2;
+      if (EqualsIgnoreCase(args[a], "auth")) return i == a + 1 || i == a + 2;
     }
   }
   return false;

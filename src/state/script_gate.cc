@@ -2,6 +2,8 @@
 
 #include <thread>
 
+#include "util/adaptive_mutex.h"
+
 namespace strata {
 namespace {
 
@@ -21,12 +23,6 @@ struct BatchDepth {
   int depth = 0;
 };
 thread_local BatchDepth tls_depth;
-
-void Pause() {
-#if defined(__x86_64__) || defined(__i386__)
-  __builtin_ia32_pause();
-#endif
-}
 
 }  // namespace
 
@@ -82,7 +78,7 @@ void ScriptGate::Acquire() {
   for (int i = 0; i < used; ++i) {
     for (int spins = 0; slots_[i].batches.load() != 0; ++spins) {
       if (spins < 256) {
-        Pause();
+        CpuRelax();
       } else {
         std::this_thread::yield();
       }

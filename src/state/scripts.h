@@ -43,15 +43,20 @@ class Scripts {
   Figures& figures() { return figures_; }
   // After a run (holding vm_mu()): refreshes the figures now and then.
   void AfterRun() {
-    figures_.scripts.store(vm_->cached_scripts(), std::memory_order_relaxed);
-    figures_.script_bytes.store(vm_->scripts_bytes(), std::memory_order_relaxed);
-    if (++runs_ % 64 == 0) UpdateFigures();  // the VM's size costs a little more
+    if (++runs_ % 64 == 0) {
+      UpdateFigures();  // the VM's size costs a little more than the counts
+    } else {
+      UpdateCounts();
+    }
   }
   // The client a script's calls run as (Redis's Lua client), made on first use by the
   // commands layer (this header cannot complete the type); use holding vm_mu().
   std::shared_ptr<ClientState>& script_client() { return script_client_; }
   void UpdateFigures() {  // call holding vm_mu()
     figures_.vm_bytes.store(vm_->memory_bytes(), std::memory_order_relaxed);
+    UpdateCounts();
+  }
+  void UpdateCounts() {  // call holding vm_mu()
     figures_.scripts.store(vm_->cached_scripts(), std::memory_order_relaxed);
     figures_.script_bytes.store(vm_->scripts_bytes(), std::memory_order_relaxed);
   }

@@ -98,6 +98,11 @@ struct ClientState {
     std::lock_guard<std::mutex> l(mu);
     return name;
   }
+  // "ip:port" of the client, or "" once its connection is gone.
+  std::string PeerAddress() const {
+    std::lock_guard<std::mutex> l(mu);
+    return conn != nullptr ? conn->PeerAddress() : std::string();
+  }
 };
 
 // Runtime-settable parameters (CONFIG GET/SET). Numeric ones are atomics read on hot paths.

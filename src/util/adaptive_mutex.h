@@ -11,12 +11,21 @@
 
 namespace strata {
 
+// The CPU's spin-wait hint: lets a sibling hyperthread run and saves power while polling.
+inline void CpuRelax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
 class AdaptiveMutex {
  public:
   void lock() {
     for (int i = 0; i < kSpins; ++i) {
       if (mu_.try_lock()) return;
-      Relax();
+      CpuRelax();
     }
     mu_.lock();
   }
@@ -26,14 +35,6 @@ class AdaptiveMutex {
  private:
   // About a microsecond of polling on current x86 (a pause is 10-140 cycles).
   static constexpr int kSpins = 64;
-
-  static void Relax() {
-#if defined(__x86_64__) || defined(__i386__)
-    __builtin_ia32_pause();
-#elif defined(__aarch64__)
-    asm volatile("yield");
-#endif
-  }
 
   std::mutex mu_;
 };

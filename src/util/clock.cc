@@ -12,6 +12,12 @@ std::int64_t UnixTimeMs() {
       .count();
 }
 
+std::uint64_t MonotonicUs() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(
+                                        std::chrono::steady_clock::now().time_since_epoch())
+                                        .count());
+}
+
 std::int64_t CoarseUnixTimeMs() {
   timespec ts;
   clock_gettime(CLOCK_REALTIME_COARSE, &ts);

@@ -10,5 +10,7 @@ std::int64_t UnixTimeMs();
 // The same from the kernel's coarse clock (a few ms resolution, much cheaper): for idle and
 // last-interaction stamps taken on every command.
 std::int64_t CoarseUnixTimeMs();
+// Microseconds of a monotonic clock, for durations (INFO commandstats).
+std::uint64_t MonotonicUs();
 
 }  // namespace strata
