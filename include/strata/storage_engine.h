@@ -276,6 +276,18 @@ class KeyspaceObserver {
   // whether `key` exists in `db` before the change or will exist after it; it may be called
   // only during this call.
   virtual void DbModified(int db, FunctionRef<bool(std::string_view key)> present) = 0;
+  // A key was created (it did not exist, or had expired): Redis's "new" keyspace event.
+  // Called whether or not Active(), with the key locked: quick, and never calling the engine.
+  virtual void KeyCreated(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
+  // A key was removed because its time had passed, found by a command (lazy expiry) or by
+  // the engine's sweep: the "expired" event. Same rules as KeyCreated.
+  virtual void KeyExpired(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
 };
 
 // Receives the keys of a portable export (StorageEngine::Export). Emit is called on the
@@ -315,6 +327,9 @@ struct CheckpointRequest {
   // BGSAVE returns only then, so later commands are not in the checkpoint.
   std::function<void()> on_begin;
   CheckpointFigures* figures = nullptr;  // optional
+  // What the server keeps beside the keys (its function libraries), stored verbatim and
+  // handed back by Recover; empty for none.
+  std::string server_data;
 };
 
 struct CheckpointResult {
@@ -348,6 +363,7 @@ struct RecoverResult {
   std::uint64_t keys_expired = 0;  // skipped: their expiry time had passed
   std::uint64_t bytes = 0;
   std::int64_t duration_ms = 0;
+  std::string server_data;  // CheckpointRequest::server_data of the checkpoint recovered
 };
 
 // What a completed Prefetch pinned, owned by the caller between Prefetch and ReleasePins.

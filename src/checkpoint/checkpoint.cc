@@ -25,6 +25,8 @@ namespace fs = std::filesystem;
 constexpr char kMagic[8] = {'S', 'T', 'R', 'A', 'T', 'A', 'C', 'K'};
 constexpr char kBlockTag[4] = {'B', 'L', 'C', 'K'};
 constexpr char kTrailerTag[4] = {'T', 'R', 'L', 'R'};
+constexpr char kServerDataTag[4] = {'S', 'R', 'V', 'D'};
+constexpr std::size_t kServerDataHeaderSize = 16;
 constexpr std::size_t kHeaderSize = 36;
 constexpr std::size_t kBlockHeaderSize = 24;
 constexpr std::size_t kTrailerFixed = 32;  // before the per-database counts and the CRC
@@ -102,6 +104,21 @@ class Writer {
     Put32(&h, 0);  // reserved
     Put32(&h, Crc32c(h));
     Emit(h);
+  }
+
+  // The server data section, right after the header (none when `data` is empty).
+  void ServerData(std::string_view data) {
+    if (data.empty()) return;
+    if (data.size() > UINT32_MAX) {
+      if (status_.ok()) status_ = Status::InvalidArgument("server data too large for a checkpoint");
+      return;
+    }
+    std::string h(kServerDataTag, sizeof(kServerDataTag));
+    Put32(&h, static_cast<std::uint32_t>(data.size()));
+    Put32(&h, Crc32c(data));
+    Put32(&h, Crc32c(h));
+    Emit(h);
+    Emit(data);
   }
 
   void Record(int db, std::string_view key, ValueType type, std::string_view value,
@@ -198,11 +215,13 @@ class FileSink final : public SnapshotSink {
         progress_(request.progress),
         on_begin_(request.on_begin),
         figures_(request.figures),
+        server_data_(request.server_data),
         keys_estimate_(keys_estimate) {}
 
   void Begin(std::int64_t at_ms) override {
     std::lock_guard<std::mutex> l(mu_);
     writer_.Header(at_ms);
+    writer_.ServerData(server_data_);
     last_progress_ms_ = at_ms;
     if (on_begin_) on_begin_();
   }
@@ -280,6 +299,7 @@ class FileSink final : public SnapshotSink {
   ProgressFn progress_;
   std::function<void()> on_begin_;
   CheckpointFigures* figures_;
+  const std::string& server_data_;  // the request outlives the sink
   std::uint64_t keys_estimate_;
   std::int64_t last_progress_ms_ = 0;
 };
@@ -339,7 +359,7 @@ class Reader {
       return Bad("checksum mismatch in header", 0);
     }
     summary->version = Get32(buf.data() + 8);
-    if (summary->version != kFormatVersion) {
+    if (summary->version < 1 || summary->version > kFormatVersion) {
       return Status::NotSupported("checkpoint " + path_ + ": format version " +
                                   std::to_string(summary->version) +
                                   " is not supported (this server reads version " +
@@ -355,6 +375,13 @@ class Reader {
     std::vector<std::uint64_t> per_db(ndb, 0);
 
     std::uint64_t pos = kHeaderSize;
+    if (summary->version >= 2 && size_ - pos >= 4) {
+      STRATA_RETURN_IF_ERROR(ReadAt(pos, 4, &buf));
+      if (std::memcmp(buf.data(), kServerDataTag, 4) == 0) {
+        STRATA_RETURN_IF_ERROR(ReadServerData(pos, &summary->server_data));
+        pos += kServerDataHeaderSize + summary->server_data.size();
+      }
+    }
     std::int64_t last_progress = UnixTimeMs();
     while (true) {
       if (pos == size_) return Bad("truncated: file ends before the trailer, at", pos);
@@ -407,6 +434,20 @@ class Reader {
   }
 
  private:
+  Status ReadServerData(std::uint64_t pos, std::string* out) {
+    std::string h;
+    if (size_ - pos < kServerDataHeaderSize) return Bad("truncated server data", pos);
+    STRATA_RETURN_IF_ERROR(ReadAt(pos, kServerDataHeaderSize, &h));
+    if (Get32(h.data() + 12) != Crc32c(std::string_view(h.data(), 12))) {
+      return Bad("checksum mismatch in server data", pos);
+    }
+    const std::uint64_t len = Get32(h.data() + 4);
+    if (size_ - pos - kServerDataHeaderSize < len) return Bad("truncated server data", pos);
+    STRATA_RETURN_IF_ERROR(ReadAt(pos + kServerDataHeaderSize, len, out));
+    if (Crc32c(*out) != Get32(h.data() + 8)) return Bad("checksum mismatch in server data", pos);
+    return Status::OK();
+  }
+
   Status Bad(const std::string& what, std::uint64_t offset) const {
     return Status::Corruption("checkpoint " + path_ + ": " + what + " at offset " +
                               std::to_string(offset));

@@ -20,7 +20,8 @@
 
 namespace strata::checkpoint {
 
-inline constexpr std::uint32_t kFormatVersion = 1;
+// Version 2 added the server data section (function libraries); version 1 still loads.
+inline constexpr std::uint32_t kFormatVersion = 2;
 
 // Writes the whole keyspace of `engine` to a new checkpoint in request.dir (created if
 // missing): the dataset exactly as it was when the write began (StorageEngine::Export),
@@ -41,6 +42,7 @@ struct Summary {
   std::uint64_t keys = 0;    // records in the file
   // keys_per_db[db][type]: records per database and value type (index = ValueType).
   std::vector<std::array<std::uint64_t, 6>> keys_per_db;
+  std::string server_data;  // CheckpointRequest::server_data as written
 };
 
 struct LoadStats {

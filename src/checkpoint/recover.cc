@@ -29,6 +29,7 @@ StatusOr<RecoverResult> RecoverCheckpoint(StorageEngine& engine, const RecoverRe
       result.keys_expired = loaded->keys_expired;
       result.bytes = loaded->summary.bytes;
       result.duration_ms = loaded->duration_ms;
+      result.server_data = std::move(loaded->summary.server_data);
       return result;
     }
     const Status& s = loaded.status();

@@ -15,6 +15,7 @@
 
 #include "protocol/reply_builder.h"
 #include "strata/storage_engine.h"
+#include "util/notify_flags.h"
 #include "util/striped_counter.h"
 
 namespace strata {
@@ -92,6 +93,13 @@ struct CommandContext {
   Keyspace* ks = nullptr;
   // Redis's signalModifiedKey for `key` of the selected database (WATCH, blocked clients).
   void SignalModified(std::string_view key) const { ks->SignalModified(db, key); }
+  // Redis's notifyKeyspaceEvent: `event` (of class `type`, a NotifyFlag) about `key` of the
+  // selected database, or of `in_db`.
+  void Notify(std::uint32_t type, std::string_view event, std::string_view key) const {
+    NotifyIn(db, type, event, key);
+  }
+  void NotifyIn(int in_db, std::uint32_t type, std::string_view event,
+                std::string_view key) const;
   // The selected database.
   int db = 0;
   // Running inside EXEC: blocking commands must answer at once instead of blocking.
@@ -297,7 +305,10 @@ void RegisterSetCommands(CommandTable* table);
 void RegisterZSetCommands(CommandTable* table);
 void RegisterTransactionCommands(CommandTable* table);
 void RegisterPubSubCommands(CommandTable* table);
-void RegisterScriptingCommands(CommandTable* table);
+void RegisterScriptingCommands(CommandTable* table);  // EVAL, SCRIPT, FCALL
+void RegisterFunctionCommands(CommandTable* table);   // FUNCTION
+// SCRIPT KILL (`function_kill` false) and FUNCTION KILL: each stops only its own kind.
+void KillScript(CommandContext& ctx, bool function_kill);
 // Drops every subscription of `client` (connection close, RESET), without replies.
 void UnsubscribeAll(ServerState& server, ClientState& client);
 // Attaches documentation (summary, since, group, complexity, arguments) and ACL categories

@@ -343,7 +343,21 @@ void CmdCommandList(CommandContext& ctx) {
   ctx.reply.BulkArray(names);
 }
 
-void CmdCommandGetKeys(CommandContext& ctx) {
+// The key-spec flags of key argument `pos` of `target`, as GETKEYSANDFLAGS reports them: a
+// spec with variable flags (SET) resolved the way the arguments make it.
+std::uint32_t KeyFlagsAt(const CommandSpec& spec, std::span<const std::string_view> target,
+                         int pos) {
+  for (const KeySpec& ks : spec.key_specs) {
+    if (!ks.Covers(target, pos)) continue;
+    if ((ks.flags & kKsVariableFlags) == 0) return ks.flags;
+    if (spec.IntentAt(target, pos) == KeyIntent::kOverwrite) return kKsOW | kKsUpdate;
+    return ks.flags & ~kKsVariableFlags;
+  }
+  return 0;
+}
+
+// COMMAND GETKEYS and GETKEYSANDFLAGS.
+void GetKeys(CommandContext& ctx, bool with_flags) {
   std::span<const std::string_view> target = ctx.args.subspan(2);
   const CommandTable& table = CommandTable::Get();
   const CommandSpec* spec = table.Find(target[0]);
@@ -366,12 +380,34 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   std::vector<int> positions;
   spec->KeyPositions(target, &positions);
   if (positions.empty()) {
-    ctx.reply.Error("ERR Invalid arguments specified for command");
+    // EVAL and FCALL may well have no keys.
+    if (spec->has_flag(kCmdNoMandatoryKeys)) {
+      ctx.reply.ArrayHeader(0);
+    } else {
+      ctx.reply.Error("ERR Invalid arguments specified for command");
+    }
     return;
   }
   ctx.reply.ArrayHeader(positions.size());
-  for (int p : positions) ctx.reply.Bulk(target[static_cast<std::size_t>(p)]);
+  for (int p : positions) {
+    if (!with_flags) {
+      ctx.reply.Bulk(target[static_cast<std::size_t>(p)]);
+      continue;
+    }
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(target[static_cast<std::size_t>(p)]);
+    const std::uint32_t flags = KeyFlagsAt(*spec, target, p);
+    std::size_t n = 0;
+    for (const auto& [flag, name] : kKeySpecFlagNames) n += (flags & flag) != 0 ? 1 : 0;
+    ctx.reply.SetHeader(n);
+    for (const auto& [flag, name] : kKeySpecFlagNames) {
+      if ((flags & flag) != 0) ctx.reply.SimpleString(name);
+    }
+  }
 }
+
+void CmdCommandGetKeys(CommandContext& ctx) { GetKeys(ctx, false); }
+void CmdCommandGetKeysAndFlags(CommandContext& ctx) { GetKeys(ctx, true); }
 
 void CmdCommandHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -389,6 +425,8 @@ void CmdCommandHelp(CommandContext& ctx) {
       "    given).",
       "GETKEYS <full-command>",
       "    Return the key arguments of a complete command line.",
+      "GETKEYSANDFLAGS <full-command>",
+      "    Return the key arguments of a complete command line, each with its access flags.",
       "HELP",
       "    Print this help.",
   };
@@ -406,6 +444,7 @@ void RegisterCommandCommands(CommandTable* table) {
   cmd.Sub("docs", -2, kFlags, CmdCommandDocs);
   cmd.Sub("list", -2, kFlags, CmdCommandList);
   cmd.Sub("getkeys", -4, kFlags, CmdCommandGetKeys);
+  cmd.Sub("getkeysandflags", -4, kFlags, CmdCommandGetKeysAndFlags);
   cmd.Sub("help", 2, kFlags, CmdCommandHelp);
 }
 

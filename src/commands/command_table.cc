@@ -3,8 +3,17 @@
 
 #include "commands/command.h"
 #include "commands/util.h"
+#include "state/server_state.h"
 
 namespace strata {
+
+void CommandContext::NotifyIn(int in_db, std::uint32_t type, std::string_view event,
+                              std::string_view key) const {
+  KeyspaceEvents& events = server.keyspace_events();
+  if (!events.Wanted(type)) return;
+  // A subscriber running the command itself (RESP3) sees the event before the reply.
+  events.Publish(type, event, in_db, key, &client, reply.buffer());
+}
 namespace {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
@@ -170,6 +179,7 @@ const CommandTable& BuildCommandTable() {
   RegisterTransactionCommands(table);
   RegisterPubSubCommands(table);
   RegisterScriptingCommands(table);
+  RegisterFunctionCommands(table);
   ApplyCommandDocs(table);
   table->Index();
   return *table;

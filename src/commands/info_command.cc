@@ -161,6 +161,8 @@ std::string InfoMemory(ServerState& s) {
   const std::size_t lua_bytes = lua.vm_bytes.load(std::memory_order_relaxed);
   const std::size_t script_bytes = lua.script_bytes.load(std::memory_order_relaxed);
   const std::size_t cached_scripts = lua.scripts.load(std::memory_order_relaxed);
+  const std::size_t functions_vm = lua.functions_vm_bytes.load(std::memory_order_relaxed);
+  const std::size_t function_bytes = lua.function_bytes.load(std::memory_order_relaxed);
   sec.Add("used_memory", m.allocated)
       .Add("used_memory_human", HumanBytes(static_cast<double>(m.allocated)))
       .Add("used_memory_rss", rss)
@@ -178,10 +180,18 @@ std::string InfoMemory(ServerState& s) {
       .Add("total_system_memory", total_system)
       .Add("total_system_memory_human", HumanBytes(static_cast<double>(total_system)))
       .Add("used_memory_lua", lua_bytes)
-      .Add("used_memory_scripts", script_bytes)
+      .Add("used_memory_vm_eval", lua_bytes)
+      .Add("used_memory_lua_human", HumanBytes(static_cast<double>(lua_bytes)))
+      .Add("used_memory_scripts_eval", script_bytes)
       .Add("number_of_cached_scripts", cached_scripts)
-      .Add("number_of_functions", 0)
-      .Add("number_of_libraries", 0)
+      .Add("number_of_functions", lua.functions.load(std::memory_order_relaxed))
+      .Add("number_of_libraries", lua.libraries.load(std::memory_order_relaxed))
+      .Add("used_memory_vm_functions", functions_vm)
+      .Add("used_memory_vm_total", lua_bytes + functions_vm)
+      .Add("used_memory_vm_total_human", HumanBytes(static_cast<double>(lua_bytes + functions_vm)))
+      .Add("used_memory_functions", function_bytes)
+      .Add("used_memory_scripts", script_bytes + function_bytes)
+      .Add("used_memory_scripts_human", HumanBytes(static_cast<double>(script_bytes + function_bytes)))
       .Add("maxmemory", maxmemory)
       .Add("maxmemory_human", HumanBytes(static_cast<double>(maxmemory)))
       .Add("maxmemory_policy", ExtraConfig(s, "maxmemory-policy", "noeviction"))

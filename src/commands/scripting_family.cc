@@ -182,11 +182,13 @@ class Host final : public lua::ScriptHost {
   std::unique_ptr<PrefetchLatch> latch_;
 };
 
-// numkeys of EVAL-like commands; false after replying with Redis's error.
-bool ParseNumKeys(CommandContext& ctx, std::size_t* numkeys) {
+// numkeys of EVAL-like commands; false after replying with Redis's error (FCALL words a
+// malformed number its own way).
+bool ParseNumKeys(CommandContext& ctx, bool fcall, std::size_t* numkeys) {
   std::int64_t n;
   if (!ParseInt64(ctx.args[2], &n)) {
-    ctx.reply.Error("ERR value is not an integer or out of range");
+    ctx.reply.Error(fcall ? "ERR Bad number of keys provided"
+                          : "ERR value is not an integer or out of range");
     return false;
   }
   if (n < 0) {
@@ -201,9 +203,52 @@ bool ParseNumKeys(CommandContext& ctx, std::size_t* numkeys) {
   return true;
 }
 
-void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
-  std::size_t numkeys;
-  if (!ParseNumKeys(ctx, &numkeys)) return;
+enum class Target { kScript, kScriptBySha, kFunction };
+
+// What to run, found holding vm_mu(); false after replying with the error.
+struct Resolved {
+  std::string sha;                  // scripts
+  FunctionLibraries::Found found;   // functions
+  std::string name;                 // what FUNCTION STATS calls it
+};
+
+bool Resolve(CommandContext& ctx, Target target, bool read_only, std::size_t* numkeys,
+             Resolved* out) {
+  Scripts& scripts = ctx.server.scripts();
+  if (target == Target::kFunction) {
+    FunctionLibraries::Found* found = &out->found;
+    *found = scripts.functions().Find(ctx.args[1]);
+    if (found->function == nullptr) {
+      ctx.reply.Error("ERR Function not found");
+      return false;
+    }
+    if (!ParseNumKeys(ctx, true, numkeys)) return false;
+    if (read_only && !(found->function->flags & lua::kFnNoWrites)) {
+      ctx.reply.Error("ERR Can not execute a script with write flag using *_ro command.");
+      return false;
+    }
+    out->name = found->function->name;
+    return true;
+  }
+  lua::Vm& vm = scripts.vm();
+  if (target == Target::kScriptBySha) {
+    out->sha = ToLower(ctx.args[1]);
+    if (out->sha.size() != 40 || !vm.Has(out->sha)) {
+      ctx.reply.Error("NOSCRIPT No matching script. Please use EVAL.");
+      return false;
+    }
+  } else if (Status s = vm.Load(ctx.args[1], &out->sha); !s.ok()) {
+    ctx.reply.Error("ERR " + s.message());
+    return false;
+  }
+  out->name = "f_" + out->sha;
+  return true;
+}
+
+// EVAL, EVALSHA, FCALL and their _RO forms.
+void RunScript(CommandContext& ctx, Target target, bool read_only) {
+  std::size_t numkeys = 0;
+  if (target != Target::kFunction && !ParseNumKeys(ctx, false, &numkeys)) return;
   // EVAL is shown before the calls it makes (they follow as "lua"), as Redis does.
   if (ctx.server.monitors().active()) {
     ctx.server.monitors().Feed(ctx.db, ctx.client.PeerAddress(), ctx.args);
@@ -214,30 +259,32 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
   if (gated) scripts.gate().Acquire();
   {
     std::lock_guard<std::mutex> vm_lock(scripts.vm_mu());
-    lua::Vm& vm = scripts.vm();
-    std::string sha;
-    if (by_sha) {
-      sha = ToLower(ctx.args[1]);
-      if (sha.size() != 40 || !vm.Has(sha)) {
-        if (gated) scripts.gate().Release();
-        ctx.reply.Error("NOSCRIPT No matching script. Please use EVAL.");
-        return;
-      }
-    } else if (Status s = vm.Load(ctx.args[1], &sha); !s.ok()) {
+    Resolved what;
+    if (!Resolve(ctx, target, read_only, &numkeys, &what)) {
       if (gated) scripts.gate().Release();
-      ctx.reply.Error("ERR " + s.message());
       return;
     }
+    const bool function = target == Target::kFunction;
+    // A function without no-writes may write even through FCALL_RO's refusal above; one
+    // with it may not write whichever command called it.
+    const FunctionLibraries::Found& found = what.found;
+    const bool no_writes = function ? (found.function->flags & lua::kFnNoWrites) != 0 : read_only;
     Scripts::Running& running = scripts.running();
     running.kill = false;
     running.wrote = false;
+    running.function = function;
     running.start_ms = UnixTimeMs();
+    {
+      std::lock_guard<std::mutex> l(running.info_mu);
+      running.name = what.name;
+      running.command = ctx.args;
+    }
     running.active = true;
     std::shared_ptr<ClientState>& script_client = scripts.script_client();
     if (!script_client) script_client = std::make_shared<ClientState>();
     script_client->db = ctx.db;
     script_client->authenticated = true;
-    Host host(ctx, script_client.get(), read_only);
+    Host host(ctx, script_client.get(), no_writes);
     lua::Vm::RunOptions options;
     options.keys = ctx.args.subspan(3, numkeys);
     options.args = ctx.args.subspan(3 + numkeys);
@@ -245,18 +292,30 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     // Consecutive calls on one key's shard (SET k then GET k) take its lock once, as a
     // pipeline's commands do; nobody else runs meanwhile anyway.
     if (gated) ctx.engine.BeginBatch();
-    vm.Run(sha, options, &host, ctx.reply);
+    if (function) {
+      scripts.functions().vm().RunFunction(found.library->name, found.function->name, options,
+                                           &host, ctx.reply);
+    } else {
+      scripts.vm().Run(what.sha, options, &host, ctx.reply);
+    }
     if (gated) ctx.engine.EndBatch();
     running.active = false;
+    {
+      std::lock_guard<std::mutex> l(running.info_mu);
+      running.name = {};
+      running.command = {};
+    }
     scripts.AfterRun();
   }
   if (gated) scripts.gate().Release();
 }
 
-void CmdEval(CommandContext& ctx) { EvalGeneric(ctx, false, false); }
-void CmdEvalSha(CommandContext& ctx) { EvalGeneric(ctx, true, false); }
-void CmdEvalRo(CommandContext& ctx) { EvalGeneric(ctx, false, true); }
-void CmdEvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
+void CmdEval(CommandContext& ctx) { RunScript(ctx, Target::kScript, false); }
+void CmdEvalSha(CommandContext& ctx) { RunScript(ctx, Target::kScriptBySha, false); }
+void CmdEvalRo(CommandContext& ctx) { RunScript(ctx, Target::kScript, true); }
+void CmdEvalShaRo(CommandContext& ctx) { RunScript(ctx, Target::kScriptBySha, true); }
+void CmdFcall(CommandContext& ctx) { RunScript(ctx, Target::kFunction, false); }
+void CmdFcallRo(CommandContext& ctx) { RunScript(ctx, Target::kFunction, true); }
 
 void CmdScriptLoad(CommandContext& ctx) {
   Scripts& scripts = ctx.server.scripts();
@@ -294,8 +353,12 @@ void CmdScriptFlush(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-void CmdScriptKill(CommandContext& ctx) {
-  Scripts::Running& running = ctx.server.scripts().running();
+}  // namespace
+
+// SCRIPT KILL and FUNCTION KILL: each stops only its own kind of script.
+void KillScript(CommandContext& ctx, bool function_kill) {
+  Scripts& scripts = ctx.server.scripts();
+  Scripts::Running& running = scripts.running();
   if (!running.active.load()) {
     ctx.reply.Error("NOTBUSY No scripts in execution right now.");
     return;
@@ -307,9 +370,17 @@ void CmdScriptKill(CommandContext& ctx) {
         "SHUTDOWN NOSAVE command.");
     return;
   }
+  if (running.function.load() != function_kill) {
+    ctx.reply.Error(scripts.busy_error());
+    return;
+  }
   running.kill = true;
   ctx.reply.Ok();
 }
+
+namespace {
+
+void CmdScriptKill(CommandContext& ctx) { KillScript(ctx, false); }
 
 void CmdScriptHelp(CommandContext& ctx) {
   ReplyHelp(ctx, "SCRIPT",
@@ -328,13 +399,17 @@ void CmdScript(CommandContext& ctx) { (void)ctx; }
 // clang-format off
 const DocEntry kScriptingDocs[] = {
   {"eval", "2.6.0", "scripting", "Depends on the script that is executed.", "@scripting", "",
-   "Execute a Lua script server side", "script numkeys [key [key ...]] [arg [arg ...]]"},
+   "Execute a Lua script server side", "script numkeys:integer [key [key ...]] [arg [arg ...]]"},
   {"evalsha", "2.6.0", "scripting", "Depends on the script that is executed.", "@scripting", "",
-   "Execute a Lua script server side", "sha1 numkeys [key [key ...]] [arg [arg ...]]"},
+   "Execute a Lua script server side", "sha1 numkeys:integer [key [key ...]] [arg [arg ...]]"},
   {"eval_ro", "7.0.0", "scripting", "Depends on the script that is executed.", "@scripting", "",
-   "Execute a read-only Lua script server side", "script numkeys [key [key ...]] [arg [arg ...]]"},
+   "Execute a read-only Lua script server side", "script numkeys:integer [key [key ...]] [arg [arg ...]]"},
   {"evalsha_ro", "7.0.0", "scripting", "Depends on the script that is executed.", "@scripting", "",
-   "Execute a read-only Lua script server side", "sha1 numkeys [key [key ...]] [arg [arg ...]]"},
+   "Execute a read-only Lua script server side", "sha1 numkeys:integer [key [key ...]] [arg [arg ...]]"},
+  {"fcall", "7.0.0", "scripting", "Depends on the function that is executed.", "@scripting", "",
+   "Invoke a function", "function numkeys:integer [key [key ...]] [arg [arg ...]]"},
+  {"fcall_ro", "7.0.0", "scripting", "Depends on the function that is executed.", "@scripting", "",
+   "Invoke a read-only function", "function numkeys:integer [key [key ...]] [arg [arg ...]]"},
   {"script", "2.6.0", "scripting", "Depends on subcommand.", "", "",
    "A container for Lua scripts management commands", ""},
   {"script|load", "2.6.0", "scripting", "O(N) with N being the length in bytes of the script body.",
@@ -379,6 +454,14 @@ void RegisterScriptingCommands(CommandTable* table) {
   table->Add("evalsha_ro", -3, kEval | kCmdReadOnly, CmdEvalShaRo)
       .KeysBy(kNumKeys)
       .NumKeysSpec(2, kKsRO | kKsAccess);
+  table->Add("fcall", -3, kEval, CmdFcall)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(2, kKsRW | kKsAccess | kKsUpdate)
+      .SpecNotes(kWorstRW);
+  table->Add("fcall_ro", -3, kEval | kCmdReadOnly, CmdFcallRo)
+      .KeysBy(kNumKeys)
+      .NumKeysSpec(2, kKsRO | kKsAccess)
+      .SpecNotes(kWorstRO);
   CommandSpec& script = table->Add("script", -2, 0, CmdScript);
   script.Sub("load", 3, kCmdNoScript | kCmdStale, CmdScriptLoad);
   script.Sub("exists", -3, kCmdNoScript, CmdScriptExists);

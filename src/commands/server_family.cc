@@ -189,56 +189,6 @@ void CmdDebug(CommandContext& ctx) {
 }
 
 // ---------------------------------------------------------------------------------------
-// FUNCTION: Strata has no functions, so FLUSH has nothing to do and LIST finds nothing.
-
-void CmdFunctionFlush(CommandContext& ctx) {
-  if (ctx.args.size() > 3) {
-    ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                    std::string(ctx.args[1]) + "'. Try FUNCTION HELP.");
-    return;
-  }
-  if (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "async") &&
-      !EqualsIgnoreCase(ctx.args[2], "sync")) {
-    ctx.reply.Error("ERR FUNCTION FLUSH only supports SYNC|ASYNC option");
-    return;
-  }
-  ctx.reply.Ok();
-}
-
-void CmdFunctionList(CommandContext& ctx) {
-  bool with_code = false, has_pattern = false;
-  for (std::size_t i = 2; i < ctx.args.size(); ++i) {
-    std::string_view arg = ctx.args[i];
-    if (!with_code && EqualsIgnoreCase(arg, "withcode")) {
-      with_code = true;
-    } else if (!has_pattern && EqualsIgnoreCase(arg, "libraryname")) {
-      if (i + 1 >= ctx.args.size()) {
-        ctx.reply.Error("ERR library name argument was not given");
-        return;
-      }
-      has_pattern = true;
-      ++i;
-    } else {
-      ctx.reply.Error("ERR Unknown argument " + std::string(arg));
-      return;
-    }
-  }
-  ctx.reply.ArrayHeader(0);
-}
-
-void CmdFunctionHelp(CommandContext& ctx) {
-  ReplyHelp(ctx, "FUNCTION",
-            {
-                "LIST [LIBRARYNAME <pattern>] [WITHCODE]",
-                "    Reply with the loaded function libraries, optionally only those whose",
-                "    name matches <pattern>. Strata has no scripting, so the list is empty.",
-                "FLUSH [ASYNC|SYNC]",
-                "    Remove all function libraries. With none loaded in Strata, it only",
-                "    validates the mode and replies OK.",
-            });
-}
-
-// ---------------------------------------------------------------------------------------
 // SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]
 
 void CmdShutdown(CommandContext& ctx) {
@@ -272,9 +222,7 @@ void CmdShutdown(CommandContext& ctx) {
   if (ctx.server.scripts().gate().busy()) {
     // Only SHUTDOWN NOSAVE may stop a busy script (it is killed, written or not).
     if (!nosave) {
-      ctx.reply.Error(
-          "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
-          "NOSAVE.");
+      ctx.reply.Error(ctx.server.scripts().busy_error());
       return;
     }
     ctx.server.scripts().running().kill = true;
@@ -305,10 +253,6 @@ void RegisterServerCommands(CommandTable* table) {
   table->Add("bgsave", -1, kCmdAdmin | kCmdNoScript | kCmdNoAsyncLoading, CmdBgSave);
   table->Add("lastsave", 1, kCmdFast | kAnyState | kCmdRandom, CmdLastSave);
   table->Add("debug", -2, kCmdAdmin | kCmdNoScript | kAnyState, CmdDebug);
-  auto& function = table->Add("function", -2, 0, nullptr);
-  function.Sub("flush", -2, kCmdWrite | kCmdNoScript, CmdFunctionFlush);
-  function.Sub("list", -2, kCmdNoScript, CmdFunctionList);
-  function.Sub("help", 2, kAnyState, CmdFunctionHelp);
   table->Add("shutdown", -1,
              kCmdAdmin | kCmdNoScript | kAnyState | kCmdNoMulti | kCmdAllowBusy, CmdShutdown);
 }

@@ -10,7 +10,10 @@
 #include <vector>
 
 #include "scripting/lua_convert.h"
+#include "scripting/lua_internal.h"
 #include "scripting/lua_libs.h"
+#include "util/clock.h"
+#include "util/log.h"
 #include "util/sha1.h"
 
 extern "C" {
@@ -19,7 +22,7 @@ int luaopen_bit(lua_State* L);
 }
 
 namespace strata::lua {
-namespace {
+namespace detail {
 
 // Registry keys (addresses are unique).
 char kVmKey;
@@ -27,13 +30,15 @@ char kScriptsKey;  // sha -> compiled function
 char kReadonlyKey;  // set of read-only tables (weak keys)
 char kScriptEnvKey;
 
-// What the running script's C callbacks need.
-struct RunState {
-  ScriptHost* host = nullptr;
-  int resp = 2;  // redis.setresp
-  Rand48* rand = nullptr;
-  std::string scratch;  // the reply of the current redis.call
-};
+void SetCurrentRun(lua_State* L, RunState* run) {
+  lua_pushlightuserdata(L, &kVmKey);
+  if (run != nullptr) {
+    lua_pushlightuserdata(L, run);
+  } else {
+    lua_pushnil(L);
+  }
+  lua_rawset(L, LUA_REGISTRYINDEX);
+}
 
 RunState* CurrentRun(lua_State* L) {
   lua_pushlightuserdata(L, &kVmKey);
@@ -267,7 +272,13 @@ int RedisLog(lua_State* L) {
     if (i > 2) msg += ' ';
     msg.append(p, len);
   }
-  CurrentRun(L)->host->Log(level, msg);
+  if (ScriptHost* host = CurrentRun(L)->host; host != nullptr) {
+    host->Log(level, msg);
+  } else if (level >= 3) {  // a library being loaded: nobody to hand it to
+    LogWarning(msg);
+  } else if (level >= 2) {
+    LogInfo(msg);
+  }
   return 0;
 }
 
@@ -340,8 +351,21 @@ bool Interrupted(lua_State* L, RunState* run) {
 
 void Hook(lua_State* L, lua_Debug*) {
   RunState* run = CurrentRun(L);
+  if (run == nullptr) return;
+  if (run->host == nullptr) {  // a library being loaded
+    if (UnixTimeMs() > run->load_deadline_ms) RaiseError(L, "FUNCTION LOAD timeout");
+    return;
+  }
   // lua_error only once `error` is gone (longjmp skips destructors).
-  if (run != nullptr && Interrupted(L, run)) lua_error(L);
+  if (Interrupted(L, run)) lua_error(L);
+}
+
+void PushArray(lua_State* L, std::span<const std::string_view> items) {
+  lua_createtable(L, static_cast<int>(items.size()), 0);
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    lua_pushlstring(L, items[i].data(), items[i].size());
+    lua_rawseti(L, -2, static_cast<int>(i + 1));
+  }
 }
 
 void SetFunction(lua_State* L, const char* name, lua_CFunction fn) {
@@ -397,14 +421,19 @@ void ProtectLibrary(lua_State* L, const char* name) {
   lua_pop(L, 1);
 }
 
-}  // namespace
+}  // namespace detail
+
+using namespace detail;
 
 std::int32_t Rand48::Next() {
   x = (0x5DEECE66DULL * x + 0xB) & ((1ULL << 48) - 1);
   return static_cast<std::int32_t>(x >> 17);
 }
 
-Vm::Vm(Rand48* rand) : rand_(rand) { Open(); }
+Vm::Vm(Rand48* rand, Kind kind) : rand_(rand), kind_(kind) {
+  Open();
+  if (kind_ == Kind::kFunctions) OpenFunctions();
+}
 
 Vm::~Vm() {
   if (L_ != nullptr) lua_close(L_);
@@ -558,47 +587,40 @@ std::size_t Vm::memory_bytes() const {
 void Vm::Run(std::string_view sha, const RunOptions& options, ScriptHost* host,
              ReplyBuilder& reply) {
   lua_State* L = L_;
-  RunState run;
-  run.host = host;
-  run.rand = rand_;
-  lua_pushlightuserdata(L, &kVmKey);
-  lua_pushlightuserdata(L, &run);
-  lua_rawset(L, LUA_REGISTRYINDEX);
-
   // KEYS and ARGV are globals, set past the read-only proxy.
-  auto set_array = [L](const char* name, std::span<const std::string_view> items) {
-    lua_newtable(L);
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      lua_pushlstring(L, items[i].data(), items[i].size());
-      lua_rawseti(L, -2, static_cast<int>(i + 1));
-    }
-    lua_pushstring(L, name);
-    lua_insert(L, -2);
-    lua_rawset(L, LUA_GLOBALSINDEX);
-  };
-  set_array("KEYS", options.keys);
-  set_array("ARGV", options.args);
-
+  lua_pushstring(L, "KEYS");
+  PushArray(L, options.keys);
+  lua_rawset(L, LUA_GLOBALSINDEX);
+  lua_pushstring(L, "ARGV");
+  PushArray(L, options.args);
+  lua_rawset(L, LUA_GLOBALSINDEX);
   lua_pushcfunction(L, ErrorHandler);
-  int handler = lua_gettop(L);
   lua_pushlightuserdata(L, &kScriptsKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_pushlstring(L, sha.data(), sha.size());
   lua_rawget(L, -2);
   lua_remove(L, -2);
+  CallPrepared(0, sha, host, reply);
+}
+
+void Vm::CallPrepared(int nargs, std::string_view name, ScriptHost* host, ReplyBuilder& reply) {
+  lua_State* L = L_;
+  const int handler = lua_gettop(L) - nargs - 1;
+  RunState run;
+  run.host = host;
+  run.rand = rand_;
+  SetCurrentRun(L, &run);
   lua_sethook(L, Hook, LUA_MASKCOUNT, 100000);
-  int rc = lua_pcall(L, 0, 1, handler);
+  int rc = lua_pcall(L, nargs, 1, handler);
   lua_sethook(L, nullptr, 0, 0);
   host->Finished();
   if (rc != 0) {
-    WriteRunError(L, -1, sha, reply);
+    WriteRunError(L, -1, name, reply);
   } else {
     WriteReply(L, -1, run.resp == 3, reply);
   }
   lua_settop(L, handler - 1);
-  lua_pushlightuserdata(L, &kVmKey);
-  lua_pushnil(L);
-  lua_rawset(L, LUA_REGISTRYINDEX);
+  SetCurrentRun(L, nullptr);
   // A step of the collector every 50 runs, as Redis: a step per run costs too much, and
   // leaving it all to Lua's own pacing makes for long full cycles.
   if (++runs_since_gc_ == 50) {

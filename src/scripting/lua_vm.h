@@ -13,6 +13,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "protocol/reply_builder.h"
 #include "strata/status.h"
@@ -46,9 +47,24 @@ struct Rand48 {
   void Seed(std::int32_t seed) { x = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(seed)) << 16) | 0x330E; }
 };
 
+// Flags of a registered function (redis.register_function's `flags`).
+enum FunctionFlag : std::uint32_t {
+  kFnNoWrites = 1,
+  kFnAllowOom = 2,
+  kFnAllowStale = 4,
+  kFnNoCluster = 8,
+  kFnAllowCrossSlotKeys = 16,
+};
+// The flags' names, in the order FUNCTION LIST shows them; bit i is 1 << i.
+inline constexpr const char* kFunctionFlagNames[] = {"no-writes", "allow-oom", "allow-stale",
+                                                     "no-cluster", "allow-cross-slot-keys"};
+
+// One interpreter: EVAL's (scripts cached by SHA) or the function libraries' (Redis keeps
+// the two apart too, so SCRIPT FLUSH and FUNCTION FLUSH each reset only their own).
 class Vm {
  public:
-  explicit Vm(Rand48* rand);
+  enum class Kind { kScripts, kFunctions };
+  Vm(Rand48* rand, Kind kind = Kind::kScripts);
   ~Vm();
   Vm(const Vm&) = delete;
   Vm& operator=(const Vm&) = delete;
@@ -73,10 +89,37 @@ class Vm {
   // Runs the cached script `sha` (it must exist) and writes its reply to `reply`.
   void Run(std::string_view sha, const RunOptions& options, ScriptHost* host, ReplyBuilder& reply);
 
+  // Function libraries (Kind::kFunctions only).
+  struct FunctionDef {
+    std::string name;
+    std::string description;
+    bool has_description = false;
+    std::uint32_t flags = 0;  // FunctionFlag bits
+  };
+  // Runs a library's code (what follows its `#!lua` line) where only redis.register_function,
+  // redis.log and the version fields exist, for at most `timeout_ms`. On success what it
+  // registered is staged, to be committed or discarded, and described in `*defs`; on
+  // failure, Redis's text ("Error compiling function: ...", "Error registering functions:
+  // ...", "No functions registered").
+  Status StageLibrary(std::string_view code, std::int64_t timeout_ms,
+                      std::vector<FunctionDef>* defs);
+  // The staged library becomes `library` (replacing one of that name).
+  void CommitStaged(std::string_view library);
+  void DiscardStaged();
+  void DropLibrary(std::string_view library);
+  // Calls `function` of `library` (both must exist) with KEYS and ARGV as its arguments.
+  void RunFunction(std::string_view library, std::string_view function,
+                   const RunOptions& options, ScriptHost* host, ReplyBuilder& reply);
+
  private:
   void Open();
+  void OpenFunctions();
+  // Calls the function below its `nargs` arguments on the stack, under the error handler
+  // pushed just below it; `name` is what errors call the script.
+  void CallPrepared(int nargs, std::string_view name, ScriptHost* host, ReplyBuilder& reply);
   lua_State* L_ = nullptr;
   Rand48* rand_;
+  Kind kind_;
   std::size_t scripts_ = 0;
   std::size_t scripts_bytes_ = 0;
   int runs_since_gc_ = 0;

@@ -216,9 +216,7 @@ net::SessionAction ClientSession::OnCommand(std::span<const std::string_view> ar
     ScriptGate::Pass pass = gate.Wait();
     server_->engine().BeginBatch();
     if (pass == ScriptGate::Pass::kBusy && !spec->has_flag(kCmdAllowBusy)) {
-      Reject(reply, spec,
-             "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
-             "NOSAVE.");
+      Reject(reply, spec, server_->scripts().busy_error());
       return {};
     }
   }

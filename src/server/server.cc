@@ -104,6 +104,18 @@ Status Restore(const Config& config, const std::string& explicit_file, StorageEn
     return Status::OK();
   }
   if (!r.ok()) return r.status();
+  if (!r->server_data.empty()) {
+    Scripts& scripts = state.scripts();
+    std::lock_guard<std::mutex> l(scripts.vm_mu());
+    Status s = scripts.functions().Restore(r->server_data, FunctionLibraries::RestorePolicy::kFlush);
+    if (!s.ok()) {
+      return Status::Corruption("checkpoint " + r->path +
+                                ": its function libraries do not load: " + s.message());
+    }
+    scripts.UpdateFigures();
+    LogInfo("loaded " + std::to_string(scripts.functions().libraries().size()) +
+            " function libraries");
+  }
   LogInfo("loaded checkpoint " + r->path + ": " + std::to_string(r->keys_loaded) + " keys (" +
           std::to_string(r->keys_expired) + " expired, skipped), " + Mb(r->bytes) + " MB in " +
           std::to_string(r->duration_ms) + " ms");

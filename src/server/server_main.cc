@@ -7,6 +7,7 @@
 
 #include "checkpoint/checkpoint.h"
 #include "server/server.h"
+#include "state/functions.h"
 #include "server/server_main.h"
 #include "strata/config.h"
 #include "util/log.h"
@@ -33,6 +34,18 @@ int CheckCheckpoint(const std::string& path) {
             << "blocks: " << s.blocks << "\n"
             << "databases: " << s.num_databases << "\n"
             << "keys: " << s.keys << "\n";
+  if (!s.server_data.empty()) {
+    lua::Rand48 rand;
+    FunctionLibraries libraries(&rand);
+    Status loaded = libraries.Restore(s.server_data, FunctionLibraries::RestorePolicy::kFlush);
+    if (!loaded.ok()) {
+      std::cerr << "strata-server: checkpoint " << path
+                << ": its function libraries do not load: " << loaded.message() << "\n";
+      return 2;
+    }
+    std::cout << "function libraries: " << libraries.libraries().size()
+              << " (functions: " << libraries.function_count() << ")\n";
+  }
   static constexpr ValueType kTypes[] = {ValueType::kString, ValueType::kList, ValueType::kHash,
                                          ValueType::kSet, ValueType::kZSet};
   for (std::size_t db = 0; db < s.keys_per_db.size(); ++db) {

@@ -59,6 +59,7 @@ Status Saver::Write(bool background, std::function<void()> on_begin) {
   request.cancel = &cancel_;
   request.on_begin = std::move(on_begin);
   request.figures = &current_;
+  if (server_data_) request.server_data = server_data_();
   const std::int64_t start = UnixTimeMs();
   request.progress = [what, start](std::uint64_t keys, std::uint64_t bytes,
                                    std::uint64_t total) {

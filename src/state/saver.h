@@ -47,6 +47,8 @@ class Saver {
   // Saves the schedule starts wait for the script running now to end (a checkpoint must not
   // hold half a script's writes); commands are kept out by the gate already.
   void set_script_gate(ScriptGate* gate) { gate_ = gate; }
+  // What every checkpoint carries beside the keys (the function libraries).
+  void set_server_data(std::function<std::string()> source) { server_data_ = std::move(source); }
   // Stops a running background save (its partial file is removed) and waits for it.
   void CancelBackground();
 
@@ -81,6 +83,7 @@ class Saver {
 
   std::mutex write_mu_;  // one checkpoint write at a time
   ScriptGate* gate_ = nullptr;
+  std::function<std::string()> server_data_;
   mutable std::mutex mu_;
   std::vector<SaveRule> rules_;   // GUARDED_BY(mu_)
   std::thread bg_;                // GUARDED_BY(mu_)

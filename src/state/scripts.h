@@ -6,8 +6,11 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <span>
+#include <string_view>
 
 #include "scripting/lua_vm.h"
+#include "state/functions.h"
 #include "state/script_gate.h"
 
 namespace strata {
@@ -24,6 +27,8 @@ class Scripts {
   std::mutex& vm_mu() { return vm_mu_; }
   // SCRIPT FLUSH: a new interpreter, with nothing cached (call holding vm_mu()).
   void ResetVm() { vm_ = std::make_unique<lua::Vm>(&rand_); }
+  // The function libraries and their interpreter; use them holding vm_mu().
+  FunctionLibraries& functions() { return functions_; }
 
   // The script running now, for SCRIPT KILL and the busy check.
   struct Running {
@@ -31,14 +36,31 @@ class Scripts {
     std::atomic<bool> kill{false};   // SCRIPT KILL asked
     std::atomic<bool> wrote{false};  // it ran a write command: it cannot be killed
     std::atomic<std::int64_t> start_ms{0};
+    std::atomic<bool> function{false};  // FCALL: FUNCTION KILL stops it, not SCRIPT KILL
+    // What FUNCTION STATS shows: the function's name (f_<sha> for EVAL) and the command.
+    std::mutex info_mu;
+    std::string_view name;                      // GUARDED_BY(info_mu)
+    std::span<const std::string_view> command;  // GUARDED_BY(info_mu)
   };
   Running& running() { return running_; }
+  // The BUSY reply while a script runs past the threshold: it names the KILL that stops it.
+  const char* busy_error() const {
+    return running_.function.load()
+               ? "BUSY Redis is busy running a script. You can only call FUNCTION KILL or "
+                 "SHUTDOWN NOSAVE."
+               : "BUSY Redis is busy running a script. You can only call SCRIPT KILL or "
+                 "SHUTDOWN NOSAVE.";
+  }
   // INFO memory's scripting figures, refreshed after each script load or run (INFO must not
   // wait for the VM while a script runs).
   struct Figures {
     std::atomic<std::size_t> vm_bytes{0};
     std::atomic<std::size_t> scripts{0};
     std::atomic<std::size_t> script_bytes{0};
+    std::atomic<std::size_t> functions_vm_bytes{0};
+    std::atomic<std::size_t> libraries{0};
+    std::atomic<std::size_t> functions{0};
+    std::atomic<std::size_t> function_bytes{0};  // the libraries' code
   };
   Figures& figures() { return figures_; }
   // After a run (holding vm_mu()): refreshes the figures now and then.
@@ -54,6 +76,10 @@ class Scripts {
   std::shared_ptr<ClientState>& script_client() { return script_client_; }
   void UpdateFigures() {  // call holding vm_mu()
     figures_.vm_bytes.store(vm_->memory_bytes(), std::memory_order_relaxed);
+    figures_.functions_vm_bytes.store(functions_.vm().memory_bytes(), std::memory_order_relaxed);
+    figures_.libraries.store(functions_.libraries().size(), std::memory_order_relaxed);
+    figures_.functions.store(functions_.function_count(), std::memory_order_relaxed);
+    figures_.function_bytes.store(functions_.code_bytes(), std::memory_order_relaxed);
     UpdateCounts();
   }
   void UpdateCounts() {  // call holding vm_mu()
@@ -68,6 +94,7 @@ class Scripts {
   lua::Rand48 rand_;
   std::mutex vm_mu_;
   std::unique_ptr<lua::Vm> vm_;
+  FunctionLibraries functions_{&rand_};
   Running running_;
   Figures figures_;
   std::uint64_t runs_ = 0;  // GUARDED_BY(vm_mu_)

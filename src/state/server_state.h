@@ -14,6 +14,7 @@
 #include "net/connection_control.h"
 #include "state/blocking.h"
 #include "state/error_stats.h"
+#include "state/keyspace_events.h"
 #include "state/monitor.h"
 #include "state/pubsub.h"
 #include "state/saver.h"
@@ -148,6 +149,7 @@ class ServerState {
   WatchRegistry& watches() { return *watches_; }
   BlockingRegistry& blocking() { return *blocking_; }
   PubSubRegistry& pubsub() { return pubsub_; }
+  KeyspaceEvents& keyspace_events() { return keyspace_events_; }
   Scripts& scripts() { return scripts_; }
   MonitorRegistry& monitors() { return monitors_; }
   RuntimeConfig& runtime() { return runtime_; }
@@ -231,6 +233,7 @@ class ServerState {
   std::unique_ptr<WatchRegistry> watches_;
   std::unique_ptr<BlockingRegistry> blocking_;
   PubSubRegistry pubsub_;
+  KeyspaceEvents keyspace_events_{&pubsub_};
   Scripts scripts_;
   MonitorRegistry monitors_;
   std::unique_ptr<KeyspaceObserver> observer_;  // fans engine notifications out to both

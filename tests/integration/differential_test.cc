@@ -398,6 +398,13 @@ TEST(DifferentialTest, SeededScriptsMatchRedis) {
   const WireReply loaded = redis.Cmd({"SCRIPT", "LOAD", kRunnerScript});
   ASSERT_EQ(strata.Cmd({"SCRIPT", "LOAD", kRunnerScript}).decoded.str, loaded.decoded.str);
   const std::string sha = loaded.decoded.str;
+  // The same runner as a function, for FCALL: its arguments come as a parameter.
+  std::string body = kRunnerScript;
+  for (std::size_t at; (at = body.find("ARGV")) != std::string::npos;) body.replace(at, 4, "args");
+  const std::string library =
+      "#!lua name=difftest\nredis.register_function('run', function(keys, args) " + body + " end)";
+  ASSERT_EQ(redis.Cmd({"FUNCTION", "LOAD", "REPLACE", library}).decoded.str, "difftest");
+  ASSERT_EQ(strata.Cmd({"FUNCTION", "LOAD", "REPLACE", library}).decoded.str, "difftest");
 
   // Each script runs one to four commands whose replies compare exactly (SCAN loops, TTL
   // tolerances and unordered replies are left out).
@@ -410,8 +417,11 @@ TEST(DifferentialTest, SeededScriptsMatchRedis) {
     return pick >> 33;
   };
   for (std::size_t n = 0; n < scripts; ++n) {
-    const bool by_sha = next_random() % 2 == 0;
-    GeneratedCommand call{{by_sha ? "EVALSHA" : "EVAL", by_sha ? sha : kRunnerScript, "0"},
+    // EVAL, EVALSHA and FCALL in turn at random.
+    const std::uint64_t how = next_random() % 3;
+    GeneratedCommand call{how == 0   ? std::vector<std::string>{"EVAL", kRunnerScript, "0"}
+                          : how == 1 ? std::vector<std::string>{"EVALSHA", sha, "0"}
+                                     : std::vector<std::string>{"FCALL", "run", "0"},
                           CompareMode::kExact, ""};
     const std::size_t commands = 1 + next_random() % 4;
     for (std::size_t k = 0; k < commands;) {

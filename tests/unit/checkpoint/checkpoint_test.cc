@@ -24,6 +24,7 @@
 #include "types/set.h"
 #include "types/zset.h"
 #include "util/clock.h"
+#include "util/crc32c.h"
 
 namespace strata::checkpoint {
 namespace {
@@ -322,6 +323,83 @@ TEST_F(CheckpointTest, FlippedByteIsRefusedWithItsBlockOffset) {
   EXPECT_EQ(VerifyCheckpoint(bad).status().message(),
             "checkpoint " + bad + ": checksum mismatch in block at offset " +
                 std::to_string(sections[2]));
+}
+
+// The server's data (function libraries) rides in its own verified section after the header.
+TEST_F(CheckpointTest, ServerDataRoundTripsAndIsVerified) {
+  memory::MemoryEngine a(16);
+  for (int i = 0; i < 20; ++i) PutString(a, 0, Num("key", i), "v");
+  const std::string data = std::string("\xf5libraries\0and more", 20) + std::string(300, 'x');
+  CheckpointRequest request;
+  request.dir = dir_;
+  request.server_data = data;
+  auto w = WriteCheckpoint(a, request);
+  ASSERT_TRUE(w.ok()) << w.status().message();
+  auto v = VerifyCheckpoint(w->path);
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  EXPECT_EQ(v->version, 2u);
+  EXPECT_EQ(v->server_data, data);
+  EXPECT_EQ(v->keys, 20u);
+  memory::MemoryEngine b(16);
+  auto l = LoadCheckpoint(b, w->path);
+  ASSERT_TRUE(l.ok()) << l.status().message();
+  EXPECT_EQ(l->summary.server_data, data);
+  EXPECT_EQ(b.DbSize(0), 20u);
+  RecoverRequest recover;
+  recover.dir = dir_;
+  memory::MemoryEngine c(16);
+  auto rr = RecoverCheckpoint(c, recover);
+  ASSERT_TRUE(rr.ok()) << rr.status().message();
+  EXPECT_EQ(rr->server_data, data);
+
+  // Any damaged byte of the section, or a file cut inside it, is refused at its offset.
+  const std::string good = Read(w->path);
+  const std::string bad = dir_ + "/bad.strata";
+  const std::size_t end = 36 + 16 + data.size();
+  for (std::size_t i = 36; i < end; ++i) {
+    std::string f = good;
+    f[i] = static_cast<char>(f[i] ^ 0x04);
+    WriteFile(bad, f);
+    auto r = VerifyCheckpoint(bad);
+    ASSERT_FALSE(r.ok()) << i;
+    EXPECT_NE(r.status().message().find("at offset 36"), std::string::npos)
+        << i << ": " << r.status().message();
+    WriteFile(bad, good.substr(0, i));
+    r = VerifyCheckpoint(bad);
+    ASSERT_FALSE(r.ok()) << i;
+    EXPECT_NE(r.status().message().find("at offset 36"), std::string::npos)
+        << i << ": " << r.status().message();
+  }
+}
+
+// A checkpoint written before the server data section existed (format version 1) loads.
+TEST_F(CheckpointTest, VersionOneStillLoads) {
+  memory::MemoryEngine a(16);
+  Fill(a);
+  Dump before = DumpEngine(a);
+  std::string f = Read(Save(a));
+  // Without server data, version 2's layout is version 1's: only the number differs.
+  f[8] = 1;
+  const std::uint32_t crc = Crc32c(std::string_view(f.data(), 32));
+  for (int i = 0; i < 4; ++i) f[32 + i] = static_cast<char>((crc >> (8 * i)) & 0xff);
+  const std::string old = dir_ + "/old.strata";
+  WriteFile(old, f);
+  auto v = VerifyCheckpoint(old);
+  ASSERT_TRUE(v.ok()) << v.status().message();
+  EXPECT_EQ(v->version, 1u);
+  memory::MemoryEngine b(16);
+  auto l = LoadCheckpoint(b, old);
+  ASSERT_TRUE(l.ok()) << l.status().message();
+  EXPECT_TRUE(DumpEngine(b) == before);
+  // A version from the future is refused by name.
+  f[8] = 3;
+  const std::uint32_t crc3 = Crc32c(std::string_view(f.data(), 32));
+  for (int i = 0; i < 4; ++i) f[32 + i] = static_cast<char>((crc3 >> (8 * i)) & 0xff);
+  WriteFile(old, f);
+  auto r = VerifyCheckpoint(old);
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("format version 3 is not supported"), std::string::npos)
+      << r.status().message();
 }
 
 TEST_F(CheckpointTest, KeepsTheNewestN) {
