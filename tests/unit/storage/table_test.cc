@@ -183,22 +183,25 @@ TEST(TableTest, ScanSurvivesGrowAndShrink) {
   for (int i = 0; i < 200; ++i) EXPECT_TRUE(seen.count(Key(i))) << Key(i);
 }
 
-std::uint64_t XorShift() {
+// SplitMix64: its outputs are independent enough that the two draws of one pick (bucket,
+// then slot) do not correlate. A bare xorshift's low bits are linear in the previous
+// output's, which biased the picks for some bucket layouts (the hash seed changes per run).
+std::uint64_t SplitMix() {
   static std::uint64_t x = 88172645463325252ull;
-  x ^= x << 13;
-  x ^= x >> 7;
-  x ^= x << 17;
-  return x;
+  std::uint64_t z = (x += 0x9e3779b97f4a7c15ull);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  return z ^ (z >> 31);
 }
 
 TEST(TableTest, RandomEntryIsUniform) {
   Table t;
-  EXPECT_EQ(t.RandomEntry(&XorShift), nullptr);
+  EXPECT_EQ(t.RandomEntry(&SplitMix), nullptr);
   constexpr int kKeys = 50, kDraws = 50000;
   for (int i = 0; i < kKeys; ++i) InsertKey(&t, Key(i));
   std::map<std::string, int> counts;
   for (int i = 0; i < kDraws; ++i) {
-    Entry* e = t.RandomEntry(&XorShift);
+    Entry* e = t.RandomEntry(&SplitMix);
     ASSERT_NE(e, nullptr);
     ++counts[std::string(e->key())];
   }
