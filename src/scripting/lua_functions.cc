@@ -176,16 +176,10 @@ void Vm::OpenFunctions() {
   lua_setfield(L, -3, "REDIS_VERSION_NUM");
   lua_pop(L, 1);
   lua_newtable(L);  // its proxy
-  lua_newtable(L);  // the proxy's metatable
+  PushReadonlyMetatable(L);
   lua_pushstring(L, "__index");
   lua_pushvalue(L, -4);
   lua_pushcclosure(L, IndexOrMissing, 1);
-  lua_rawset(L, -3);
-  lua_pushstring(L, "__newindex");
-  lua_pushcfunction(L, ReadonlyNewIndex);
-  lua_rawset(L, -3);
-  lua_pushstring(L, "__metatable");
-  lua_pushboolean(L, 0);
   lua_rawset(L, -3);
   lua_setmetatable(L, -2);
   MarkReadonly(L, -1);
@@ -203,13 +197,7 @@ void Vm::OpenFunctions() {
 
   // The libraries' globals: empty and read-only, reading through the metatable's __index.
   lua_newtable(L);
-  lua_newtable(L);
-  lua_pushstring(L, "__newindex");
-  lua_pushcfunction(L, ReadonlyNewIndex);
-  lua_rawset(L, -3);
-  lua_pushstring(L, "__metatable");
-  lua_pushboolean(L, 0);
-  lua_rawset(L, -3);
+  PushReadonlyMetatable(L);
   lua_pushvalue(L, -1);
   SetRegistry(L, &kLibraryMetaKey);
   lua_setmetatable(L, -2);

@@ -40,6 +40,8 @@ void PushArray(lua_State* L, std::span<const std::string_view> items);
 void SetFunction(lua_State* L, const char* name, lua_CFunction fn);
 void SetNumber(lua_State* L, const char* name, double v);
 void MarkReadonly(lua_State* L, int index);
+// Pushes a new metatable that refuses writes with Redis's error and hides itself.
+void PushReadonlyMetatable(lua_State* L);
 void PushReadonlyProxy(lua_State* L, int index);
 
 }  // namespace strata::lua::detail

@@ -392,18 +392,22 @@ void MarkReadonly(lua_State* L, int index) {
 
 // Pushes a read-only proxy of the table at `index`: reads go through to it, writes raise
 // Redis's error, and its metatable is hidden.
-void PushReadonlyProxy(lua_State* L, int index) {
-  index = index < 0 ? lua_gettop(L) + index + 1 : index;
-  lua_newtable(L);  // proxy
-  lua_newtable(L);  // its metatable
-  lua_pushstring(L, "__index");
-  lua_pushvalue(L, index);
-  lua_rawset(L, -3);
+void PushReadonlyMetatable(lua_State* L) {
+  lua_newtable(L);
   lua_pushstring(L, "__newindex");
   lua_pushcfunction(L, ReadonlyNewIndex);
   lua_rawset(L, -3);
   lua_pushstring(L, "__metatable");
   lua_pushboolean(L, 0);
+  lua_rawset(L, -3);
+}
+
+void PushReadonlyProxy(lua_State* L, int index) {
+  index = index < 0 ? lua_gettop(L) + index + 1 : index;
+  lua_newtable(L);  // proxy
+  PushReadonlyMetatable(L);
+  lua_pushstring(L, "__index");
+  lua_pushvalue(L, index);
   lua_rawset(L, -3);
   lua_setmetatable(L, -2);
   MarkReadonly(L, -1);
