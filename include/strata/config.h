@@ -28,6 +28,8 @@ struct ServerConfig {
   // to the active threads) and bring them back when a thread is saturated and a core idle.
   bool adaptive_threads = true;
   int databases = 16;
+  // Redis's notify-keyspace-events letters ("KEA", "Ex"...); "" = no events.
+  std::string notify_keyspace_events;
 };
 
 struct LimitsConfig {

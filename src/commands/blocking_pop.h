@@ -67,7 +67,7 @@ T* ReadyToServe(Keyspace& ks, int db, std::string_view key, ServeResult* miss) {
 // (*wrong_type set).
 template <typename T, typename PopFn>
 bool PopFirstNonEmpty(CommandContext& ctx, std::span<const std::string_view> keys,
-                      const PopFn& pop, bool* wrong_type) {
+                      const PopFn& pop, KeyEvent event, bool* wrong_type) {
   *wrong_type = false;
   for (std::string_view key : keys) {
     auto found = FindTypedForWrite<T>(ctx, key);
@@ -77,7 +77,7 @@ bool PopFirstNonEmpty(CommandContext& ctx, std::span<const std::string_view> key
     }
     if (!found.obj) continue;
     pop(ctx.reply, key, found.obj);
-    CommitTyped(ctx, key, found.obj);
+    CommitTyped(ctx, key, found.obj, event);
     return true;
   }
   return false;
@@ -87,38 +87,41 @@ bool PopFirstNonEmpty(CommandContext& ctx, std::span<const std::string_view> key
 // inside MULTI/EXEC) and pops the same way when one is ready.
 template <typename T, typename PopFn>
 void PopOrBlock(CommandContext& ctx, std::span<const std::string_view> keys,
-                std::int64_t timeout_ms, PopFn pop) {
+                std::int64_t timeout_ms, PopFn pop, KeyEvent event) {
   bool wrong_type;
-  if (PopFirstNonEmpty<T>(ctx, keys, pop, &wrong_type) || wrong_type) return;
+  if (PopFirstNonEmpty<T>(ctx, keys, pop, event, &wrong_type) || wrong_type) return;
   const int db = ctx.db;
+  KeyspaceEvents* events = &ctx.server.keyspace_events();
   BlockOnKeys(ctx, std::vector<std::string>(keys.begin(), keys.end()), {}, timeout_ms, false,
-              [db, pop = std::move(pop)](Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
+              [db, events, event, pop = std::move(pop)](Keyspace& ks, std::string_view key,
+                                                        ReplyBuilder& reply) {
                 ServeResult miss;
                 T* obj = ReadyToServe<T>(ks, db, key, &miss);
                 if (obj == nullptr) return miss;
                 pop(reply, key, obj);
-                CommitTyped(ks, db, key, obj);
+                CommitTyped(ks, db, key, obj, events, event);
                 return ServeResult::kServed;
               });
 }
 
 // BLPOP, BRPOP, BZPOPMIN, BZPOPMAX: "key [key ...] timeout".
 template <typename T, typename PopFn>
-void BlockingPopCommand(CommandContext& ctx, PopFn pop) {
+void BlockingPopCommand(CommandContext& ctx, PopFn pop, KeyEvent event) {
   std::int64_t timeout;
   if (auto err = ParseBlockTimeout(ctx.args.back(), &timeout); !err.empty()) {
     return ctx.reply.Error(err);
   }
-  PopOrBlock<T>(ctx, ctx.args.subspan(1, ctx.args.size() - 2), timeout, std::move(pop));
+  PopOrBlock<T>(ctx, ctx.args.subspan(1, ctx.args.size() - 2), timeout, std::move(pop), event);
 }
 
 // LMPOP and ZMPOP, or with `blocking` BLMPOP and BZMPOP (the timeout first):
 // "[timeout] numkeys key [key ...] <word_a | word_b> [COUNT count]", replying
 // [key, [popped ...]]. Here `pop(reply, obj, word_a, n)` replies and removes the inner
 // array's `n` entries (n <= obj's size), from the end word_a (or word_b) names.
+// `event_a` / `event_b`: what a pop from the end word_a / word_b names publishes.
 template <typename T, typename MultiPopFn>
 void MultiPopCommand(CommandContext& ctx, std::string_view word_a, std::string_view word_b,
-                     bool blocking, MultiPopFn pop) {
+                     bool blocking, MultiPopFn pop, KeyEvent event_a, KeyEvent event_b) {
   // Redis checks numkeys, the direction and COUNT before the timeout.
   MultiPopArgs a;
   if (auto err = ParseMultiPop(blocking ? ctx.args.subspan(1) : ctx.args, word_a, word_b, &a);
@@ -133,9 +136,10 @@ void MultiPopCommand(CommandContext& ctx, std::string_view word_a, std::string_v
     reply.ArrayHeader(n);
     pop(reply, obj, word_a, n);
   };
+  const KeyEvent event = a.word_a ? event_a : event_b;
   if (!blocking) {
     bool wrong_type;
-    if (!PopFirstNonEmpty<T>(ctx, a.keys, pop_n, &wrong_type) && !wrong_type) {
+    if (!PopFirstNonEmpty<T>(ctx, a.keys, pop_n, event, &wrong_type) && !wrong_type) {
       ctx.reply.NullArray();
     }
     return;
@@ -144,7 +148,7 @@ void MultiPopCommand(CommandContext& ctx, std::string_view word_a, std::string_v
   if (auto err = ParseBlockTimeout(ctx.args[1], &timeout); !err.empty()) {
     return ctx.reply.Error(err);
   }
-  PopOrBlock<T>(ctx, a.keys, timeout, std::move(pop_n));
+  PopOrBlock<T>(ctx, a.keys, timeout, std::move(pop_n), event);
 }
 
 }  // namespace strata

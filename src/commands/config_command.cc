@@ -18,6 +18,7 @@
 #include "state/server_state.h"
 #include "types/encoding_limits.h"
 #include "util/glob.h"
+#include "util/notify_flags.h"
 
 namespace strata {
 namespace {
@@ -150,6 +151,18 @@ std::string GetOutputLimits(ServerState& s) {
   auto it = s.runtime().extra.find("client-output-buffer-limit");
   return it == s.runtime().extra.end() ? std::string(kDefaultOutputLimits) : it->second;
 }
+std::string GetNotifyEvents(ServerState& s) {
+  return FormatNotifyFlags(s.keyspace_events().flags());
+}
+std::string CheckNotifyEvents(ServerState&, const std::string& text) {
+  std::uint32_t flags;
+  return ParseNotifyFlags(text, &flags) ? "" : "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+}
+void SetNotifyEvents(ServerState& s, std::int64_t, const std::string& text) {
+  std::uint32_t flags = 0;
+  ParseNotifyFlags(text, &flags);  // validated by CheckNotifyEvents
+  s.keyspace_events().set_flags(flags);
+}
 std::string CheckOutputLimits(ServerState&, const std::string& text) {
   OutputLimit limits[3];
   return ParseOutputLimits(text, limits);
@@ -212,6 +225,8 @@ const std::vector<ConfigParam>& ConfigParams() {
       {"client-output-buffer-limit", "", ParamKind::kString, "", 0, 0, {}, GetOutputLimits,
        SetOutputLimits, CheckOutputLimits},
       {"databases", "", ParamKind::kImmutable, "", 0, 0, {}, GetDatabases},
+      {"notify-keyspace-events", "", ParamKind::kString, "", 0, 0, {}, GetNotifyEvents,
+       SetNotifyEvents, CheckNotifyEvents},
       {"bind", "", ParamKind::kString, "", 0, 0, {}, GetBind, nullptr, CheckBind},
       {"port", "", ParamKind::kInt, "", 0, 65535, {}, GetPort, nullptr, CheckPort},
       {"dir", "", ParamKind::kProtected, "", 0, 0, {}, GetDir},

@@ -57,12 +57,13 @@ WriteTarget LookupForWrite(CommandContext& ctx, std::string_view key) {
   return t;
 }
 
-void Commit(CommandContext& ctx, std::string_view key, WriteTarget& t) {
+void Commit(CommandContext& ctx, std::string_view key, WriteTarget& t, std::string_view event) {
   if (!t.fresh) {
-    CommitTyped(ctx, key, t.h);
+    CommitTyped(ctx, key, t.h, {kNotifyHash, event});
   } else if (t.h->size() > 0) {
     ctx.ks->SetObject(ctx.db, key, std::move(t.fresh), kNoExpire);
     ctx.SignalModified(key);
+    ctx.Notify(kNotifyHash, event, key);
   }
 }
 
@@ -78,7 +79,7 @@ bool SetPairs(CommandContext& ctx, std::string_view name, std::int64_t* added) {
   for (std::size_t i = 2; i < ctx.args.size(); i += 2) {
     *added += t.h->Set(ctx.args[i], ctx.args[i + 1]);
   }
-  Commit(ctx, ctx.args[1], t);
+  Commit(ctx, ctx.args[1], t, "hset");
   return true;
 }
 
@@ -100,7 +101,7 @@ void CmdHSetNx(CommandContext& ctx) {
     return;
   }
   t.h->Set(ctx.args[2], ctx.args[3]);
-  Commit(ctx, ctx.args[1], t);
+  Commit(ctx, ctx.args[1], t, "hset");
   ctx.reply.Integer(1);
 }
 
@@ -141,7 +142,7 @@ void CmdHDel(CommandContext& ctx) {
     for (std::size_t i = 2; i < ctx.args.size() && h->size() > 0; ++i) {
       deleted += h->Delete(ctx.args[i]);
     }
-    if (deleted > 0) CommitTyped(ctx, ctx.args[1], h);
+    if (deleted > 0) CommitTyped(ctx, ctx.args[1], h, {kNotifyHash, "hdel"});
   }
   ctx.reply.Integer(deleted);
 }
@@ -208,7 +209,7 @@ void CmdHIncrBy(CommandContext& ctx) {
   cur += incr;
   char buf[24];
   t.h->Set(ctx.args[2], std::string_view(buf, FormatInt64(cur, buf)));
-  Commit(ctx, ctx.args[1], t);
+  Commit(ctx, ctx.args[1], t, "hincrby");
   ctx.reply.Integer(cur);
 }
 
@@ -236,7 +237,7 @@ void CmdHIncrByFloat(CommandContext& ctx) {
   }
   std::string text = FormatLongDouble(cur);
   t.h->Set(ctx.args[2], text);
-  Commit(ctx, ctx.args[1], t);
+  Commit(ctx, ctx.args[1], t, "hincrbyfloat");
   ctx.reply.Bulk(text);
 }
 

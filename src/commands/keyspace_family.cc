@@ -123,6 +123,7 @@ void CmdDel(CommandContext& ctx) {
   for (std::size_t i = 1; i < ctx.args.size(); ++i) {
     if (!ctx.ks->Delete(ctx.db, ctx.args[i])) continue;
     ctx.SignalModified(ctx.args[i]);
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[i]);
     ++n;
   }
   ctx.reply.Integer(n);
@@ -170,9 +171,13 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
     ctx.reply.Integer(0);
     return;
   }
+  // Redis deletes the old destination and adds the key anew: a "new" event either way.
+  ctx.ks->Delete(ctx.db, dst);
   ctx.ks->Rename(ctx.db, src, ctx.db, dst);
   ctx.SignalModified(src);
   ctx.SignalModified(dst);
+  ctx.Notify(kNotifyGeneric, "rename_from", src);
+  ctx.Notify(kNotifyGeneric, "rename_to", dst);
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
@@ -229,8 +234,11 @@ void CmdCopy(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
+  // As RENAME: the replaced destination goes first, so the copy is a new key.
+  if (replace) ctx.ks->Delete(dst_db, dst);
   StoreCopy(ctx, dst_db, dst, v);
   ctx.ks->SignalModified(dst_db, dst);
+  ctx.NotifyIn(dst_db, kNotifyGeneric, "copy_to", dst);
   ctx.reply.Integer(1);
 }
 
@@ -250,6 +258,8 @@ void CmdMove(CommandContext& ctx) {
   ctx.ks->Rename(ctx.db, key, dst_db, key);
   ctx.SignalModified(key);
   ctx.ks->SignalModified(dst_db, key);
+  ctx.Notify(kNotifyGeneric, "move_from", key);
+  ctx.NotifyIn(dst_db, kNotifyGeneric, "move_to", key);
   ctx.reply.Integer(1);
 }
 
@@ -396,10 +406,13 @@ void ExpireGeneric(CommandContext& ctx, std::int64_t basetime_ms, bool seconds,
   // which are negative, out of SetExpire).
   if (when <= UnixTimeMs()) {
     ctx.ks->Delete(ctx.db, key);
+    ctx.SignalModified(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
     ctx.ks->SetExpire(ctx.db, key, when);
+    ctx.SignalModified(key);
+    ctx.Notify(kNotifyGeneric, "expire", key);
   }
-  ctx.SignalModified(key);
   ctx.reply.Integer(1);
 }
 
@@ -439,6 +452,7 @@ void CmdPersist(CommandContext& ctx) {
   }
   ctx.ks->SetExpire(ctx.db, ctx.args[1], kNoExpire);
   ctx.SignalModified(ctx.args[1]);
+  ctx.Notify(kNotifyGeneric, "persist", ctx.args[1]);
   ctx.reply.Integer(1);
 }
 

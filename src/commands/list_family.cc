@@ -20,6 +20,8 @@ using types::ListObject;
 constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kErrIndexRange = "ERR index out of range";
 
+KeyEvent PopEvent(bool left) { return {kNotifyList, left ? "lpop" : "rpop"}; }
+
 // Parses LEFT/RIGHT; true = left (head).
 bool ParseWhere(std::string_view s, bool* left) {
   if (EqualsIgnoreCase(s, "left")) return *left = true;
@@ -45,6 +47,7 @@ void PushGeneric(CommandContext& ctx, bool left, bool only_existing) {
   std::size_t n = list->size();
   if (fresh) ctx.ks->SetObject(ctx.db, key, std::move(fresh), kNoExpire);
   ctx.SignalModified(key);
+  ctx.Notify(kNotifyList, left ? "lpush" : "rpush", key);
   ctx.reply.Integer(static_cast<std::int64_t>(n));
 }
 
@@ -85,7 +88,7 @@ void PopGeneric(CommandContext& ctx, bool left) {
     if (n == 0) return;  // LPOP key 0 changes nothing, and Redis does not signal it
     PopInto(ctx.reply, l.obj, left, n);
   }
-  CommitTyped(ctx, ctx.args[1], l.obj);
+  CommitTyped(ctx, ctx.args[1], l.obj, PopEvent(left));
 }
 
 void CmdLPop(CommandContext& ctx) { PopGeneric(ctx, true); }
@@ -144,6 +147,7 @@ void CmdLSet(CommandContext& ctx) {
   if (!NormalizeIndex(index, l.obj->size(), &i)) return ctx.reply.Error(kErrIndexRange);
   l.obj->Set(i, ctx.args[3]);
   ctx.SignalModified(ctx.args[1]);
+  ctx.Notify(kNotifyList, "lset", ctx.args[1]);
   ctx.reply.Ok();
 }
 
@@ -165,6 +169,7 @@ void CmdLInsert(CommandContext& ctx) {
   if (found == SIZE_MAX) return ctx.reply.Integer(-1);
   l.obj->Insert(found + (after ? 1 : 0), ctx.args[4]);
   ctx.SignalModified(ctx.args[1]);
+  ctx.Notify(kNotifyList, "linsert", ctx.args[1]);
   ctx.reply.Integer(static_cast<std::int64_t>(l.obj->size()));
 }
 
@@ -186,7 +191,7 @@ void CmdLRem(CommandContext& ctx) {
   });
   if (reverse) std::reverse(hits.begin(), hits.end());
   l.obj->RemoveIndexes(hits);
-  if (!hits.empty()) CommitTyped(ctx, ctx.args[1], l.obj);
+  if (!hits.empty()) CommitTyped(ctx, ctx.args[1], l.obj, {kNotifyList, "lrem"});
   ctx.reply.Integer(static_cast<std::int64_t>(hits.size()));
 }
 
@@ -204,7 +209,8 @@ void CmdLTrim(CommandContext& ctx) {
   const std::size_t front = first == last ? len : first;
   const std::size_t back = first == last ? 0 : len - last;
   if (front || back) l.obj->Trim(front, back);
-  CommitTyped(ctx, ctx.args[1], l.obj);  // Redis signals even when every element stays
+  // Redis signals even when every element stays.
+  CommitTyped(ctx, ctx.args[1], l.obj, {kNotifyList, "ltrim"});
   ctx.reply.Ok();
 }
 
@@ -281,7 +287,9 @@ void MoveGeneric(CommandContext& ctx, bool from_left, bool to_left) {
     fresh->PushBack(value);
     ctx.ks->SetObject(ctx.db, dst, std::move(fresh), kNoExpire);
   }
-  CommitTyped(ctx, src, s.obj);
+  // Redis publishes the push before the pop.
+  ctx.Notify(kNotifyList, to_left ? "lpush" : "rpush", dst);
+  CommitTyped(ctx, src, s.obj, PopEvent(from_left));
   if (dst != src) ctx.SignalModified(dst);
   ctx.reply.Bulk(value);
 }
@@ -298,7 +306,8 @@ void CmdRPopLPush(CommandContext& ctx) { MoveGeneric(ctx, false, true); }
 
 // [B]LMPOP: LEFT is the first direction word, so it arrives as PopInto's `left`.
 void LMPop(CommandContext& ctx, bool blocking) {
-  MultiPopCommand<ListObject>(ctx, "left", "right", blocking, PopInto);
+  MultiPopCommand<ListObject>(ctx, "left", "right", blocking, PopInto, PopEvent(true),
+                              PopEvent(false));
 }
 
 void CmdLMPop(CommandContext& ctx) { LMPop(ctx, false); }
@@ -312,7 +321,8 @@ void BlockingPop(CommandContext& ctx, bool left) {
         reply.ArrayHeader(2);
         reply.Bulk(key);
         PopInto(reply, list, left, 1);
-      });
+      },
+      PopEvent(left));
 }
 
 void CmdBLPop(CommandContext& ctx) { BlockingPop(ctx, true); }
@@ -328,8 +338,9 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
   if (s.wrong_type) return;
   if (s.obj) return MoveGeneric(ctx, from_left, to_left);
   const int db = ctx.db;
+  KeyspaceEvents* events = &ctx.server.keyspace_events();
   BlockOnKeys(ctx, {std::string(src)}, {std::string(dst)}, timeout, true,
-              [db, from_left, to_left, dst = std::string(dst)](
+              [db, events, from_left, to_left, dst = std::string(dst)](
                   Keyspace& ks, std::string_view key, ReplyBuilder& reply) {
                 ServeResult miss;
                 ListObject* list = ReadyToServe<ListObject>(ks, db, key, &miss);
@@ -351,7 +362,10 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
                   fresh->PushBack(value);
                   ks.SetObject(db, dst, std::move(fresh), kNoExpire);
                 }
-                CommitTyped(ks, db, key, list);
+                if (events->Wanted(kNotifyList)) {
+                  events->Publish(kNotifyList, to_left ? "lpush" : "rpush", db, dst);
+                }
+                CommitTyped(ks, db, key, list, events, PopEvent(from_left));
                 if (dst != key) ks.SignalModified(db, dst);
                 reply.Bulk(value);
                 return ServeResult::kServed;

@@ -37,9 +37,13 @@ void CmdSAdd(CommandContext& ctx) {
     for (std::size_t i = 2; i < ctx.args.size(); ++i) added += s->Add(ctx.args[i]);
     ctx.ks->SetObject(ctx.db, key, std::move(s), kNoExpire);
     ctx.SignalModified(key);
+    ctx.Notify(kNotifySet, "sadd", key);
   } else {
     for (std::size_t i = 2; i < ctx.args.size(); ++i) added += t.obj->Add(ctx.args[i]);
-    if (added > 0) ctx.SignalModified(key);
+    if (added > 0) {
+      ctx.SignalModified(key);
+      ctx.Notify(kNotifySet, "sadd", key);
+    }
   }
   ctx.reply.Integer(added);
 }
@@ -52,7 +56,7 @@ void CmdSRem(CommandContext& ctx) {
   if (t.obj != nullptr) {
     for (std::size_t i = 2; i < ctx.args.size() && t.obj->size() > 0; ++i)
       removed += t.obj->Remove(ctx.args[i]);
-    if (removed > 0) CommitTyped(ctx, key, t.obj);
+    if (removed > 0) CommitTyped(ctx, key, t.obj, {kNotifySet, "srem"});
   }
   ctx.reply.Integer(removed);
 }
@@ -101,7 +105,7 @@ void CmdSPop(CommandContext& ctx) {
       return;
     }
     ctx.reply.Bulk(t.obj->PopRandom(CommandRng()));
-    CommitTyped(ctx, key, t.obj);
+    CommitTyped(ctx, key, t.obj, {kNotifySet, "spop"});
     return;
   }
   std::int64_t count;
@@ -119,6 +123,8 @@ void CmdSPop(CommandContext& ctx) {
     ReplyMembers(ctx, *t.obj);
     ctx.ks->Delete(ctx.db, key);
     ctx.SignalModified(key);
+    ctx.Notify(kNotifySet, "spop", key);
+    ctx.Notify(kNotifyGeneric, "del", key);
     return;
   }
   ctx.reply.SetHeader(count);
@@ -132,9 +138,10 @@ void CmdSPop(CommandContext& ctx) {
     t.obj->ForEach([&](std::string_view m) { rebuilt->Add(m); });
     ctx.ks->SetObject(ctx.db, key, std::move(rebuilt), kKeepExpire);
     ctx.SignalModified(key);
+    ctx.Notify(kNotifySet, "spop", key);
     return;
   }
-  CommitTyped(ctx, key, t.obj);
+  CommitTyped(ctx, key, t.obj, {kNotifySet, "spop"});
 }
 
 void CmdSRandMember(CommandContext& ctx) {
@@ -216,18 +223,21 @@ void CmdSMove(CommandContext& ctx) {
     ctx.reply.Integer(0);
     return;
   }
-  // The destination first: CommitTyped may delete the source, and a view lives only until
-  // its own key is written.
+  // An existing destination takes the member first: CommitTyped may delete the source, and
+  // a view lives only until its own key is written. A new one is made after, as Redis
+  // does, so its "new" event follows the source's.
   bool added = true;
-  if (dv) {
-    added = static_cast<SetObject*>(dv.obj)->Add(member);
-  } else {
+  if (dv) added = static_cast<SetObject*>(dv.obj)->Add(member);
+  CommitTyped(ctx, src, s, {kNotifySet, "srem"});
+  if (!dv) {
     auto d = std::make_unique<SetObject>();
     d->Add(member);
     ctx.ks->SetObject(ctx.db, dst, std::move(d), kNoExpire);
   }
-  CommitTyped(ctx, src, s);
-  if (added) ctx.SignalModified(dst);  // Redis signals the destination only if it grew
+  if (added) {  // Redis signals the destination only if it grew
+    ctx.SignalModified(dst);
+    ctx.Notify(kNotifySet, "sadd", dst);
+  }
   ctx.reply.Integer(1);
 }
 
@@ -310,10 +320,16 @@ void SetOpStore(CommandContext& ctx, SetOp op) {
   std::string_view dst = ctx.args[1];
   auto n = static_cast<std::int64_t>(result->size());
   if (n == 0) {
-    if (ctx.ks->Delete(ctx.db, dst)) ctx.SignalModified(dst);
+    if (ctx.ks->Delete(ctx.db, dst)) {
+      ctx.SignalModified(dst);
+      ctx.Notify(kNotifyGeneric, "del", dst);
+    }
   } else {
     ctx.ks->SetObject(ctx.db, dst, std::move(result), kNoExpire);
     ctx.SignalModified(dst);
+    ctx.Notify(kNotifySet,
+               op == SetOp::kInter ? "sinterstore" : op == SetOp::kUnion ? "sunionstore" : "sdiffstore",
+               dst);
   }
   ctx.reply.Integer(n);
 }

@@ -205,6 +205,8 @@ void SetGeneric(CommandContext& ctx, const StringOptions& o, std::string_view ke
   }
   ctx.ks->SetString(ctx.db, key, value, expire_at);
   ctx.SignalModified(key);
+  ctx.Notify(kNotifyString, "set", key);
+  if (o.expire != ExpireKind::kNone) ctx.Notify(kNotifyGeneric, "expire", key);
   if (!o.get) ctx.reply.Ok();
 }
 
@@ -220,6 +222,7 @@ void CmdSet(CommandContext& ctx) {
   if (ctx.args.size() == 3) {  // the plain form: no option parsing at all
     ctx.ks->SetString(ctx.db, ctx.args[1], ctx.args[2], kNoExpire);
     ctx.SignalModified(ctx.args[1]);
+    ctx.Notify(kNotifyString, "set", ctx.args[1]);
     ctx.reply.Ok();
     return;
   }
@@ -235,6 +238,7 @@ void CmdSetNx(CommandContext& ctx) {
   }
   ctx.ks->SetString(ctx.db, ctx.args[1], ctx.args[2], kNoExpire);
   ctx.SignalModified(ctx.args[1]);
+  ctx.Notify(kNotifyString, "set", ctx.args[1]);
   ctx.reply.Integer(1);
 }
 
@@ -257,12 +261,16 @@ void CmdGetSet(CommandContext& ctx) {
   if (!ReplyStringValue(ctx, ctx.args[1], &found)) return;
   ctx.ks->SetString(ctx.db, ctx.args[1], ctx.args[2], kNoExpire);
   ctx.SignalModified(ctx.args[1]);
+  ctx.Notify(kNotifyString, "set", ctx.args[1]);
 }
 
 void CmdGetDel(CommandContext& ctx) {
   bool found;
   if (!ReplyStringValue(ctx, ctx.args[1], &found)) return;
-  if (found && ctx.ks->Delete(ctx.db, ctx.args[1])) ctx.SignalModified(ctx.args[1]);
+  if (found && ctx.ks->Delete(ctx.db, ctx.args[1])) {
+    ctx.SignalModified(ctx.args[1]);
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
+  }
 }
 
 void CmdGetEx(CommandContext& ctx) {
@@ -289,9 +297,12 @@ void CmdGetEx(CommandContext& ctx) {
   if (o.expire != ExpireKind::kNone) {
     ctx.ks->SetExpire(ctx.db, ctx.args[1], expire_at);
     ctx.SignalModified(ctx.args[1]);
+    // A time already past deleted it.
+    ctx.Notify(kNotifyGeneric, ctx.ks->Stat(ctx.db, ctx.args[1]) ? "expire" : "del", ctx.args[1]);
   } else if (o.persist && had_expire) {
     ctx.ks->SetExpire(ctx.db, ctx.args[1], kNoExpire);
     ctx.SignalModified(ctx.args[1]);
+    ctx.Notify(kNotifyGeneric, "persist", ctx.args[1]);
   }
 }
 
@@ -317,6 +328,7 @@ void CmdMSet(CommandContext& ctx) {
   for (std::size_t i = 1; i < ctx.args.size(); i += 2) {
     ctx.ks->SetString(ctx.db, ctx.args[i], ctx.args[i + 1], kNoExpire);
     ctx.SignalModified(ctx.args[i]);
+    ctx.Notify(kNotifyString, "set", ctx.args[i]);
   }
   ctx.reply.Ok();
 }
@@ -335,6 +347,7 @@ void CmdMSetNx(CommandContext& ctx) {
   for (std::size_t i = 1; i < ctx.args.size(); i += 2) {
     ctx.ks->SetString(ctx.db, ctx.args[i], ctx.args[i + 1], kNoExpire);
     ctx.SignalModified(ctx.args[i]);
+    ctx.Notify(kNotifyString, "set", ctx.args[i]);
   }
   ctx.reply.Integer(1);
 }
@@ -348,6 +361,7 @@ void CmdAppend(CommandContext& ctx) {
   if (!v) {
     ctx.ks->SetString(ctx.db, key, tail, kNoExpire);
     ctx.SignalModified(key);
+    ctx.Notify(kNotifyString, "append", key);
     ctx.reply.Integer(static_cast<std::int64_t>(tail.size()));
     return;
   }
@@ -364,6 +378,7 @@ void CmdAppend(CommandContext& ctx) {
   char* p = ctx.ks->ResizeString(ctx.db, key, old_len + tail.size());
   if (!tail.empty()) std::memcpy(p + old_len, tail.data(), tail.size());
   ctx.SignalModified(key);  // even for an empty tail, as Redis
+  ctx.Notify(kNotifyString, "append", key);
   ctx.reply.Integer(static_cast<std::int64_t>(old_len + tail.size()));
 }
 
@@ -443,6 +458,7 @@ void CmdSetRange(CommandContext& ctx) {
   char* p = ctx.ks->ResizeString(ctx.db, key, new_len);
   std::memcpy(p + off, value.data(), value.size());
   ctx.SignalModified(key);
+  ctx.Notify(kNotifyString, "setrange", key);
   ctx.reply.Integer(static_cast<std::int64_t>(new_len));
 }
 
@@ -474,6 +490,7 @@ void IncrDecrBy(CommandContext& ctx, std::int64_t delta) {
   ctx.ks->SetString(ctx.db, key, std::string_view(buf, static_cast<std::size_t>(end - buf)),
                     kKeepExpire);
   ctx.SignalModified(key);
+  ctx.Notify(kNotifyString, "incrby", key);
   ctx.reply.Integer(result);
 }
 
@@ -526,6 +543,7 @@ void CmdIncrByFloat(CommandContext& ctx) {
   // so OBJECT ENCODING says "embstr" for "3".
   ctx.ks->MarkStringNotInteger(ctx.db, key);
   ctx.SignalModified(key);
+  ctx.Notify(kNotifyString, "incrbyfloat", key);
   ctx.reply.Bulk(text);
 }
 

@@ -6,6 +6,7 @@
 
 #include "commands/command.h"
 #include "commands/util.h"
+#include "state/keyspace_events.h"
 #include "util/glob.h"
 
 namespace strata {
@@ -59,18 +60,39 @@ TypedLookup<T> FindTypedForWrite(CommandContext& ctx, std::string_view key) {
   return FindTypedForWrite<T>(*ctx.ks, ctx.db, key, &ctx.reply);
 }
 
-// After `obj` was changed in place: deletes the key when the collection became empty
-// (Redis never keeps empty collections) and signals the change, as Redis does after every
-// write that took effect.
+// The keyspace event a write publishes (class and Redis's name), e.g. {kNotifyList, "lpop"}.
+struct KeyEvent {
+  std::uint32_t type;
+  std::string_view name;
+};
+
+// After `obj` was changed in place: publishes `event`, then deletes the key when the
+// collection became empty (Redis never keeps empty collections; a "del" event follows) and
+// signals the change, as Redis does after every write that took effect. `events` is null
+// where nobody needs them (it is the server's, for a blocked client being served).
 template <typename T>
-void CommitTyped(Keyspace& ks, int db, std::string_view key, const T* obj) {
-  if (obj->size() == 0) ks.Delete(db, key);
+void CommitTyped(Keyspace& ks, int db, std::string_view key, const T* obj,
+                 KeyspaceEvents* events, KeyEvent event) {
+  if (events != nullptr && events->Wanted(event.type)) {
+    events->Publish(event.type, event.name, db, key);
+  }
+  if (obj->size() == 0) {
+    ks.Delete(db, key);
+    if (events != nullptr && events->Wanted(kNotifyGeneric)) {
+      events->Publish(kNotifyGeneric, "del", db, key);
+    }
+  }
   ks.SignalModified(db, key);
 }
 
 template <typename T>
-void CommitTyped(CommandContext& ctx, std::string_view key, const T* obj) {
-  CommitTyped(*ctx.ks, ctx.db, key, obj);
+void CommitTyped(CommandContext& ctx, std::string_view key, const T* obj, KeyEvent event) {
+  ctx.Notify(event.type, event.name, key);
+  if (obj->size() == 0) {
+    ctx.ks->Delete(ctx.db, key);
+    ctx.Notify(kNotifyGeneric, "del", key);
+  }
+  ctx.SignalModified(key);
 }
 
 // HSCAN/SSCAN/ZSCAN key cursor [MATCH pattern] [COUNT count], in Redis's order of checks:

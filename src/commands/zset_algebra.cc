@@ -271,9 +271,13 @@ ScoredMembers Diff(const std::vector<AlgebraInput>& in) {
 
 // Replaces `dest` with `out` (sorted) whatever it held, dropping its TTL; an empty result
 // deletes it. The encoding follows the result's size and longest member. Replies the size.
-void StoreResult(CommandContext& ctx, std::string_view dest, const ScoredMembers& out) {
+void StoreResult(CommandContext& ctx, std::string_view dest, const ScoredMembers& out,
+                 std::string_view event) {
   if (out.empty()) {
-    if (ctx.ks->Delete(ctx.db, dest)) ctx.SignalModified(dest);
+    if (ctx.ks->Delete(ctx.db, dest)) {
+      ctx.SignalModified(dest);
+      ctx.Notify(kNotifyGeneric, "del", dest);
+    }
     return ctx.reply.Integer(0);
   }
   std::size_t maxlen = 0;
@@ -282,6 +286,7 @@ void StoreResult(CommandContext& ctx, std::string_view dest, const ScoredMembers
   for (const auto& [m, s] : out) z->Insert(m, s);
   ctx.ks->SetObject(ctx.db, dest, std::move(z), kNoExpire);
   ctx.SignalModified(dest);
+  ctx.Notify(kNotifyZset, event, dest);
   ctx.reply.Integer(static_cast<std::int64_t>(out.size()));
 }
 
@@ -316,7 +321,12 @@ void AlgebraCommand(CommandContext& ctx, AlgebraOp op, bool store, bool card_onl
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return types::ZLess(a.second, a.first, b.second, b.first);
   });
-  if (store) return StoreResult(ctx, ctx.args[1], out);
+  if (store) {
+    return StoreResult(ctx, ctx.args[1], out,
+                       op == AlgebraOp::kUnion   ? "zunionstore"
+                       : op == AlgebraOp::kInter ? "zinterstore"
+                                                 : "zdiffstore");
+  }
   RangeHeader(ctx.reply, out.size(), rq.withscores);
   for (const auto& [m, s] : out) EmitEntry(ctx.reply, m, s, rq.withscores);
 }

@@ -86,9 +86,10 @@ void ZAddApply(CommandContext& ctx, std::string_view key, const AddFlags& f,
     if (created->size() > 0) {
       ctx.ks->SetObject(ctx.db, key, std::move(created), kNoExpire);
       ctx.SignalModified(key);
+      ctx.Notify(kNotifyZset, f.incr ? "zincr" : "zadd", key);
     }
   } else if (added || updated) {
-    CommitTyped(ctx, key, z);
+    CommitTyped(ctx, key, z, {kNotifyZset, f.incr ? "zincr" : "zadd"});
   }
   if (f.incr) {
     if (processed) {
@@ -151,7 +152,7 @@ void CmdZRem(CommandContext& ctx) {
   std::int64_t removed = 0;
   if (found.obj) {
     for (std::size_t i = 2; i < ctx.args.size(); ++i) removed += found.obj->Remove(ctx.args[i]);
-    if (removed) CommitTyped(ctx, ctx.args[1], found.obj);
+    if (removed) CommitTyped(ctx, ctx.args[1], found.obj, {kNotifyZset, "zrem"});
   }
   ctx.reply.Integer(removed);
 }

@@ -34,6 +34,8 @@ void PopEntries(ReplyBuilder& reply, ZSetObject* z, bool max, std::size_t n, boo
   }
 }
 
+KeyEvent PopEvent(bool max) { return {kNotifyZset, max ? "zpopmax" : "zpopmin"}; }
+
 void PopCommand(CommandContext& ctx, bool max) {
   if (ctx.args.size() > 3) return ctx.reply.Error(kErrSyntax);
   std::int64_t count = 1;
@@ -51,7 +53,7 @@ void PopCommand(CommandContext& ctx, bool max) {
   bool pairs = has_count && ctx.reply.resp3();
   ctx.reply.ArrayHeader(pairs ? n : 2 * n);
   PopEntries(ctx.reply, z, max, n, pairs);
-  CommitTyped(ctx, ctx.args[1], z);
+  CommitTyped(ctx, ctx.args[1], z, PopEvent(max));
 }
 
 // Replies [key, member, score] for the entry popped from `z` (non-empty).
@@ -66,7 +68,8 @@ void BlockingZPop(CommandContext& ctx, bool max) {
   BlockingPopCommand<ZSetObject>(
       ctx, [max](ReplyBuilder& reply, std::string_view key, ZSetObject* z) {
         ReplyBZPop(reply, key, z, max);
-      });
+      },
+      PopEvent(max));
 }
 
 // [B]ZMPOP: each entry popped as a [member, score] pair.
@@ -75,7 +78,8 @@ void ZMPop(CommandContext& ctx, bool blocking) {
       ctx, "min", "max", blocking,
       [](ReplyBuilder& reply, ZSetObject* z, bool min, std::size_t n) {
         PopEntries(reply, z, !min, n, true);
-      });
+      },
+      PopEvent(false), PopEvent(true));
 }
 
 }  // namespace

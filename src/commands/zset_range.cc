@@ -388,7 +388,12 @@ void RemoveRangeCommand(CommandContext& ctx, RemoveBy by) {
       : by == RemoveBy::kScore ? ScoreRanks(*z, smin, smax)
                                : LexRangeRanks(*z, lmin, lmax, false);
   z->RemoveRange(r.first, r.second);
-  if (r.second > r.first) CommitTyped(ctx, ctx.args[1], z);
+  if (r.second > r.first) {
+    CommitTyped(ctx, ctx.args[1], z,
+                {kNotifyZset, by == RemoveBy::kRank    ? "zremrangebyrank"
+                              : by == RemoveBy::kScore ? "zremrangebyscore"
+                                                       : "zremrangebylex"});
+  }
   ctx.reply.Integer(static_cast<std::int64_t>(r.second - r.first));
 }
 
@@ -414,12 +419,16 @@ void CmdZRangeStore(CommandContext& ctx) {
     }
   }
   if (!out) {
-    if (ctx.ks->Delete(ctx.db, ctx.args[1])) ctx.SignalModified(ctx.args[1]);
+    if (ctx.ks->Delete(ctx.db, ctx.args[1])) {
+      ctx.SignalModified(ctx.args[1]);
+      ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
+    }
     return ctx.reply.Integer(0);
   }
   auto n = static_cast<std::int64_t>(out->size());
   ctx.ks->SetObject(ctx.db, ctx.args[1], std::move(out), kNoExpire);
   ctx.SignalModified(ctx.args[1]);
+  ctx.Notify(kNotifyZset, "zrangestore", ctx.args[1]);
   ctx.reply.Integer(n);
 }
 

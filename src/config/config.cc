@@ -11,6 +11,8 @@
 // this file.
 #include <toml++/toml.h>
 
+#include "util/notify_flags.h"
+
 namespace strata {
 namespace {
 
@@ -117,6 +119,23 @@ Setter ScheduleSetter(std::string* field) {
   };
 }
 
+Setter NotifySetter(std::string* field) {
+  return [=](const toml::node& node, const Origin& origin, std::string_view key) -> Status {
+    if (!node.is_string()) {
+      return ConfigError(origin, key, "expected a string of event class letters, got " + Describe(node));
+    }
+    const std::string& text = node.as_string()->get();
+    std::uint32_t flags;
+    if (!ParseNotifyFlags(text, &flags)) {
+      return ConfigError(origin, key,
+                         "invalid event class character in \"" + text +
+                             "\" (use the letters of \"Ag$lshzxeKEtmdn\")");
+    }
+    *field = text;
+    return Status::OK();
+  };
+}
+
 std::map<std::string, Setter> Schema(Config* c) {
   return {
       {"server.bind", StringSetter(&c->server.bind)},
@@ -128,6 +147,7 @@ std::map<std::string, Setter> Schema(Config* c) {
       {"server.busy_poll_us", IntSetter(&c->server.busy_poll_us, 0, 1000000)},
       {"server.adaptive_threads", BoolSetter(&c->server.adaptive_threads)},
       {"server.databases", IntSetter(&c->server.databases, 1, 1000000)},
+      {"server.notify_keyspace_events", NotifySetter(&c->server.notify_keyspace_events)},
       {"limits.proto_max_bulk_len", SizeSetter(&c->limits.proto_max_bulk_len, 1 << 20)},
       {"limits.client_query_buffer_limit",
        SizeSetter(&c->limits.client_query_buffer_limit, 1 << 20)},

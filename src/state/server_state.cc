@@ -12,8 +12,8 @@ namespace {
 // The engine has one observer slot; WATCH and blocked clients both need the notifications.
 class Observer final : public KeyspaceObserver {
  public:
-  Observer(WatchRegistry* watches, BlockingRegistry* blocking)
-      : watches_(watches), blocking_(blocking) {}
+  Observer(WatchRegistry* watches, BlockingRegistry* blocking, KeyspaceEvents* events)
+      : watches_(watches), blocking_(blocking), events_(events) {}
   bool Active() const override { return watches_->Active() || blocking_->Active(); }
   void KeyModified(int db, std::string_view key) override {
     if (watches_->Active()) watches_->KeyModified(db, key);
@@ -23,10 +23,17 @@ class Observer final : public KeyspaceObserver {
     if (watches_->Active()) watches_->DbModified(db, present);
     if (blocking_->Active()) blocking_->DbModified(db, present);
   }
+  void KeyCreated(int db, std::string_view key) override {
+    if (events_->Wanted(kNotifyNew)) events_->Publish(kNotifyNew, "new", db, key);
+  }
+  void KeyExpired(int db, std::string_view key) override {
+    if (events_->Wanted(kNotifyExpired)) events_->Publish(kNotifyExpired, "expired", db, key);
+  }
 
  private:
   WatchRegistry* watches_;
   BlockingRegistry* blocking_;
+  KeyspaceEvents* events_;
 };
 
 }  // namespace
@@ -36,11 +43,16 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
       engine_(engine),
       watches_(std::make_unique<WatchRegistry>(engine->num_databases())),
       blocking_(std::make_unique<BlockingRegistry>(engine->num_databases())),
-      observer_(std::make_unique<Observer>(watches_.get(), blocking_.get())),
+      observer_(std::make_unique<Observer>(watches_.get(), blocking_.get(), &keyspace_events_)),
       saver_(std::make_unique<Saver>(config, engine)),
       start_time_ms_(UnixTimeMs()) {
   engine_->set_observer(observer_.get());
   saver_->set_script_gate(&scripts_.gate());
+  saver_->set_server_data([this] { return scripts_.functions().Payload(); });
+  std::uint32_t events = 0;
+  if (ParseNotifyFlags(config.server.notify_keyspace_events, &events)) {  // checked when loaded
+    keyspace_events_.set_flags(events);
+  }
   runtime_.maxclients = config.server.maxclients;
   runtime_.timeout = config.server.timeout;
   runtime_.proto_max_bulk_len = config.limits.proto_max_bulk_len;

@@ -266,6 +266,7 @@ class MemoryKeyspace final : public Keyspace {
     std::uint64_t hash;
     MemoryEngine::Shard* shard;
     Table* table;
+    int db;
   };
 
   std::int64_t now() {
@@ -284,7 +285,7 @@ class MemoryKeyspace final : public Keyspace {
     assert(locked_.test(static_cast<std::size_t>(s)) && "key was not locked by Execute");
     assert(db >= 0 && db < engine_->num_databases_);
     MemoryEngine::Shard* shard = &engine_->shards_[static_cast<std::size_t>(s)];
-    return {h, shard, &shard->dbs[static_cast<std::size_t>(db)]};
+    return {h, shard, &shard->dbs[static_cast<std::size_t>(db)], db};
   }
 
   // Before an entry changes or goes: the running export, if any, takes it first.
@@ -314,6 +315,7 @@ class MemoryKeyspace final : public Keyspace {
       Entry::Free(old);
     } else {
       loc.table->Insert(loc.hash, e);
+      if (KeyspaceObserver* observer = engine_->observer()) observer->KeyCreated(loc.db, e->key());
     }
   }
 
@@ -603,6 +605,10 @@ bool MemoryEngine::Unlink(Table& t, std::uint64_t hash, std::string_view key) {
 }
 
 void MemoryEngine::Reap(Shard& s, Table& t, std::uint64_t hash, std::string_view key) {
+  // Told before the entry (which `key` may point into) is freed.
+  if (KeyspaceObserver* o = observer(); o != nullptr && t.Find(hash, key) != nullptr) {
+    o->KeyExpired(static_cast<int>(&t - s.dbs.data()), key);
+  }
   if (Unlink(t, hash, key)) ++s.expired;
 }
 

@@ -213,6 +213,21 @@ TEST_F(ConfigTest, UnknownKey) {
   EXPECT_TRUE(Contains(msg, "unknown key"));
 }
 
+TEST_F(ConfigTest, NotifyKeyspaceEvents) {
+  std::string path = Write("n.toml", "[server]\nnotify_keyspace_events = \"KEx\"\n");
+  auto r = LoadConfig(path, {});
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->server.notify_keyspace_events, "KEx");
+  EXPECT_EQ(Config{}.server.notify_keyspace_events, "");  // Redis's default: no events
+  path = Write("n2.toml", "[server]\nnotify_keyspace_events = \"KEq\"\n");
+  std::string msg = ErrorFor(path);
+  EXPECT_TRUE(Contains(msg, path));
+  EXPECT_TRUE(Contains(msg, "server.notify_keyspace_events"));
+  EXPECT_TRUE(Contains(msg, "invalid event class character in \"KEq\"")) << msg;
+  path = Write("n3.toml", "[server]\nnotify_keyspace_events = 3\n");
+  EXPECT_TRUE(Contains(ErrorFor(path), "expected a string of event class letters")) ;
+}
+
 TEST_F(ConfigTest, UnknownSection) {
   std::string path = Write("s.toml", "[servr]\nport = 1\n");
   std::string msg = ErrorFor(path);
