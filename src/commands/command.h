@@ -286,7 +286,10 @@ class CommandTable {
 
  private:
   std::vector<std::unique_ptr<CommandSpec>> commands_;
-  std::vector<std::pair<std::string_view, CommandSpec*>> sorted_;  // for lookup
+  // Open-addressing hash index of the lower-case names: one name compare per lookup (the
+  // dispatcher and every redis.call resolve a command by name).
+  std::vector<const CommandSpec*> slots_;
+  std::size_t slot_mask_ = 0;
   void Index();
   friend const CommandTable& BuildCommandTable();
 };

@@ -139,22 +139,38 @@ CommandSpec& CommandSpec::Sub(std::string_view sub_name, int sub_arity, std::uin
   return *subcommands.back();
 }
 
+namespace {
+
+// FNV-1a over the lower-case name.
+std::uint64_t NameHash(std::string_view lower) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (char c : lower) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return h;
+}
+
+}  // namespace
+
 void CommandTable::Index() {
-  sorted_.clear();
-  for (auto& c : commands_) sorted_.emplace_back(c->name, c.get());
-  std::sort(sorted_.begin(), sorted_.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t slots = 16;
+  while (slots < commands_.size() * 4) slots *= 2;  // a load of at most 1/4: short probes
+  slots_.assign(slots, nullptr);
+  slot_mask_ = slots - 1;
+  for (auto& c : commands_) {
+    std::size_t i = NameHash(c->name) & slot_mask_;
+    while (slots_[i] != nullptr) i = (i + 1) & slot_mask_;
+    slots_[i] = c.get();
+  }
 }
 
 const CommandSpec* CommandTable::Find(std::string_view name) const {
-  if (name.size() > 64) return nullptr;
+  if (name.size() > 64 || slots_.empty()) return nullptr;
   char buf[64];
   for (std::size_t i = 0; i < name.size(); ++i) buf[i] = Lower(name[i]);
   std::string_view lower(buf, name.size());
-  auto it = std::lower_bound(sorted_.begin(), sorted_.end(), lower,
-                             [](const auto& a, std::string_view b) { return a.first < b; });
-  if (it == sorted_.end() || it->first != lower) return nullptr;
-  return it->second;
+  for (std::size_t i = NameHash(lower) & slot_mask_; slots_[i] != nullptr; i = (i + 1) & slot_mask_) {
+    if (slots_[i]->name == lower) return slots_[i];
+  }
+  return nullptr;
 }
 
 const CommandSpec* CommandTable::FindSub(const CommandSpec* parent, std::string_view name) {
