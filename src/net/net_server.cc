@@ -174,11 +174,17 @@ struct NetServer::Impl {
   std::unique_ptr<asio::steady_timer> balance_timer;
   std::unique_ptr<ThreadBalancer> balancer;
   LoadProbe probe;
+  // Busy polling gives way to other processes that want the cores (SpinGovernor).
+  std::unique_ptr<asio::steady_timer> spin_timer;
+  LoadProbe spin_probe;
+  SpinGovernor spin_governor;
+  bool spin_allowed = true;
 
   // Worker 0's thread only.
   void SetActive(int n);
   void UpdateSpin();
   void Balance();
+  void GovernSpin();
 
   void Accept() {
     int n = active.load(std::memory_order_relaxed);
@@ -248,8 +254,27 @@ void NetServer::Impl::SetActive(int n) {
 void NetServer::Impl::UpdateSpin() {
   int n = active.load(std::memory_order_relaxed);
   for (int i = 0; i < static_cast<int>(workers.size()); ++i) {
-    workers[i]->may_spin().store(i < n && n < cores, std::memory_order_relaxed);
+    workers[i]->may_spin().store(spin_allowed && i < n && n < cores, std::memory_order_relaxed);
   }
+}
+
+void NetServer::Impl::GovernSpin() {
+  spin_timer->expires_after(std::chrono::milliseconds(200));
+  spin_timer->async_wait([this](const asio::error_code& ec) {
+    if (ec || stopping) return;
+    std::vector<pid_t> tids;
+    int n = active.load(std::memory_order_relaxed);
+    for (int i = 0; i < n; ++i) tids.push_back(workers[i]->tid());
+    LoadSample sample;
+    if (spin_probe.Sample(tids, &sample)) {
+      bool allowed = spin_governor.Decide(sample);
+      if (allowed != spin_allowed) {
+        spin_allowed = allowed;
+        UpdateSpin();
+      }
+    }
+    GovernSpin();
+  });
 }
 
 void NetServer::Impl::Balance() {
@@ -337,6 +362,10 @@ void NetServer::Run() {
     impl_->balance_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->context());
     impl_->Balance();
   }
+  if (options_.busy_poll_us > 0) {
+    impl_->spin_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->context());
+    impl_->GovernSpin();
+  }
   for (auto& w : impl_->workers) {
     Worker* worker = w.get();
     worker->StartTimers();
@@ -360,6 +389,7 @@ void NetServer::Stop() {
         asio::error_code ec;
         if (impl_->acceptor) impl_->acceptor->close(ec);
         if (impl_->balance_timer) impl_->balance_timer->cancel();
+        if (impl_->spin_timer) impl_->spin_timer->cancel();
       }
       worker->CloseAll();
       worker->context().stop();

@@ -63,6 +63,33 @@ class ThreadBalancer {
 
 // Reads the kernel's accounting for the balancer: per-thread run and run-queue wait time
 // (/proc/self/task/<tid>/schedstat) and the machine's idle time (/proc/stat).
+// Whether the network threads may busy-poll (ServerConfig::busy_poll_us). Polling keeps a
+// core to itself between requests; when other processes on the machine want that core
+// (the threads wait for a CPU more than kContendedWait of the time they ran: a client and
+// a subscriber on a two-core machine beside the server) it only delays them, so polling
+// stops for kHoldTicks and is then tried again.
+class SpinGovernor {
+ public:
+  static constexpr double kContendedWait = ThreadBalancer::kParkWait;
+  static constexpr int kHoldTicks = 25;  // 5 s at NetServer's 200 ms tick
+
+  // One tick's sample in, whether polling is allowed out.
+  bool Decide(const LoadSample& s) {
+    if (hold_ > 0) {
+      --hold_;
+      return false;
+    }
+    if (s.run > 0.2 && s.wait > kContendedWait * s.run) {
+      hold_ = kHoldTicks;
+      return false;
+    }
+    return true;
+  }
+
+ private:
+  int hold_ = 0;
+};
+
 class LoadProbe {
  public:
   // Measures since the previous call (the first call only takes the readings; its sample is
