@@ -87,12 +87,48 @@ void Connection::Close() {
   closed_ = true;
   // The session lets go first (client registry, subscriptions), so a peer that sees the
   // connection end finds it gone from CLIENT LIST and from PUBSUB NUMSUB.
-  if (session_) session_->OnClose();
+  if (session_ && !lingering_) session_->OnClose();
   asio::error_code ec;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   retry_timer_.cancel();
   worker()->Remove(this);  // may drop the last owning reference after handlers finish
+}
+
+void Connection::LingerThenClose() {
+  if (closed_ || lingering_) return;
+  if (session_) session_->OnClose();  // gone from CLIENT LIST at once, as on any close
+  lingering_ = true;
+  asio::error_code ec;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  if (ec) {
+    Close();
+    return;
+  }
+  retry_timer_.cancel();
+  retry_timer_.expires_after(std::chrono::milliseconds(kLingerMs));
+  retry_timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) {
+    if (!ec) self->Close();
+  });
+  DrainWhileLingering();
+}
+
+void Connection::DrainWhileLingering() {
+  if (closed_) return;
+  in_begin_ = in_end_ = 0;  // what is left unparsed is dropped with the rest
+  if (in_cap_ == 0) {
+    in_.reset(new char[kReadChunk]);
+    in_cap_ = kReadChunk;
+  }
+  socket_.async_read_some(asio::buffer(in_.get(), in_cap_),
+                          [self = shared_from_this()](const asio::error_code& ec, std::size_t) {
+                            if (self->closed_) return;
+                            if (ec) {
+                              self->Close();  // the peer closed (or the socket failed)
+                              return;
+                            }
+                            self->DrainWhileLingering();
+                          });
 }
 
 bool Connection::ReserveInput() {
@@ -355,7 +391,7 @@ bool Connection::OverOutputLimits() {
 void Connection::Flush() {
   if (closed_ || writing_active_) return;
   if (out_.empty()) {
-    if (close_after_reply_) Close();
+    if (close_after_reply_) LingerThenClose();
     return;
   }
   // Try to write at once: the socket almost always has room, and completing the write here
@@ -372,7 +408,7 @@ void Connection::Flush() {
   env_->net_output_bytes->Add(sent);
   if (sent == out_.size()) {
     out_.clear();
-    if (close_after_reply_) Close();
+    if (close_after_reply_) LingerThenClose();
     return;
   }
   writing_.assign(out_, sent);
@@ -403,7 +439,7 @@ void Connection::OnWritten(const asio::error_code& ec, std::size_t n) {
     return;
   }
   if (close_after_reply_) {
-    Close();
+    LingerThenClose();
     return;
   }
   // Input that arrived with the last read but was not processed yet (after a retry).

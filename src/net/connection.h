@@ -78,6 +78,14 @@ class Connection final : public ConnectionControl, public std::enable_shared_fro
   void OnWritten(const asio::error_code& ec, std::size_t n);
   // Makes room for more input; false if the query buffer limit would be exceeded.
   bool ReserveInput();
+  // The close after a last reply (a protocol error, QUIT): the peer may still be sending,
+  // and closing with its input unread makes the kernel answer with a reset, which can
+  // destroy the reply before the peer reads it. So only the write side is shut (the reply,
+  // then FIN), and input is read and dropped until the peer closes, for at most kLingerMs.
+  void LingerThenClose();
+  void DrainWhileLingering();
+  static constexpr int kLingerMs = 1000;
+  bool lingering_ = false;
 
   asio::ip::tcp::socket socket_;
   std::atomic<Worker*> worker_;
