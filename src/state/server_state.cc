@@ -12,8 +12,9 @@ namespace {
 // The engine has one observer slot; WATCH and blocked clients both need the notifications.
 class Observer final : public KeyspaceObserver {
  public:
-  Observer(WatchRegistry* watches, BlockingRegistry* blocking, KeyspaceEvents* events)
-      : watches_(watches), blocking_(blocking), events_(events) {}
+  Observer(WatchRegistry* watches, BlockingRegistry* blocking, KeyspaceEvents* events,
+           const std::atomic<bool>* loading)
+      : watches_(watches), blocking_(blocking), events_(events), loading_(loading) {}
   bool Active() const override { return watches_->Active() || blocking_->Active(); }
   void KeyModified(int db, std::string_view key) override {
     if (watches_->Active()) watches_->KeyModified(db, key);
@@ -24,7 +25,11 @@ class Observer final : public KeyspaceObserver {
     if (blocking_->Active()) blocking_->DbModified(db, present);
   }
   void KeyCreated(int db, std::string_view key) override {
-    if (events_->Wanted(kNotifyNew)) events_->Publish(kNotifyNew, "new", db, key);
+    // Keys a checkpoint brings back at start-up are not new (Redis publishes nothing while
+    // it loads either).
+    if (events_->Wanted(kNotifyNew) && !loading_->load(std::memory_order_relaxed)) {
+      events_->Publish(kNotifyNew, "new", db, key);
+    }
   }
   void KeyExpired(int db, std::string_view key) override {
     if (events_->Wanted(kNotifyExpired)) events_->Publish(kNotifyExpired, "expired", db, key);
@@ -34,6 +39,7 @@ class Observer final : public KeyspaceObserver {
   WatchRegistry* watches_;
   BlockingRegistry* blocking_;
   KeyspaceEvents* events_;
+  const std::atomic<bool>* loading_;
 };
 
 }  // namespace
@@ -43,7 +49,8 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
       engine_(engine),
       watches_(std::make_unique<WatchRegistry>(engine->num_databases())),
       blocking_(std::make_unique<BlockingRegistry>(engine->num_databases())),
-      observer_(std::make_unique<Observer>(watches_.get(), blocking_.get(), &keyspace_events_)),
+      observer_(std::make_unique<Observer>(watches_.get(), blocking_.get(), &keyspace_events_,
+                                           &loading_.active)),
       saver_(std::make_unique<Saver>(config, engine)),
       start_time_ms_(UnixTimeMs()) {
   engine_->set_observer(observer_.get());

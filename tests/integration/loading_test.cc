@@ -147,5 +147,32 @@ TEST(LoadingTest, FailedLoadExitsWithTheError) {
   }
 }
 
+// Keys a checkpoint brings back are not "new": a subscriber connected during the load hears
+// nothing from it, and the first event it gets is the first write after it.
+TEST(LoadingTest, RestoredKeysPublishNoEvents) {
+  auto saved = SavedServer();
+  ASSERT_NE(saved, nullptr);
+  std::string error;
+  auto p = ServerProcess::StartStrata(
+      {"--set", "checkpoint.dir=" + saved->dir() + "/data/checkpoints", "--set",
+       "checkpoint.key_load_delay_us=500", "--set", "server.notify_keyspace_events=KEAn"},
+      &error, /*serving=*/false);
+  ASSERT_NE(p, nullptr) << error;
+  Client sub(p->port());
+  ASSERT_EQ(sub.Cmd(Args{"PSUBSCRIBE", "__key*__:*"}).elements.size(), 3u);
+  Client c(p->port());
+  EXPECT_NE(Info(c, "persistence").find("\r\nloading:1\r\n"), std::string::npos)
+      << "the load ended before the subscriber came: make it slower";
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (c.Cmd(Args{"PING"}).str != "PONG" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(c.Cmd(Args{"SET", "after", "v"}).str, "OK");
+  Reply first = sub.Read();
+  ASSERT_EQ(first.elements.size(), 4u) << first.ToString();
+  EXPECT_EQ(first.elements[2].str, "__keyspace@0__:after");
+  EXPECT_EQ(first.elements[3].str, "new");  // "n" is on: only the new key's own event
+}
+
 }  // namespace
 }  // namespace strata::test
