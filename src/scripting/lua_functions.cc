@@ -211,12 +211,7 @@ Status Vm::StageLibrary(std::string_view code, std::int64_t timeout_ms,
                         std::vector<FunctionDef>* defs) {
   lua_State* L = L_;
   defs->clear();
-  if (luaL_loadbuffer(L, code.data(), code.size(), "@user_function") != 0) {
-    std::string msg = "Error compiling function: ";
-    msg += lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return Status::InvalidArgument(msg);
-  }
+  STRATA_RETURN_IF_ERROR(Compile(L, code, "@user_function", "Error compiling function: "));
   PushRegistry(L, &kLibraryGlobalsKey);
   lua_setfenv(L, -2);
   lua_newtable(L);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scripting/lua_vm.h"
+#include "strata/status.h"
 
 namespace strata::lua::detail {
 
@@ -37,6 +38,10 @@ int RaiseError(lua_State* L, std::string_view message);
 int RedisLog(lua_State* L);
 
 void PushArray(lua_State* L, std::span<const std::string_view> items);
+// Compiles `code` as chunk `chunk` and pushes the function; on a syntax error pushes nothing
+// and returns Redis's text: `error_prefix` then Lua's message.
+Status Compile(lua_State* L, std::string_view code, const char* chunk,
+               std::string_view error_prefix);
 void SetFunction(lua_State* L, const char* name, lua_CFunction fn);
 void SetNumber(lua_State* L, const char* name, double v);
 void MarkReadonly(lua_State* L, int index);

@@ -368,6 +368,15 @@ void PushArray(lua_State* L, std::span<const std::string_view> items) {
   }
 }
 
+Status Compile(lua_State* L, std::string_view code, const char* chunk,
+               std::string_view error_prefix) {
+  if (luaL_loadbuffer(L, code.data(), code.size(), chunk) == 0) return Status::OK();
+  std::string msg(error_prefix);
+  msg += lua_tostring(L, -1);
+  lua_pop(L, 1);
+  return Status::InvalidArgument(msg);
+}
+
 void SetFunction(lua_State* L, const char* name, lua_CFunction fn) {
   lua_pushstring(L, name);
   lua_pushcfunction(L, fn);
@@ -550,12 +559,7 @@ Status Vm::Load(std::string_view body, std::string* sha) {
   *sha = Sha1Hex(body);
   if (Has(*sha)) return Status::OK();
   lua_State* L = L_;
-  if (luaL_loadbuffer(L, body.data(), body.size(), "@user_script") != 0) {
-    std::string msg = "Error compiling script (new function): ";
-    msg += lua_tostring(L, -1);
-    lua_pop(L, 1);
-    return Status::InvalidArgument(msg);
-  }
+  STRATA_RETURN_IF_ERROR(Compile(L, body, "@user_script", "Error compiling script (new function): "));
   lua_pushlightuserdata(L, &kScriptEnvKey);
   lua_rawget(L, LUA_REGISTRYINDEX);
   lua_setfenv(L, -2);
