@@ -86,6 +86,16 @@ constexpr std::pair<KeySpecFlag, std::string_view> kKeySpecFlagNames[] = {
     {kKsVariableFlags, "variable_flags"},
 };
 
+// A set of key-spec flags, as COMMAND INFO and GETKEYSANDFLAGS write them.
+void WriteKeySpecFlags(ReplyBuilder& r, std::uint32_t flags) {
+  std::size_t n = 0;
+  for (const auto& [flag, name] : kKeySpecFlagNames) n += (flags & flag) != 0 ? 1 : 0;
+  r.SetHeader(n);
+  for (const auto& [flag, name] : kKeySpecFlagNames) {
+    if ((flags & flag) != 0) r.SimpleString(name);
+  }
+}
+
 void WriteKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
   ReplyBuilder& r = ctx.reply;
   r.SetHeader(spec.key_specs.size());
@@ -96,12 +106,7 @@ void WriteKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
       r.Bulk(ks.notes);
     }
     r.Bulk("flags");
-    std::size_t n = 0;
-    for (const auto& [flag, name] : kKeySpecFlagNames) n += (ks.flags & flag) != 0 ? 1 : 0;
-    r.SetHeader(n);
-    for (const auto& [flag, name] : kKeySpecFlagNames) {
-      if ((ks.flags & flag) != 0) r.SimpleString(name);
-    }
+    WriteKeySpecFlags(r, ks.flags);
     WriteKeySpecStep(r, "begin_search", "index", {{"index", ks.index}});
     if (ks.find == KeySpec::Find::kKeyNum) {
       WriteKeySpecStep(
@@ -396,13 +401,7 @@ void GetKeys(CommandContext& ctx, bool with_flags) {
     }
     ctx.reply.ArrayHeader(2);
     ctx.reply.Bulk(target[static_cast<std::size_t>(p)]);
-    const std::uint32_t flags = KeyFlagsAt(*spec, target, p);
-    std::size_t n = 0;
-    for (const auto& [flag, name] : kKeySpecFlagNames) n += (flags & flag) != 0 ? 1 : 0;
-    ctx.reply.SetHeader(n);
-    for (const auto& [flag, name] : kKeySpecFlagNames) {
-      if ((flags & flag) != 0) ctx.reply.SimpleString(name);
-    }
+    WriteKeySpecFlags(ctx.reply, KeyFlagsAt(*spec, target, p));
   }
 }
 

@@ -598,12 +598,7 @@ void CmdClientNoEvict(CommandContext& ctx) {
 // CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends another client's blocking command as if it had
 // timed out, or with an error.
 void CmdClientUnblock(CommandContext& ctx) {
-  if (ctx.args.size() > 4) {
-    // Redis names the subcommand as the client typed it.
-    std::string_view typed = ctx.args[1].substr(0, ctx.args[1].find('\0')).substr(0, 128);
-    return ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                           std::string(typed) + "'. Try CLIENT HELP.");
-  }
+  if (ctx.args.size() > 4) return ReplySubcommandSyntaxError(ctx, "CLIENT");
   std::int64_t id;
   if (!ParseInt64(ctx.args[2], &id)) return ctx.reply.Error(kErrNotInteger);
   bool as_error = false;

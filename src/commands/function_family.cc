@@ -109,15 +109,9 @@ void CmdFunctionDelete(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-// Redis's reply to a subcommand given too many arguments.
-void SubcommandSyntaxError(CommandContext& ctx) {
-  ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                  std::string(ctx.args[1]) + "'. Try FUNCTION HELP.");
-}
-
 void CmdFunctionFlush(CommandContext& ctx) {
   if (ctx.args.size() > 3) {
-    SubcommandSyntaxError(ctx);
+    ReplySubcommandSyntaxError(ctx, "FUNCTION");
     return;
   }
   if (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "async") &&
@@ -140,7 +134,7 @@ void CmdFunctionDump(CommandContext& ctx) {
 
 void CmdFunctionRestore(CommandContext& ctx) {
   if (ctx.args.size() > 4) {
-    SubcommandSyntaxError(ctx);
+    ReplySubcommandSyntaxError(ctx, "FUNCTION");
     return;
   }
   auto policy = FunctionLibraries::RestorePolicy::kAppend;
@@ -180,7 +174,7 @@ void CmdFunctionStats(CommandContext& ctx) {
     } else {
       r.MapHeader(3);
       r.Bulk("name");
-      r.Bulk(running.name);
+      r.Bulk(running.function.load() ? std::string(running.name) : "f_" + std::string(running.name));
       r.Bulk("command");
       r.BulkArray(running.command);
       r.Bulk("duration_ms");
@@ -201,45 +195,28 @@ void CmdFunctionStats(CommandContext& ctx) {
 void CmdFunctionKill(CommandContext& ctx) { KillScript(ctx, true); }
 
 void CmdFunctionHelp(CommandContext& ctx) {
-  ReplyHelp(
-      ctx, "FUNCTION",
-      {"LOAD [REPLACE] <FUNCTION CODE>",
-       "    Create a new library with the given library name and code.",
-       "DELETE <LIBRARY NAME>",
-       "    Delete the given library.",
-       "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
-       "    Return general information on all the libraries:",
-       "    * Library name",
-       "    * The engine used to run the Library",
-       "    * Library description",
-       "    * Functions list",
-       "    * Library code (if WITHCODE is given)",
-       "    It also possible to get only function that matches a pattern using LIBRARYNAME argument.",
-       "STATS",
-       "    Return information about the current function running:",
-       "    * Function name",
-       "    * Command used to run the function",
-       "    * Duration in MS that the function is running",
-       "    If no function is running, return nil",
-       "    In addition, returns a list of available engines.",
-       "KILL",
-       "    Kill the current running function.",
-       "FLUSH [ASYNC|SYNC]",
-       "    Delete all the libraries.",
-       "    When called without the optional mode argument, the behavior is determined by the",
-       "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
-       "    * ASYNC: Asynchronously flush the libraries.",
-       "    * SYNC: Synchronously flush the libraries.",
-       "DUMP",
-       "    Return a serialized payload representing the current libraries, can be restored using FUNCTION RESTORE command",
-       "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
-       "    Restore the libraries represented by the given payload, it is possible to give a restore policy to",
-       "    control how to handle existing libraries (default APPEND):",
-       "    * FLUSH: delete all existing libraries.",
-       "    * APPEND: appends the restored libraries to the existing libraries. On collision, abort.",
-       "    * REPLACE: appends the restored libraries to the existing libraries, On collision, replace the old",
-       "      libraries with the new libraries (notice that even on this option there is a chance of failure",
-       "      in case of functions name collision with another library)."});
+  ReplyHelp(ctx, "FUNCTION",
+            {"LOAD [REPLACE] <code>",
+             "    Load the library whose `#!lua name=<name>` line opens <code> and reply with",
+             "    its name; REPLACE swaps out a loaded library of that name.",
+             "DELETE <library>",
+             "    Remove one library and its functions.",
+             "LIST [LIBRARYNAME <pattern>] [WITHCODE]",
+             "    Describe the loaded libraries (optionally those whose name matches <pattern>):",
+             "    engine, functions with their flags and descriptions, and with WITHCODE the code.",
+             "STATS",
+             "    The script running now (name, command, milliseconds so far), or nil, and how",
+             "    many libraries and functions are loaded.",
+             "KILL",
+             "    Stop the running function, if it has not written anything yet.",
+             "FLUSH [ASYNC|SYNC]",
+             "    Remove every library (both modes do it at once).",
+             "DUMP",
+             "    Every library as one payload in Redis's format, for RESTORE.",
+             "RESTORE <payload> [FLUSH|APPEND|REPLACE]",
+             "    Load the libraries of a DUMP payload: FLUSH drops the loaded ones first,",
+             "    APPEND (the default) refuses a name already loaded, REPLACE lets the payload's",
+             "    library win. Nothing changes unless every library loads."});
 }
 
 void CmdFunction(CommandContext& ctx) { (void)ctx; }

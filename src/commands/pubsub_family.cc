@@ -114,8 +114,7 @@ void CmdSPublish(CommandContext& ctx) { Publish(ctx, PubSubKind::kShard); }
 
 void Channels(CommandContext& ctx, PubSubKind kind) {
   if (ctx.args.size() > 3) {
-    ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                    std::string(ctx.args[1].substr(0, 128)) + "'. Try PUBSUB HELP.");
+    ReplySubcommandSyntaxError(ctx, "PUBSUB");
     return;
   }
   std::optional<std::string_view> pattern;

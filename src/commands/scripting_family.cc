@@ -209,7 +209,6 @@ enum class Target { kScript, kScriptBySha, kFunction };
 struct Resolved {
   std::string sha;                  // scripts
   FunctionLibraries::Found found;   // functions
-  std::string name;                 // what FUNCTION STATS calls it
 };
 
 bool Resolve(CommandContext& ctx, Target target, bool read_only, std::size_t* numkeys,
@@ -227,7 +226,6 @@ bool Resolve(CommandContext& ctx, Target target, bool read_only, std::size_t* nu
       ctx.reply.Error("ERR Can not execute a script with write flag using *_ro command.");
       return false;
     }
-    out->name = found->function->name;
     return true;
   }
   lua::Vm& vm = scripts.vm();
@@ -241,7 +239,6 @@ bool Resolve(CommandContext& ctx, Target target, bool read_only, std::size_t* nu
     ctx.reply.Error("ERR " + s.message());
     return false;
   }
-  out->name = "f_" + out->sha;
   return true;
 }
 
@@ -276,7 +273,7 @@ void RunScript(CommandContext& ctx, Target target, bool read_only) {
     running.start_ms = UnixTimeMs();
     {
       std::lock_guard<std::mutex> l(running.info_mu);
-      running.name = what.name;
+      running.name = function ? std::string_view(found.function->name) : what.sha;
       running.command = ctx.args;
     }
     running.active = true;

@@ -70,10 +70,7 @@ void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.saver().las
 // ---------------------------------------------------------------------------------------
 // DEBUG: the subset that is useful for tests and harmless in production.
 
-void DebugSubcommandError(CommandContext& ctx) {
-  ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                  std::string(ctx.args[1].substr(0, 128)) + "'. Try DEBUG HELP.");
-}
+void DebugSubcommandError(CommandContext& ctx) { ReplySubcommandSyntaxError(ctx, "DEBUG"); }
 
 // DEBUG PROTOCOL <type>: a sample reply of each RESP type, for client tests.
 void DebugProtocol(CommandContext& ctx) {

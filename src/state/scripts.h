@@ -37,7 +37,8 @@ class Scripts {
     std::atomic<bool> wrote{false};  // it ran a write command: it cannot be killed
     std::atomic<std::int64_t> start_ms{0};
     std::atomic<bool> function{false};  // FCALL: FUNCTION KILL stops it, not SCRIPT KILL
-    // What FUNCTION STATS shows: the function's name (f_<sha> for EVAL) and the command.
+    // What FUNCTION STATS shows: the function's name, or the script's SHA (shown as
+    // f_<sha>, Redis's name for it), and the command.
     std::mutex info_mu;
     std::string_view name;                      // GUARDED_BY(info_mu)
     std::span<const std::string_view> command;  // GUARDED_BY(info_mu)
