@@ -53,14 +53,6 @@ void SetLibraryIndex(lua_State* L) {
   lua_pop(L, 2);
 }
 
-bool ValidName(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  }
-  return true;
-}
-
 // Reads the flags table at `index` into `*flags`; false if a flag is unknown.
 bool ReadFlags(lua_State* L, int index, std::uint32_t* flags) {
   *flags = 0;
@@ -127,11 +119,7 @@ const char* Register(lua_State* L, RunState* run) {
   } else {
     return "wrong number of arguments to redis.register_function";
   }
-  // (Redis 7.0 says "Library" here for a function name too.)
-  if (!ValidName(def.name)) {
-    return "Library names can only contain letters, numbers, or underscores(_) and must be at "
-           "least one character long";
-  }
+  if (!ValidFunctionName(def.name)) return kInvalidNameError.data();
   for (const Vm::FunctionDef& other : *run->staging) {
     if (other.name == def.name) return "Function already exists in the library";
   }
@@ -154,6 +142,14 @@ int RegisterFunction(lua_State* L) {
 }
 
 }  // namespace
+
+bool ValidFunctionName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
 
 void Vm::OpenFunctions() {
   lua_State* L = L_;

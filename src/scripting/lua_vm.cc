@@ -399,8 +399,6 @@ void MarkReadonly(lua_State* L, int index) {
   lua_pop(L, 1);
 }
 
-// Pushes a read-only proxy of the table at `index`: reads go through to it, writes raise
-// Redis's error, and its metatable is hidden.
 void PushReadonlyMetatable(lua_State* L) {
   lua_newtable(L);
   lua_pushstring(L, "__newindex");
@@ -411,6 +409,8 @@ void PushReadonlyMetatable(lua_State* L) {
   lua_rawset(L, -3);
 }
 
+// Pushes a read-only proxy of the table at `index`: reads go through to it, writes raise
+// Redis's error, and its metatable is hidden.
 void PushReadonlyProxy(lua_State* L, int index) {
   index = index < 0 ? lua_gettop(L) + index + 1 : index;
   lua_newtable(L);  // proxy
@@ -443,9 +443,9 @@ std::int32_t Rand48::Next() {
   return static_cast<std::int32_t>(x >> 17);
 }
 
-Vm::Vm(Rand48* rand, Kind kind) : rand_(rand), kind_(kind) {
+Vm::Vm(Rand48* rand, Kind kind) : rand_(rand) {
   Open();
-  if (kind_ == Kind::kFunctions) OpenFunctions();
+  if (kind == Kind::kFunctions) OpenFunctions();
 }
 
 Vm::~Vm() {

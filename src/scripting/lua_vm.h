@@ -59,6 +59,13 @@ enum FunctionFlag : std::uint32_t {
 inline constexpr const char* kFunctionFlagNames[] = {"no-writes", "allow-oom", "allow-stale",
                                                      "no-cluster", "allow-cross-slot-keys"};
 
+// Redis's rule for library and function names alike: letters, digits and '_', at least
+// one; and its text for a name that breaks it (7.0 says "Library" for function names too).
+bool ValidFunctionName(std::string_view name);
+inline constexpr std::string_view kInvalidNameError =
+    "Library names can only contain letters, numbers, or underscores(_) and must be at least "
+    "one character long";
+
 // One interpreter: EVAL's (scripts cached by SHA) or the function libraries' (Redis keeps
 // the two apart too, so SCRIPT FLUSH and FUNCTION FLUSH each reset only their own).
 class Vm {
@@ -119,7 +126,6 @@ class Vm {
   void CallPrepared(int nargs, std::string_view name, ScriptHost* host, ReplyBuilder& reply);
   lua_State* L_ = nullptr;
   Rand48* rand_;
-  Kind kind_;
   std::size_t scripts_ = 0;
   std::size_t scripts_bytes_ = 0;
   int runs_since_gc_ = 0;

@@ -9,14 +9,6 @@ namespace {
 constexpr unsigned char kFunctionOpcode = 245;     // RDB_OPCODE_FUNCTION2
 constexpr unsigned char kPreGaFunctionOpcode = 246;  // RDB_OPCODE_FUNCTION_PRE_GA
 
-bool ValidLibraryName(std::string_view name) {
-  if (name.empty()) return false;
-  for (char c : name) {
-    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
-  }
-  return true;
-}
-
 struct Metadata {
   std::string engine;
   std::string name;
@@ -76,11 +68,7 @@ StatusOr<std::string> FunctionLibraries::Add(State& state, std::string_view code
   if (!EqualsIgnoreCase(md.engine, "lua")) {
     return Status::InvalidArgument("Engine '" + md.engine + "' not found");
   }
-  if (!ValidLibraryName(md.name)) {
-    return Status::InvalidArgument(
-        "Library names can only contain letters, numbers, or underscores(_) and must be at "
-        "least one character long");
-  }
+  if (!lua::ValidFunctionName(md.name)) return Status::InvalidArgument(lua::kInvalidNameError);
   auto existing = state.libraries.find(md.name);
   if (existing != state.libraries.end() && !replace) {
     return Status::InvalidArgument(restoring ? "Library " + md.name + " already exists"
