@@ -99,7 +99,7 @@ void PopOrBlock(CommandContext& ctx, std::span<const std::string_view> keys,
                 T* obj = ReadyToServe<T>(ks, db, key, &miss);
                 if (obj == nullptr) return miss;
                 pop(reply, key, obj);
-                CommitTyped(ks, db, key, obj, events, event);
+                CommitTyped(ks, db, key, obj, *events, event);
                 return ServeResult::kServed;
               });
 }

@@ -9,10 +9,8 @@ namespace strata {
 
 void CommandContext::NotifyIn(int in_db, std::uint32_t type, std::string_view event,
                               std::string_view key) const {
-  KeyspaceEvents& events = server.keyspace_events();
-  if (!events.Wanted(type)) return;
   // A subscriber running the command itself (RESP3) sees the event before the reply.
-  events.Publish(type, event, in_db, key, &client, reply.buffer());
+  server.keyspace_events().Notify(type, event, in_db, key, &client, reply.buffer());
 }
 namespace {
 

@@ -362,10 +362,8 @@ void BlockingMove(CommandContext& ctx, bool from_left, bool to_left, std::string
                   fresh->PushBack(value);
                   ks.SetObject(db, dst, std::move(fresh), kNoExpire);
                 }
-                if (events->Wanted(kNotifyList)) {
-                  events->Publish(kNotifyList, to_left ? "lpush" : "rpush", db, dst);
-                }
-                CommitTyped(ks, db, key, list, events, PopEvent(from_left));
+                events->Notify(kNotifyList, to_left ? "lpush" : "rpush", db, dst);
+                CommitTyped(ks, db, key, list, *events, PopEvent(from_left));
                 if (dst != key) ks.SignalModified(db, dst);
                 reply.Bulk(value);
                 return ServeResult::kServed;

@@ -68,19 +68,15 @@ struct KeyEvent {
 
 // After `obj` was changed in place: publishes `event`, then deletes the key when the
 // collection became empty (Redis never keeps empty collections; a "del" event follows) and
-// signals the change, as Redis does after every write that took effect. `events` is null
-// where nobody needs them (it is the server's, for a blocked client being served).
+// signals the change, as Redis does after every write that took effect. This form serves a
+// blocked client, outside any command's context.
 template <typename T>
 void CommitTyped(Keyspace& ks, int db, std::string_view key, const T* obj,
-                 KeyspaceEvents* events, KeyEvent event) {
-  if (events != nullptr && events->Wanted(event.type)) {
-    events->Publish(event.type, event.name, db, key);
-  }
+                 KeyspaceEvents& events, KeyEvent event) {
+  events.Notify(event.type, event.name, db, key);
   if (obj->size() == 0) {
     ks.Delete(db, key);
-    if (events != nullptr && events->Wanted(kNotifyGeneric)) {
-      events->Publish(kNotifyGeneric, "del", db, key);
-    }
+    events.Notify(kNotifyGeneric, "del", db, key);
   }
   ks.SignalModified(db, key);
 }

@@ -4,11 +4,9 @@
 
 namespace strata {
 
-void KeyspaceEvents::Publish(std::uint32_t type, std::string_view event, int db,
-                             std::string_view key, const ClientState* self,
-                             std::string* self_out) {
+void KeyspaceEvents::Publish(std::string_view event, int db, std::string_view key,
+                             const ClientState* self, std::string* self_out) {
   const std::uint32_t f = flags();
-  if ((f & type) == 0) return;
   const std::string prefix = std::to_string(db) + "__:";
   if (f & kNotifyKeyspace) {
     std::string channel = "__keyspace@" + prefix;

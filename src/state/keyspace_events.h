@@ -27,12 +27,18 @@ class KeyspaceEvents {
     const std::uint32_t f = flags();
     return (f & type) != 0 && (f & (kNotifyKeyspace | kNotifyKeyevent)) != 0;
   }
-  // Publishes `event` about `key` of `db` (call when Wanted). A subscription of `self`
-  // (the client whose command caused it) is served into `self_out`, ahead of its reply.
-  void Publish(std::uint32_t type, std::string_view event, int db, std::string_view key,
-               const ClientState* self = nullptr, std::string* self_out = nullptr);
+  // Publishes `event` (of class `type`) about `key` of `db` if that class is wanted. A
+  // subscription of `self` (the client whose command caused it) is served into `self_out`,
+  // ahead of its reply.
+  void Notify(std::uint32_t type, std::string_view event, int db, std::string_view key,
+              const ClientState* self = nullptr, std::string* self_out = nullptr) {
+    if (Wanted(type)) Publish(event, db, key, self, self_out);
+  }
 
  private:
+  void Publish(std::string_view event, int db, std::string_view key, const ClientState* self,
+               std::string* self_out);
+
   PubSubRegistry* pubsub_;
   std::atomic<std::uint32_t> flags_{0};
 };

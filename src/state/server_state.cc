@@ -27,12 +27,10 @@ class Observer final : public KeyspaceObserver {
   void KeyCreated(int db, std::string_view key) override {
     // Keys a checkpoint brings back at start-up are not new (Redis publishes nothing while
     // it loads either).
-    if (events_->Wanted(kNotifyNew) && !loading_->load(std::memory_order_relaxed)) {
-      events_->Publish(kNotifyNew, "new", db, key);
-    }
+    if (!loading_->load(std::memory_order_relaxed)) events_->Notify(kNotifyNew, "new", db, key);
   }
   void KeyExpired(int db, std::string_view key) override {
-    if (events_->Wanted(kNotifyExpired)) events_->Publish(kNotifyExpired, "expired", db, key);
+    events_->Notify(kNotifyExpired, "expired", db, key);
   }
 
  private:

@@ -598,18 +598,23 @@ void MemoryEngine::SwapDb(int a, int b) {
 bool MemoryEngine::Unlink(Table& t, std::uint64_t hash, std::string_view key) {
   Entry* e = t.Remove(hash, key);
   if (e == nullptr) return false;
-  Settle(t, e);
-  t.bytes_used -= static_cast<std::int64_t>(e->AllocatedBytes());
-  Entry::Free(e);
+  Dispose(t, e);
   return true;
 }
 
 void MemoryEngine::Reap(Shard& s, Table& t, std::uint64_t hash, std::string_view key) {
-  // Told before the entry (which `key` may point into) is freed.
-  if (KeyspaceObserver* o = observer(); o != nullptr && t.Find(hash, key) != nullptr) {
-    o->KeyExpired(static_cast<int>(&t - s.dbs.data()), key);
-  }
-  if (Unlink(t, hash, key)) ++s.expired;
+  Entry* e = t.Remove(hash, key);
+  if (e == nullptr) return;
+  ++s.expired;
+  // Told while the entry (which `key` may point into) still exists.
+  if (KeyspaceObserver* o = observer()) o->KeyExpired(static_cast<int>(&t - s.dbs.data()), e->key());
+  Dispose(t, e);
+}
+
+void MemoryEngine::Dispose(Table& t, Entry* e) {
+  Settle(t, e);
+  t.bytes_used -= static_cast<std::int64_t>(e->AllocatedBytes());
+  Entry::Free(e);
 }
 
 std::size_t MemoryEngine::IndexBytes(const Table& t) { return t.bucket_count() * sizeof(Entry*); }

@@ -87,11 +87,14 @@ class MemoryEngine final : public StorageEngine {
   // Scans part of each shard's tables for expired keys; returns keys removed.
   std::uint64_t ActiveExpireCycle(std::size_t buckets_per_table);
   // Removes `key` (hash `hash`) from `t` and frees it, after settling it; false if absent.
-  // The caller holds the shard's lock. The one way an entry leaves a table.
+  // The caller holds the shard's lock.
   bool Unlink(Table& t, std::uint64_t hash, std::string_view key);
   // Unlink for a key found past its expiry (lazy expiry, the sweep, Scan, RandomKey): also
-  // counts it in expired_keys.
+  // counts it in expired_keys and tells the observer (the "expired" event).
   void Reap(Shard& s, Table& t, std::uint64_t hash, std::string_view key);
+  // Settles, accounts and frees an entry already removed from `t`: the one way an entry
+  // leaving a table is freed.
+  void Dispose(Table& t, Entry* e);
   // The bytes of `t` beyond its entries' own allocations: the bucket array.
   static std::size_t IndexBytes(const Table& t);
 
