@@ -171,20 +171,20 @@ struct NetServer::Impl {
   // Workers [0, active) take new connections; the rest are parked. Written on worker 0's
   // thread (the acceptor's and the balancer's).
   std::atomic<int> active{1};
-  std::unique_ptr<asio::steady_timer> balance_timer;
-  std::unique_ptr<ThreadBalancer> balancer;
+  // One 200 ms tick samples the active threads' scheduler accounting for both users of it:
+  // the balancer (adaptive threads) and the spin governor (busy polling gives way to other
+  // processes that want the cores).
+  std::unique_ptr<asio::steady_timer> tick_timer;
   LoadProbe probe;
-  // Busy polling gives way to other processes that want the cores (SpinGovernor).
-  std::unique_ptr<asio::steady_timer> spin_timer;
-  LoadProbe spin_probe;
-  SpinGovernor spin_governor;
+  std::unique_ptr<ThreadBalancer> balancer;       // null: adaptive threads off
+  std::unique_ptr<SpinGovernor> spin_governor;    // null: busy polling off
   bool spin_allowed = true;
 
   // Worker 0's thread only.
   void SetActive(int n);
   void UpdateSpin();
-  void Balance();
-  void GovernSpin();
+  void Tick();
+  void Balance(LoadSample sample, std::size_t busiest);
 
   void Accept() {
     int n = active.load(std::memory_order_relaxed);
@@ -258,52 +258,45 @@ void NetServer::Impl::UpdateSpin() {
   }
 }
 
-void NetServer::Impl::GovernSpin() {
-  spin_timer->expires_after(std::chrono::milliseconds(200));
-  spin_timer->async_wait([this](const asio::error_code& ec) {
-    if (ec || stopping) return;
-    std::vector<pid_t> tids;
-    int n = active.load(std::memory_order_relaxed);
-    for (int i = 0; i < n; ++i) tids.push_back(workers[i]->tid());
-    LoadSample sample;
-    if (spin_probe.Sample(tids, &sample)) {
-      bool allowed = spin_governor.Decide(sample);
-      if (allowed != spin_allowed) {
-        spin_allowed = allowed;
-        UpdateSpin();
-      }
-    }
-    GovernSpin();
-  });
-}
-
-void NetServer::Impl::Balance() {
-  balance_timer->expires_after(std::chrono::milliseconds(200));
-  balance_timer->async_wait([this](const asio::error_code& ec) {
+void NetServer::Impl::Tick() {
+  tick_timer->expires_after(std::chrono::milliseconds(200));
+  tick_timer->async_wait([this](const asio::error_code& ec) {
     if (ec || stopping) return;
     std::vector<pid_t> tids;
     int n = active.load(std::memory_order_relaxed);
     for (int i = 0; i < n; ++i) tids.push_back(workers[i]->tid());
     LoadSample sample;
     std::size_t busiest = 0;
-    if (!probe.Sample(tids, &sample, &busiest)) return;
-    for (int i = 0; i < n; ++i) {
-      long clients = workers[i]->EndTick();
-      if (static_cast<std::size_t>(i) == busiest) sample.busiest_clients = clients;
+    if (!probe.Sample(tids, &sample, &busiest)) return;  // no accounting: both stay as they are
+    if (spin_governor) {
+      bool allowed = spin_governor->Decide(sample);
+      if (allowed != spin_allowed) {
+        spin_allowed = allowed;
+        UpdateSpin();
+      }
     }
-    int next = balancer->Decide(sample);
-    if (next != n) {
-      std::fprintf(stderr,
-                   "network threads: %d of %zu active (%s: threads ran %.2f s/s, waited %.2f "
-                   "s/s, busiest %.2f with %ld clients, %.2f cores idle)\n",
-                   next, workers.size(),
-                   next < n ? "threads waited for a CPU" : "a thread is saturated, a core idle",
-                   sample.run, sample.wait, sample.busiest, sample.busiest_clients,
-                   sample.idle_cores);
-      SetActive(next);
-    }
-    Balance();
+    if (balancer) Balance(sample, busiest);
+    Tick();
   });
+}
+
+void NetServer::Impl::Balance(LoadSample sample, std::size_t busiest) {
+  int n = active.load(std::memory_order_relaxed);
+  for (int i = 0; i < n; ++i) {
+    long clients = workers[i]->EndTick();
+    if (static_cast<std::size_t>(i) == busiest) sample.busiest_clients = clients;
+  }
+  int next = balancer->Decide(sample);
+  if (next != n) {
+    std::fprintf(stderr,
+                 "network threads: %d of %zu active (%s: threads ran %.2f s/s, waited %.2f "
+                 "s/s, busiest %.2f with %ld clients, %.2f cores idle)\n",
+                 next, workers.size(),
+                 next < n ? "threads waited for a CPU" : "a thread is saturated, a core idle",
+                 sample.run, sample.wait, sample.busiest, sample.busiest_clients,
+                 sample.idle_cores);
+    SetActive(next);
+  }
 }
 
 NetServer::NetServer(const NetOptions& options, NetEnv env, SessionFactory* sessions)
@@ -359,12 +352,11 @@ void NetServer::Run() {
   if (options_.adaptive && impl_->workers.size() > 1) {
     impl_->balancer = std::make_unique<ThreadBalancer>(static_cast<int>(impl_->workers.size()),
                                                        impl_->active.load());
-    impl_->balance_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->context());
-    impl_->Balance();
   }
-  if (options_.busy_poll_us > 0) {
-    impl_->spin_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->context());
-    impl_->GovernSpin();
+  if (options_.busy_poll_us > 0) impl_->spin_governor = std::make_unique<SpinGovernor>();
+  if (impl_->balancer || impl_->spin_governor) {
+    impl_->tick_timer = std::make_unique<asio::steady_timer>(impl_->workers[0]->context());
+    impl_->Tick();
   }
   for (auto& w : impl_->workers) {
     Worker* worker = w.get();
@@ -388,8 +380,7 @@ void NetServer::Stop() {
       if (worker == impl_->workers[0].get()) {
         asio::error_code ec;
         if (impl_->acceptor) impl_->acceptor->close(ec);
-        if (impl_->balance_timer) impl_->balance_timer->cancel();
-        if (impl_->spin_timer) impl_->spin_timer->cancel();
+        if (impl_->tick_timer) impl_->tick_timer->cancel();
       }
       worker->CloseAll();
       worker->context().stop();

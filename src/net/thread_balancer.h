@@ -95,7 +95,7 @@ class LoadProbe {
   // Measures since the previous call (the first call only takes the readings; its sample is
   // zero). The interval is timed here, not assumed: the caller's timer runs late when its
   // thread is busy. Returns false when the accounting cannot be read (then the balancer
-  // stays off).
+  // and the spin governor stay off).
   // `busiest` receives the index (into `tids`) of the thread that ran most.
   bool Sample(std::span<const pid_t> tids, LoadSample* out, std::size_t* busiest = nullptr);
 
