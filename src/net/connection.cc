@@ -370,7 +370,10 @@ void Connection::DrainPushed() {
     Close();
     return;
   }
-  Flush();
+  if (!flush_scheduled_) {
+    flush_scheduled_ = true;
+    worker()->ScheduleFlush(this);
+  }
 }
 
 bool Connection::OverOutputLimits() {
