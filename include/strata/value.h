@@ -1,7 +1,7 @@
 // Typed values stored under keys.
 //
 // Strings are plain bytes owned by the engine. Collections (lists, hashes, sets, sorted
-// sets) are heap objects derived from `Object`; every object type has a versioned binary
+// sets, streams) are heap objects derived from `Object`; every object type has a versioned binary
 // codec so that engines that leave RAM (hybridlog, cloud) and checkpoints can serialize it.
 #pragma once
 
@@ -20,6 +20,7 @@ enum class ValueType : std::uint8_t {
   kHash = 3,
   kSet = 4,
   kZSet = 5,
+  kStream = 6,
 };
 
 // Redis's name for a type, as TYPE and SCAN ... TYPE spell it ("none" for kNone).

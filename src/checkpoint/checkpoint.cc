@@ -472,6 +472,7 @@ class Reader {
                     RecordFn record) {
     const char* p = payload_.data();
     const char* end = p + payload_.size();
+    const ValueType max_type = summary->version >= 3 ? ValueType::kStream : ValueType::kZSet;
     auto varint = [&](std::uint64_t* v) {
       *v = 0;
       for (int shift = 0; shift < 64 && p < end; shift += 7) {
@@ -490,10 +491,11 @@ class Reader {
     };
     for (std::uint32_t i = 0; i < count; ++i) {
       if (end - p < 2) return Bad("malformed record in block", pos);
+      // Streams came with version 3: an older file cannot hold one.
       auto type = static_cast<ValueType>(static_cast<unsigned char>(p[0]));
       auto flags = static_cast<unsigned char>(p[1]);
       p += 2;
-      if (type < ValueType::kString || type > ValueType::kZSet || (flags & ~kFlagExpire) != 0) {
+      if (type < ValueType::kString || type > max_type || (flags & ~kFlagExpire) != 0) {
         return Bad("malformed record in block", pos);
       }
       std::int64_t expire = kNoExpire;

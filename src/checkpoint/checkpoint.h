@@ -20,8 +20,9 @@
 
 namespace strata::checkpoint {
 
-// Version 2 added the server data section (function libraries); version 1 still loads.
-inline constexpr std::uint32_t kFormatVersion = 2;
+// Version 2 added the server data section (function libraries), version 3 the stream type;
+// older versions still load.
+inline constexpr std::uint32_t kFormatVersion = 3;
 
 // Writes the whole keyspace of `engine` to a new checkpoint in request.dir (created if
 // missing): the dataset exactly as it was when the write began (StorageEngine::Export),
@@ -41,7 +42,7 @@ struct Summary {
   std::uint64_t blocks = 0;
   std::uint64_t keys = 0;    // records in the file
   // keys_per_db[db][type]: records per database and value type (index = ValueType).
-  std::vector<std::array<std::uint64_t, 6>> keys_per_db;
+  std::vector<std::array<std::uint64_t, 7>> keys_per_db;
   std::string server_data;  // CheckpointRequest::server_data as written
 };
 

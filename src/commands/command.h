@@ -104,6 +104,9 @@ struct CommandContext {
   int db = 0;
   // Running inside EXEC: blocking commands must answer at once instead of blocking.
   bool in_transaction = false;
+  // Called by a script (redis.call): as in_transaction, and a few commands refuse outright
+  // what only makes sense for a client (XREAD BLOCK).
+  bool in_script = false;
   // Null when the command must finish in this call (inside EXEC, the whole keyspace is
   // locked and the transaction is atomic).
   CommandSteps* steps = nullptr;
@@ -126,8 +129,10 @@ enum KeySpecFlag : std::uint32_t {
 };
 
 // One Redis 7 key spec: where its keys are (begin_search "index", then find_keys "range" or
-// "keynum") and what the command does with them. Every command of ours begins its search
-// at an index; none needs Redis's "keyword" search.
+// "keynum") and what the command does with them. With `keyword` set, the search begins
+// instead after the first `keyword` at or after argument `startfrom` (Redis's "keyword"
+// begin_search), and a range's `limit` keeps 1/limit of the arguments after it: XREAD's
+// keys, then as many IDs.
 struct KeySpec {
   enum class Find : std::uint8_t { kRange, kKeyNum };
   std::uint32_t flags = 0;  // KeySpecFlag bits
@@ -137,6 +142,9 @@ struct KeySpec {
   int keystep = 1;
   int keynumidx = 0;  // kKeyNum: numkeys at index + keynumidx, keys from index + firstkey
   int firstkey = 1;
+  std::string_view keyword;  // non-empty: begin_search "keyword"
+  int startfrom = 0;
+  int limit = 0;
   std::string_view notes;
 
   // Whether argument `pos` of `args` is one of this spec's keys.
@@ -223,6 +231,9 @@ struct CommandSpec {
   CommandSpec& Specs(std::initializer_list<std::uint32_t> flags);
   // Appends a "keynum" spec: numkeys at argument `numkeys_index`, the keys right after it.
   CommandSpec& NumKeysSpec(int numkeys_index, std::uint32_t flags);
+  // Appends a "keyword" spec: the keys are the first half of the arguments after `keyword`
+  // (searched from argument `startfrom`), as XREAD's and XREADGROUP's STREAMS.
+  CommandSpec& KeywordSpec(std::string_view keyword, int startfrom, std::uint32_t flags);
   // Redis's "notes" of the last spec added.
   CommandSpec& SpecNotes(std::string_view notes);
   // Overrides the intent the key-spec flags imply, for every key: when the handler needs
@@ -306,6 +317,8 @@ void RegisterListCommands(CommandTable* table);
 void RegisterHashCommands(CommandTable* table);
 void RegisterSetCommands(CommandTable* table);
 void RegisterZSetCommands(CommandTable* table);
+void RegisterStreamCommands(CommandTable* table);  // XADD XRANGE XDEL XTRIM ...
+void RegisterStreamReadCommands(CommandTable* table);  // XREAD XREADGROUP
 void RegisterTransactionCommands(CommandTable* table);
 void RegisterPubSubCommands(CommandTable* table);
 void RegisterScriptingCommands(CommandTable* table);  // EVAL, SCRIPT, FCALL

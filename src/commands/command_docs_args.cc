@@ -69,14 +69,15 @@ std::vector<Tok> Tokenize(std::string_view s) {
   return toks;
 }
 
-// A literal token has letters, all upper case ("NX", "NO-EVICT", "LIB-NAME").
+// A literal token has letters, all upper case ("NX", "NO-EVICT", "LIB-NAME"), or is a lone
+// symbol ("*", "=", "~": XADD's ID and trimming operators).
 bool IsLiteral(std::string_view word) {
   bool letter = false;
   for (char c : word) {
     if (std::islower(static_cast<unsigned char>(c))) return false;
     if (std::isupper(static_cast<unsigned char>(c))) letter = true;
   }
-  return letter;
+  return letter || word == "*" || word == "=" || word == "~";
 }
 
 std::string Lowercase(std::string_view s) {

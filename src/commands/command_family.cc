@@ -107,14 +107,27 @@ void WriteKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
     }
     r.Bulk("flags");
     WriteKeySpecFlags(r, ks.flags);
-    WriteKeySpecStep(r, "begin_search", "index", {{"index", ks.index}});
+    if (ks.keyword.empty()) {
+      WriteKeySpecStep(r, "begin_search", "index", {{"index", ks.index}});
+    } else {
+      r.Bulk("begin_search");
+      r.MapHeader(2);
+      r.Bulk("type");
+      r.Bulk("keyword");
+      r.Bulk("spec");
+      r.MapHeader(2);
+      r.Bulk("keyword");
+      r.Bulk(ks.keyword);
+      r.Bulk("startfrom");
+      r.Integer(ks.startfrom);
+    }
     if (ks.find == KeySpec::Find::kKeyNum) {
       WriteKeySpecStep(
           r, "find_keys", "keynum",
           {{"keynumidx", ks.keynumidx}, {"firstkey", ks.firstkey}, {"keystep", ks.keystep}});
     } else {
       WriteKeySpecStep(r, "find_keys", "range",
-                       {{"lastkey", ks.lastkey}, {"keystep", ks.keystep}, {"limit", 0}});
+                       {{"lastkey", ks.lastkey}, {"keystep", ks.keystep}, {"limit", ks.limit}});
     }
   }
 }

@@ -30,6 +30,19 @@ bool KeySpec::Covers(std::span<const std::string_view> args, int pos) const {
   if (pos < index || pos >= argc) return false;
   int first = index;
   int last = lastkey >= 0 ? index + lastkey : argc + lastkey;
+  if (!keyword.empty()) {
+    first = -1;
+    for (int i = startfrom; i < argc; ++i) {
+      if (EqualsIgnoreCase(args[static_cast<std::size_t>(i)], keyword)) {
+        first = i + 1;
+        break;
+      }
+    }
+    if (first < 0 || pos < first) return false;
+    last = argc - 1;
+    if (limit > 1) last = first + (last - first + 1) / limit - 1;
+    return pos <= last;
+  }
   if (find == Find::kKeyNum) {
     std::int64_t numkeys = 0;
     int at = index + keynumidx;
@@ -68,6 +81,18 @@ CommandSpec& CommandSpec::NumKeysSpec(int numkeys_index, std::uint32_t flags) {
   ks.flags = flags;
   ks.index = numkeys_index;
   ks.find = KeySpec::Find::kKeyNum;
+  key_specs.push_back(ks);
+  return *this;
+}
+
+CommandSpec& CommandSpec::KeywordSpec(std::string_view keyword, int startfrom,
+                                      std::uint32_t flags) {
+  KeySpec ks;
+  ks.flags = flags;
+  ks.keyword = keyword;
+  ks.startfrom = startfrom;
+  ks.lastkey = -1;
+  ks.limit = 2;
   key_specs.push_back(ks);
   return *this;
 }
@@ -190,6 +215,8 @@ const CommandTable& BuildCommandTable() {
   RegisterHashCommands(table);
   RegisterSetCommands(table);
   RegisterZSetCommands(table);
+  RegisterStreamCommands(table);
+  RegisterStreamReadCommands(table);
   RegisterTransactionCommands(table);
   RegisterPubSubCommands(table);
   RegisterScriptingCommands(table);

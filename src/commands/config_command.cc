@@ -279,8 +279,11 @@ const std::vector<ConfigParam>& ConfigParams() {
        {},
        GetLimit<&EncLimits::zset_max_listpack_value>, SetLimit<&EncLimits::zset_max_listpack_value>},
       {"hll-sparse-max-bytes", "", ParamKind::kMemory, "3000", 0, kLongMax},
-      {"stream-node-max-bytes", "", ParamKind::kMemory, "4096", 0, kLongMax},
-      {"stream-node-max-entries", "", ParamKind::kInt, "100", 0, kLongMax},
+      {"stream-node-max-bytes", "", ParamKind::kMemory, "4096", 0, kLongMax, {},
+       GetLimit<&EncLimits::stream_node_max_bytes>, SetLimit<&EncLimits::stream_node_max_bytes>},
+      {"stream-node-max-entries", "", ParamKind::kInt, "100", 0, kLongMax, {},
+       GetLimit<&EncLimits::stream_node_max_entries>,
+       SetLimit<&EncLimits::stream_node_max_entries>},
       {"activerehashing", "", ParamKind::kBool, "yes"},
   };
   return params;

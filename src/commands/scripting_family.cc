@@ -82,7 +82,7 @@ class Host final : public lua::ScriptHost {
     reply.set_error_observer(outer_.reply.error_observer());
     client_->resp3.store(resp3, std::memory_order_relaxed);
     const int db = client_->db.load(std::memory_order_relaxed);
-    CommandContext ctx{args, reply, *client_, outer_.server, outer_.engine, nullptr, db, true};
+    CommandContext ctx{args, reply, *client_, outer_.server, outer_.engine, nullptr, db, true, true};
     std::uint64_t errors_before = reply.errors();
     std::uint64_t start = MonotonicUs();
     Run(spec, ctx);

@@ -47,7 +47,7 @@ int CheckCheckpoint(const std::string& path) {
               << " (functions: " << libraries.function_count() << ")\n";
   }
   static constexpr ValueType kTypes[] = {ValueType::kString, ValueType::kList, ValueType::kHash,
-                                         ValueType::kSet, ValueType::kZSet};
+                                         ValueType::kSet, ValueType::kZSet, ValueType::kStream};
   for (std::size_t db = 0; db < s.keys_per_db.size(); ++db) {
     std::uint64_t total = 0;
     for (auto n : s.keys_per_db[db]) total += n;

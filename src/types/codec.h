@@ -74,6 +74,7 @@ class Reader {
     return GetVarint(n) && *n <= in_.size() / (min_bytes ? min_bytes : 1);
   }
   bool done() const { return in_.empty(); }
+  std::size_t remaining() const { return in_.size(); }
 
  private:
   std::string_view in_;

@@ -3,6 +3,7 @@
 #include "types/hash.h"
 #include "types/list.h"
 #include "types/set.h"
+#include "types/stream.h"
 #include "types/zset.h"
 
 namespace strata::types {
@@ -29,6 +30,12 @@ StatusOr<std::unique_ptr<Object>> DecodeObject(ValueType type, std::string_view 
       return Widen(SetObject::Decode(bytes));
     case ValueType::kZSet:
       return Widen(ZSetObject::Decode(bytes));
+    case ValueType::kStream: {
+      // A stream may be empty: it stays under its key until deleted.
+      auto s = StreamObject::Decode(bytes);
+      if (!s.ok()) return s.status();
+      return std::unique_ptr<Object>(std::move(s).value());
+    }
     case ValueType::kString:
     case ValueType::kNone:
       break;

@@ -16,6 +16,10 @@ struct EncodingLimits {
   std::atomic<std::int64_t> set_max_intset_entries{512};
   std::atomic<std::int64_t> zset_max_listpack_entries{128};
   std::atomic<std::int64_t> zset_max_listpack_value{64};
+  // A stream node takes entries until it holds this many (0: no limit) or its listpack
+  // would reach this many bytes (0: Redis's 1 GB cap).
+  std::atomic<std::int64_t> stream_node_max_bytes{4096};
+  std::atomic<std::int64_t> stream_node_max_entries{100};
 };
 
 // The process-wide thresholds.

@@ -9,6 +9,7 @@ std::string_view ValueTypeName(ValueType type) {
     case ValueType::kHash: return "hash";
     case ValueType::kSet: return "set";
     case ValueType::kZSet: return "zset";
+    case ValueType::kStream: return "stream";
     case ValueType::kNone: break;
   }
   return "none";
@@ -16,7 +17,7 @@ std::string_view ValueTypeName(ValueType type) {
 
 ValueType ValueTypeFromName(std::string_view name) {
   for (ValueType t : {ValueType::kString, ValueType::kList, ValueType::kHash, ValueType::kSet,
-                      ValueType::kZSet}) {
+                      ValueType::kZSet, ValueType::kStream}) {
     if (name.size() == ValueTypeName(t).size()) {
       bool eq = true;
       for (std::size_t i = 0; i < name.size(); ++i) {

@@ -337,7 +337,7 @@ TEST_F(CheckpointTest, ServerDataRoundTripsAndIsVerified) {
   ASSERT_TRUE(w.ok()) << w.status().message();
   auto v = VerifyCheckpoint(w->path);
   ASSERT_TRUE(v.ok()) << v.status().message();
-  EXPECT_EQ(v->version, 2u);
+  EXPECT_EQ(v->version, kFormatVersion);
   EXPECT_EQ(v->server_data, data);
   EXPECT_EQ(v->keys, 20u);
   memory::MemoryEngine b(16);
@@ -392,13 +392,14 @@ TEST_F(CheckpointTest, VersionOneStillLoads) {
   ASSERT_TRUE(l.ok()) << l.status().message();
   EXPECT_TRUE(DumpEngine(b) == before);
   // A version from the future is refused by name.
-  f[8] = 3;
-  const std::uint32_t crc3 = Crc32c(std::string_view(f.data(), 32));
-  for (int i = 0; i < 4; ++i) f[32 + i] = static_cast<char>((crc3 >> (8 * i)) & 0xff);
+  f[8] = static_cast<char>(kFormatVersion + 1);
+  const std::uint32_t future_crc = Crc32c(std::string_view(f.data(), 32));
+  for (int i = 0; i < 4; ++i) f[32 + i] = static_cast<char>((future_crc >> (8 * i)) & 0xff);
   WriteFile(old, f);
   auto r = VerifyCheckpoint(old);
   ASSERT_FALSE(r.ok());
-  EXPECT_NE(r.status().message().find("format version 3 is not supported"), std::string::npos)
+  const std::string future = "format version " + std::to_string(kFormatVersion + 1);
+  EXPECT_NE(r.status().message().find(future + " is not supported"), std::string::npos)
       << r.status().message();
 }
 
