@@ -41,6 +41,11 @@ Pub/sub (--pubsub): redis-benchmark PUBLISHes a 3-byte message to a channel with
 with 50 subscribers (one helper process holding every subscriber connection, reading and
 discarding), alternating servers each round; the same table as throughput mode.
 
+Streams (--streams): `XADD bench-stream * f <10 bytes>` into one stream (emptied before each
+run) and `XRANGE bench-stream - + COUNT 10` on what that left, alternating servers; then one
+stream of --stream-entries entries (explicit IDs, one 10-byte field) is loaded into each
+server with redis-cli --pipe and its memory per entry reported (RSS and used_memory).
+
 Strata is started as scripts/run starts it (conf/strata.toml); the bench overrides only
 the port, the directory and the checkpoint schedule (off, as Redis runs with --save ''),
 and the thread count only when --strata-threads is given.

@@ -14,6 +14,7 @@ from .common import log
 from .loading import load_stream
 from .memory import memory, resp_stream
 from .pubsub import drain_subscribers, pubsub
+from .streams import streams
 from .scripting import scripting
 from .scale import scale
 from .servers import (describe_environment, ensure_tools, locate_server, make_servers,
@@ -92,6 +93,11 @@ def parse_args():
     p.add_argument("--drain-subscribers", metavar="PORT:N:CHANNEL", help=argparse.SUPPRESS)
     p.add_argument("--scripts", action="store_true",
                    help="scripting mode: EVALSHA of a one-call and of a ten-call script")
+    p.add_argument("--streams", action="store_true",
+                   help="streams mode: XADD and XRANGE ... COUNT 10 on one stream, then the "
+                   "memory of a stream of --stream-entries one-field entries")
+    p.add_argument("--stream-entries", type=int, default=1000000,
+                   help="entries in the --streams memory measurement (default 1000000)")
     p.add_argument("--server", help="strata-server binary (default build/strata-server)")
     p.add_argument("--rebuild", action="store_true", help="build strata-server first")
     p.add_argument("--strata-threads", type=int,
@@ -120,9 +126,9 @@ def parse_args():
     if args.rounds < 1 or args.keys < 1 or args.clients < 1 or args.scale_size < 1:
         p.error("--rounds, --keys, --clients and --scale-size must be positive")
     if sum((args.memory, args.scale, args.checkpoint, args.bgsave_read, args.pubsub,
-            args.scripts)) > 1:
-        p.error("--memory, --scale, --checkpoint, --bgsave-read, --pubsub and --scripts are "
-                "separate modes; pick one")
+            args.scripts, args.streams)) > 1:
+        p.error("--memory, --scale, --checkpoint, --bgsave-read, --pubsub, --scripts and "
+                "--streams are separate modes; pick one")
     if args.baseline and args.baseline_rev:
         p.error("--baseline and --baseline-rev both name the baseline; pick one")
     if (args.baseline or args.baseline_rev) and (args.memory or args.scale or args.checkpoint):
@@ -189,6 +195,8 @@ def main():
             return pubsub(args, servers, workdir)
         if args.scripts:
             return scripting(args, servers, workdir)
+        if args.streams:
+            return streams(args, servers, workdir)
         return throughput(args, servers, workdir)
     except (RuntimeError, OSError) as e:
         log(f"error: {e}")
