@@ -67,7 +67,22 @@ async function startServer() {
     if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`${kind} did not start`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { port, stop: () => { proc.kill("SIGTERM"); rmSync(dir, { recursive: true, force: true }); } };
+  const exited = new Promise((resolve) => proc.once("exit", resolve));
+  // The directory goes only once the server has exited: strata-server saves a last
+  // checkpoint there on SIGTERM and, like Redis, does not exit when that save fails.
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill("SIGTERM");
+      const timer = new Promise((resolve) => setTimeout(() => resolve("timeout"), 10000));
+      if ((await Promise.race([exited, timer])) === "timeout") {
+        console.error(`${kind} did not exit on SIGTERM within 10 s; killing it`);
+        proc.kill("SIGKILL");
+        await exited;
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  return { port, stop };
 }
 
 async function main() {
@@ -107,7 +122,7 @@ async function main() {
   } finally {
     redis.disconnect();
     sub.disconnect();
-    server.stop();
+    await server.stop();
   }
 }
 
