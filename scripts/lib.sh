@@ -9,7 +9,7 @@ STRATA_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 STRATA_BUILD_PACKAGES=(cmake ninja-build g++ pkg-config libasio-dev libjemalloc-dev
   libcli11-dev libtomlplusplus-dev libgtest-dev libhiredis-dev liburing-dev
   liblua5.1-0-dev lua-cjson-dev lua-bitop-dev)
-STRATA_TEST_PACKAGES=(redis-server redis-tools python3 python3-redis python3-celery tmux)
+STRATA_TEST_PACKAGES=(redis-server redis-tools python3 python3-redis python3-celery python3-rq tmux)
 STRATA_FUZZ_PACKAGES=(clang)
 
 strata_log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
