@@ -180,6 +180,10 @@ class Keyspace {
   // and for a few writes that changed nothing (LTRIM keeping every element) — never for a
   // no-op such as LPOP with count 0. Writing a key does not signal by itself.
   void SignalModified(int db, std::string_view key);
+  // Redis's signalKeyAsReady without signalModifiedKey: `key` changed in a way Redis does
+  // not show to WATCH (a stream's consumer groups: XREADGROUP, XACK, XCLAIM, XGROUP), but
+  // clients blocked on it must look again (XGROUP DESTROY answers its readers).
+  void SignalReady(int db, std::string_view key);
 
  protected:
   // Test engines that wrap another engine's Keyspace forward signals through this.
@@ -272,6 +276,12 @@ class KeyspaceObserver {
   // A command signalled `key` of `db` as modified (Keyspace::SignalModified). Keys removed
   // because their time passed are not reported: a WATCH notices those by their absence.
   virtual void KeyModified(int db, std::string_view key) = 0;
+  // A command signalled `key` as ready for the clients blocked on it, not as modified
+  // (Keyspace::SignalReady): WATCH does not hear of it.
+  virtual void KeyReady(int db, std::string_view key) {
+    (void)db;
+    (void)key;
+  }
   // Many keys of `db` changed at once (FLUSHDB, FLUSHALL, SWAPDB). `present(key)` tells
   // whether `key` exists in `db` before the change or will exist after it; it may be called
   // only during this call.
@@ -515,6 +525,10 @@ class StorageEngine {
 
 inline void Keyspace::SignalModified(int db, std::string_view key) {
   if (observer_ != nullptr && observer_->Active()) observer_->KeyModified(db, key);
+}
+
+inline void Keyspace::SignalReady(int db, std::string_view key) {
+  if (observer_ != nullptr && observer_->Active()) observer_->KeyReady(db, key);
 }
 
 }  // namespace strata

@@ -318,6 +318,8 @@ void RegisterHashCommands(CommandTable* table);
 void RegisterSetCommands(CommandTable* table);
 void RegisterZSetCommands(CommandTable* table);
 void RegisterStreamCommands(CommandTable* table);  // XADD XRANGE XDEL XTRIM ...
+void RegisterStreamGroupCommands(CommandTable* table);  // XGROUP XACK XPENDING XCLAIM ...
+void RegisterStreamInfoCommands(CommandTable* table);   // XINFO; called by the one above
 void RegisterStreamReadCommands(CommandTable* table);  // XREAD XREADGROUP
 void RegisterTransactionCommands(CommandTable* table);
 void RegisterPubSubCommands(CommandTable* table);

@@ -216,6 +216,7 @@ const CommandTable& BuildCommandTable() {
   RegisterSetCommands(table);
   RegisterZSetCommands(table);
   RegisterStreamCommands(table);
+  RegisterStreamGroupCommands(table);
   RegisterStreamReadCommands(table);
   RegisterTransactionCommands(table);
   RegisterPubSubCommands(table);

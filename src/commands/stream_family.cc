@@ -193,7 +193,7 @@ void CmdXSetId(CommandContext& ctx) {
   s.set_last_id(id);
   if (entries_added != -1) s.set_entries_added(static_cast<std::uint64_t>(entries_added));
   if (!max_deleted.IsZero()) s.set_max_deleted_id(max_deleted);
-  ctx.SignalModified(ctx.args[1]);
+  ctx.ks->SignalReady(ctx.db, ctx.args[1]);  // Redis 7.0 keeps WATCH out of XSETID
   ctx.Notify(kNotifyStream, "xsetid", ctx.args[1]);
   ctx.reply.Ok();
 }

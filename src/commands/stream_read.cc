@@ -112,13 +112,12 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
   std::size_t streams_arg = 0, nstreams = 0;
   GroupRead gr;
   bool have_group = false;
-  const std::string_view name = group_read ? "XREADGROUP" : "XREAD";
   for (std::size_t i = 1; i < args.size(); ++i) {
     const std::size_t more = args.size() - i - 1;
     std::string_view o = args[i];
     if (EqualsIgnoreCase(o, "block") && more > 0) {
       if (ctx.in_script) {
-        return ctx.reply.Error("ERR " + std::string(name) +
+        return ctx.reply.Error("ERR " + std::string(args[0]) +
                                " command is not allowed with BLOCK option from scripts");
       }
       // Milliseconds here, an integer (the list and sorted-set pops take float seconds).
@@ -126,7 +125,8 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
         return ctx.reply.Error("ERR timeout is not an integer or out of range");
       }
       if (timeout < 0) return ctx.reply.Error("ERR timeout is negative");
-      if (timeout > INT64_MAX - UnixTimeMs()) return ctx.reply.Error("ERR timeout is out of range");
+      // No "out of range" here, unlike the pops' seconds: redis-server 7.0.15 takes any
+      // millisecond count (a deadline past ~100 years is "never" to the connection's timer).
     } else if (EqualsIgnoreCase(o, "count") && more > 0) {
       if (!ParseInt64(args[++i], &count)) return ctx.reply.Error(kErrNotInteger);
       if (count < 0) count = 0;
@@ -134,9 +134,9 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
       streams_arg = i + 1;
       nstreams = args.size() - streams_arg;
       if (nstreams % 2 != 0) {
-        return ctx.reply.Error(
-            "ERR Unbalanced " + std::string(name) + " list of streams: for each stream key an ID "
-            "or '" + (group_read ? ">" : "$") + "' must be specified.");
+        // Redis's text names XREAD and '$' for XREADGROUP too.
+        return ctx.reply.Error("ERR Unbalanced XREAD list of streams: for each stream key an ID "
+                               "or '$' must be specified.");
       }
       nstreams /= 2;
       break;
@@ -228,6 +228,7 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
     } else {
       ReplyNewForGroup(out, *s, g, c, static_cast<std::size_t>(count), gr.noack);
     }
+    ctx.ks->SignalReady(ctx.db, key);  // the group changed; Redis keeps WATCH out of it
     ++served;
   }
   if (served > 0) {
@@ -245,7 +246,8 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
     after.emplace_back(keys.back(), ids[k]);
   }
   const int db = ctx.db;
-  const auto n = static_cast<std::size_t>(count);
+  // A waiter without COUNT gets at most Redis's XREAD_BLOCKED_DEFAULT_COUNT entries.
+  const auto n = static_cast<std::size_t>(count != 0 ? count : 1000);
   ServeFn serve;
   if (!group_read) {
     // Served with what follows the ID it waited after on the key that changed; a key that
@@ -288,6 +290,7 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
       StreamReplyHeader(reply, key);
       StreamConsumer* c = ReadingConsumer(*g, gr.consumer, *ev, db, key);
       ReplyNewForGroup(reply, *s, *g, c, n, gr.noack);
+      ks.SignalReady(db, key);
       return ServeResult::kServed;
     };
   }

@@ -20,6 +20,9 @@ class Observer final : public KeyspaceObserver {
     if (watches_->Active()) watches_->KeyModified(db, key);
     if (blocking_->Active()) blocking_->KeyModified(db, key);
   }
+  void KeyReady(int db, std::string_view key) override {
+    if (blocking_->Active()) blocking_->KeyModified(db, key);
+  }
   void DbModified(int db, FunctionRef<bool(std::string_view key)> present) override {
     if (watches_->Active()) watches_->DbModified(db, present);
     if (blocking_->Active()) blocking_->DbModified(db, present);

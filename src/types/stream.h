@@ -120,6 +120,11 @@ class StreamObject final : public Object {
   std::size_t size() const { return length_; }
   // Nodes holding entries (XINFO's radix-tree-keys).
   std::size_t node_count() const { return nodes_.size(); }
+  // Each node's key (its first entry's ID), ascending: XINFO STREAM derives from them the
+  // size of the radix tree Redis would index the nodes with (radix-tree-nodes).
+  void ForEachNodeKey(FunctionRef<void(StreamID)> fn) const {
+    for (const auto& node : nodes_) fn(node.first);
+  }
 
   StreamID last_id() const { return last_id_; }
   StreamID max_deleted_id() const { return max_deleted_id_; }
@@ -130,6 +135,16 @@ class StreamObject final : public Object {
   void set_last_id(StreamID id) { last_id_ = id; }
   void set_max_deleted_id(StreamID id) { max_deleted_id_ = id; }
   void set_entries_added(std::uint64_t n) { entries_added_ = n; }
+
+  // Changes with every Append and differs between any two stream objects (a copy included),
+  // so a blocked reader can tell an XADD, or another stream put under its key, from the
+  // writes Redis does not wake readers for (XSETID, XGROUP SETID ...). Not persisted.
+  struct AppendStamp {
+    std::uint64_t object = 0;  // 0: no stream
+    std::uint64_t appends = 0;
+    bool operator==(const AppendStamp&) const = default;
+  };
+  AppendStamp append_stamp() const { return {serial_, appends_}; }
 
   // Appends an entry; `id` must be greater than last_id() and `fields` non-empty and even.
   // Advances last_id and entries_added.
@@ -177,6 +192,8 @@ class StreamObject final : public Object {
   std::uint64_t entries_added_ = 0;
   StreamID first_id_;
   Groups groups_;
+  std::uint64_t serial_;  // unique per object, never 0
+  std::uint64_t appends_ = 0;
 };
 
 }  // namespace strata::types

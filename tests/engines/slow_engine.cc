@@ -62,6 +62,11 @@ class SignalRecorder final : public KeyspaceObserver {
     signalled_.emplace(db, std::string(key));
     if (next_ != nullptr && next_->Active()) next_->KeyModified(db, key);
   }
+  // A change Redis shows only to blocked clients is announced all the same.
+  void KeyReady(int db, std::string_view key) override {
+    signalled_.emplace(db, std::string(key));
+    if (next_ != nullptr && next_->Active()) next_->KeyReady(db, key);
+  }
   void DbModified(int db, FunctionRef<bool(std::string_view)> present) override {
     if (next_ != nullptr && next_->Active()) next_->DbModified(db, present);
   }

@@ -49,6 +49,10 @@ const std::vector<KeyState>& KStates() {
       {"hash of 1", {"HSET k f 1"}},
       {"set of 1", {"SADD k a"}},
       {"zset of 1", {"ZADD k 1 a"}},
+      // a stream with a group that has delivered its first entry to consumer c
+      {"stream", {"XADD k 1-1 a 1", "XADD k 2-1 b 2", "XGROUP CREATE k g 0",
+                  "XREADGROUP GROUP g c COUNT 1 STREAMS k >"}},
+      {"stream of 1", {"XADD k 1-1 a 1"}},
   };
   return states;
 }
@@ -124,6 +128,16 @@ const std::vector<Form>& Forms() {
       {"ZRANGESTORE d k 5 10"}, {"ZUNIONSTORE d 1 k"}, {"ZUNIONSTORE k 1 k"},
       {"ZINTERSTORE d 2 k zz", {"ZADD d 1 a"}}, {"ZINTERSTORE d 1 k"}, {"ZDIFFSTORE d 1 k"},
       {"ZDIFFSTORE d 2 k k", {"ZADD d 1 a"}},
+      // streams (explicit IDs: an automatic one would differ between the servers)
+      {"XADD k 5-1 f v"}, {"XADD k 1-1 f v"}, {"XADD k NOMKSTREAM 5-1 f v"},
+      {"XADD k MAXLEN 0 5-1 f v"}, {"XADD k 5-* f v"}, {"XDEL k 1-1"}, {"XDEL k 9-9"},
+      {"XTRIM k MAXLEN 0"}, {"XTRIM k MAXLEN 100"}, {"XTRIM k MINID ~ 9"}, {"XSETID k 5-5"},
+      {"XSETID k 0-1"}, {"XGROUP CREATE k g2 0"}, {"XGROUP CREATE k g2 $ MKSTREAM"},
+      {"XGROUP SETID k g 0"}, {"XGROUP DESTROY k g"}, {"XGROUP CREATECONSUMER k g x"},
+      {"XGROUP DELCONSUMER k g c"}, {"XREADGROUP GROUP g r STREAMS k >"},
+      {"XREADGROUP GROUP g c STREAMS k 0"}, {"XREADGROUP GROUP g c NOACK STREAMS k >"},
+      {"XACK k g 1-1"}, {"XACK k g 9-9"}, {"XCLAIM k g d 0 1-1 JUSTID"},
+      {"XAUTOCLAIM k g d 0 0 JUSTID"}, {"XRANGE k - +"}, {"XREAD STREAMS k 0"},
       // reads: never abort
       {"GET k"}, {"EXISTS k"}, {"TYPE k"},
   };
