@@ -39,8 +39,8 @@ struct GroupRead {
 // Redis's streamReplyWithRange for a group reading new entries: replies the entries after
 // the group's last delivered ID (at most `count`, 0 = all), advancing the group and, unless
 // `noack`, recording each one as pending for `consumer`.
-void ReplyNewForGroup(ReplyBuilder& reply, StreamObject& s, StreamGroup& g, StreamConsumer* c,
-                      std::size_t count, bool noack) {
+void ReplyNewForGroup(ReplyBuilder& reply, const StreamObject& s, StreamGroup& g,
+                      StreamConsumer* c, std::size_t count, bool noack) {
   StreamID start = g.last_delivered;
   start.Increment();
   const std::int64_t now = UnixTimeMs();
@@ -105,6 +105,34 @@ void StreamReplyHeader(ReplyBuilder& reply, std::string_view key) {
   reply.Bulk(key);
 }
 
+// A key a blocked reader waits on: the ID it reads after (XREAD) and the stream's wake
+// stamp when the reader last looked at it.
+struct WaitedKey {
+  std::string key;
+  StreamID after;
+  StreamObject::WakeStamp stamp;
+};
+
+// A key named twice waits after its first ID, as Redis keeps the first of a blocked
+// client's keys.
+WaitedKey* FindWaited(std::vector<WaitedKey>& waited, std::string_view key) {
+  for (WaitedKey& w : waited) {
+    if (w.key == key) return &w;
+  }
+  return nullptr;
+}
+
+// Redis looks at a blocked reader's stream again only after an XADD to it, a group of it
+// destroyed, or another stream (or none) under the key; XSETID, XDEL, XTRIM and the other
+// group commands signal the key here too, and must leave the reader waiting. True if the
+// stream's wake stamp moved since the reader last looked; the stamp is updated either way.
+bool WokenSince(const StreamObject& s, WaitedKey* w) {
+  const StreamObject::WakeStamp now = s.wake_stamp();
+  if (now == w->stamp) return false;
+  w->stamp = now;
+  return true;
+}
+
 void ReadCommand(CommandContext& ctx, bool group_read) {
   auto& args = ctx.args;
   std::int64_t timeout = -1;  // no BLOCK
@@ -164,16 +192,24 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
 
   // Each key is looked at as its ID is parsed, as in Redis: the first bad one decides.
   std::vector<StreamID> ids(nstreams);
-  std::vector<StreamObject*> streams(nstreams, nullptr);
+  std::vector<const StreamObject*> streams(nstreams, nullptr);
   std::vector<StreamGroup*> groups(nstreams, nullptr);
   for (std::size_t k = 0; k < nstreams; ++k) {
     std::string_view key = args[streams_arg + k];
     std::string_view id_arg = args[streams_arg + nstreams + k];
-    auto found = FindTypedForWrite<StreamObject>(ctx, key);
-    if (found.wrong_type) return;
-    streams[k] = found.obj;
+    // XREAD's keys are declared for reading only; a group read changes its group.
     if (group_read) {
-      groups[k] = found.obj ? found.obj->FindGroup(gr.group) : nullptr;
+      auto found = FindTypedForWrite<StreamObject>(ctx, key);
+      if (found.wrong_type) return;
+      streams[k] = found.obj;
+    } else {
+      auto found = FindTyped<StreamObject>(ctx, key);
+      if (found.wrong_type) return;
+      streams[k] = found.obj;
+    }
+    const StreamObject* found_obj = streams[k];
+    if (group_read) {
+      groups[k] = found_obj ? found_obj->FindGroup(gr.group) : nullptr;
       if (groups[k] == nullptr) {
         return ctx.reply.Error("NOGROUP No such key '" + std::string(key) + "' or consumer group '" +
                                gr.group + "' in XREADGROUP with GROUP option");
@@ -186,7 +222,7 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
             "history of this consumer by specifying a proper ID, or use the > ID to get new "
             "messages. The $ ID would just return an empty result set.");
       }
-      ids[k] = found.obj ? found.obj->last_id() : StreamID{};
+      ids[k] = found_obj ? found_obj->last_id() : StreamID{};
     } else if (id_arg == ">") {
       if (!group_read) {
         return ctx.reply.Error("ERR The > ID can be specified only when calling XREADGROUP using "
@@ -204,7 +240,7 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
   std::size_t served = 0;
   KeyspaceEvents& events = ctx.server.keyspace_events();
   for (std::size_t k = 0; k < nstreams; ++k) {
-    StreamObject* s = streams[k];
+    const StreamObject* s = streams[k];
     if (s == nullptr) continue;
     std::string_view key = args[streams_arg + k];
     const auto last = s->LastEntryId();
@@ -240,10 +276,11 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
 
   // Nothing yet: wait for a write to one of the keys (never inside MULTI or a script).
   std::vector<std::string> keys;
-  std::vector<std::pair<std::string, StreamID>> after;
+  std::vector<WaitedKey> waited;
   for (std::size_t k = 0; k < nstreams; ++k) {
     keys.emplace_back(args[streams_arg + k]);
-    after.emplace_back(keys.back(), ids[k]);
+    waited.push_back({keys.back(), ids[k],
+                      streams[k] ? streams[k]->wake_stamp() : StreamObject::WakeStamp{}});
   }
   const int db = ctx.db;
   // A waiter without COUNT gets at most Redis's XREAD_BLOCKED_DEFAULT_COUNT entries.
@@ -252,15 +289,14 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
   if (!group_read) {
     // Served with what follows the ID it waited after on the key that changed; a key that
     // is missing or of another type keeps it waiting.
-    serve = [db, n, after = std::move(after)](Keyspace& ks, std::string_view key,
-                                              ReplyBuilder& reply) {
+    serve = [db, n, waited = std::move(waited)](Keyspace& ks, std::string_view key,
+                                                ReplyBuilder& reply) mutable {
       ServeResult miss;
       StreamObject* s = ReadyToServe<StreamObject>(ks, db, key, &miss);
       if (s == nullptr) return ServeResult::kSkip;
-      StreamID start;
-      for (const auto& [k, id] : after) {
-        if (k == key) start = id;
-      }
+      WaitedKey* w = FindWaited(waited, key);
+      if (w == nullptr || !WokenSince(*s, w)) return ServeResult::kSkip;
+      StreamID start = w->after;
       if (s->last_id() <= start) return ServeResult::kSkip;
       start.Increment();
       reply.resp3() ? reply.MapHeader(1) : reply.ArrayHeader(1);
@@ -272,8 +308,8 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
     // A group reader waits for entries after the group's last delivered ID whenever it is
     // served, and is told when its stream or group went away.
     KeyspaceEvents* ev = &events;
-    serve = [db, n, gr = std::move(gr), ev](Keyspace& ks, std::string_view key,
-                                             ReplyBuilder& reply) {
+    serve = [db, n, gr = std::move(gr), ev, waited = std::move(waited)](
+                Keyspace& ks, std::string_view key, ReplyBuilder& reply) mutable {
       WriteRef v = ks.FindForWrite(db, key);
       if (v.type != ValueType::kStream) {
         reply.Error("UNBLOCKED the stream key no longer exists");
@@ -285,6 +321,8 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
         reply.Error("NOGROUP the consumer group this client was blocked on no longer exists");
         return ServeResult::kServed;
       }
+      WaitedKey* w = FindWaited(waited, key);
+      if (w == nullptr || !WokenSince(*s, w)) return ServeResult::kSkip;
       if (s->last_id() <= g->last_delivered) return ServeResult::kSkip;
       reply.resp3() ? reply.MapHeader(1) : reply.ArrayHeader(1);
       StreamReplyHeader(reply, key);

@@ -1,6 +1,7 @@
 #include "types/stream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <vector>
 
@@ -211,7 +212,12 @@ bool StreamGroup::Acknowledge(StreamID id) {
 
 // --- the stream ---------------------------------------------------------------------------
 
-StreamObject::StreamObject() = default;
+namespace {
+std::atomic<std::uint64_t> next_stream_serial{1};
+}  // namespace
+
+StreamObject::StreamObject()
+    : serial_(next_stream_serial.fetch_add(1, std::memory_order_relaxed)) {}
 StreamObject::~StreamObject() = default;
 
 std::size_t StreamObject::MemoryUsage() const {
@@ -314,6 +320,7 @@ void StreamObject::Append(StreamID id, StreamFields fields) {
   node->lp_rest += lp;
   node->last = id;
   ++node->live;
+  ++wakes_;
   if (length_ == 0) first_id_ = id;
   ++length_;
   last_id_ = id;
@@ -511,6 +518,7 @@ bool StreamObject::DestroyGroup(std::string_view name) {
   auto it = groups_.find(name);
   if (it == groups_.end()) return false;
   groups_.erase(it);
+  ++wakes_;
   return true;
 }
 

@@ -136,15 +136,16 @@ class StreamObject final : public Object {
   void set_max_deleted_id(StreamID id) { max_deleted_id_ = id; }
   void set_entries_added(std::uint64_t n) { entries_added_ = n; }
 
-  // Changes with every Append and differs between any two stream objects (a copy included),
-  // so a blocked reader can tell an XADD, or another stream put under its key, from the
-  // writes Redis does not wake readers for (XSETID, XGROUP SETID ...). Not persisted.
-  struct AppendStamp {
+  // What Redis wakes a blocked reader for, seen from the stream: it changes with every
+  // Append and every group destroyed, and differs between any two stream objects (a copy
+  // included). A reader compares it to tell those from the writes Redis leaves it waiting
+  // through (XSETID, XGROUP SETID, XACK ...). Not persisted.
+  struct WakeStamp {
     std::uint64_t object = 0;  // 0: no stream
-    std::uint64_t appends = 0;
-    bool operator==(const AppendStamp&) const = default;
+    std::uint64_t wakes = 0;
+    bool operator==(const WakeStamp&) const = default;
   };
-  AppendStamp append_stamp() const { return {serial_, appends_}; }
+  WakeStamp wake_stamp() const { return {serial_, wakes_}; }
 
   // Appends an entry; `id` must be greater than last_id() and `fields` non-empty and even.
   // Advances last_id and entries_added.
@@ -193,7 +194,7 @@ class StreamObject final : public Object {
   StreamID first_id_;
   Groups groups_;
   std::uint64_t serial_;  // unique per object, never 0
-  std::uint64_t appends_ = 0;
+  std::uint64_t wakes_ = 0;
 };
 
 }  // namespace strata::types
