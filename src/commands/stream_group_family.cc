@@ -178,11 +178,10 @@ void CmdXGroupCreate(CommandContext& ctx) {
 }
 
 void CmdXGroupSetId(CommandContext& ctx) {
-  GroupTarget t;
-  if (!GroupPrologue(ctx, GroupSub::kSetId, &t)) return;
+  // 7.0.15 checks the options, ENTRIESREAD's value included, before the key and the group,
+  // and ENTRIESREAD before the ID.
   const std::size_t argc = ctx.args.size();
   if (argc != 5 && argc != 7) return ReplySubcommandSyntaxError(ctx, "XGROUP");
-  // 7.0.15 reads ENTRIESREAD before the ID, so its errors come first.
   std::int64_t entries_read = StreamGroup::kUnknownEntriesRead;
   if (argc == 7) {
     if (!EqualsIgnoreCase(ctx.args[5], "entriesread")) {
@@ -190,6 +189,8 @@ void CmdXGroupSetId(CommandContext& ctx) {
     }
     if (!ParseEntriesRead(ctx, ctx.args[6], &entries_read)) return;
   }
+  GroupTarget t;
+  if (!GroupPrologue(ctx, GroupSub::kSetId, &t)) return;
   StreamID id;
   if (ctx.args[4] == "$") {
     id = t.s->last_id();

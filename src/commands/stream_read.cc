@@ -211,8 +211,10 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
     if (group_read) {
       groups[k] = found_obj ? found_obj->FindGroup(gr.group) : nullptr;
       if (groups[k] == nullptr) {
-        return ctx.reply.Error("NOGROUP No such key '" + std::string(key) + "' or consumer group '" +
-                               gr.group + "' in XREADGROUP with GROUP option");
+        // Redis formats the names with "%s": each ends at its first NUL.
+        auto c_str = [](std::string_view s) { return std::string(s.substr(0, s.find('\0'))); };
+        return ctx.reply.Error("NOGROUP No such key '" + c_str(key) + "' or consumer group '" +
+                               c_str(gr.group) + "' in XREADGROUP with GROUP option");
       }
     }
     if (id_arg == "$") {

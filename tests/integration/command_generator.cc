@@ -28,7 +28,7 @@ constexpr std::uint64_t kHugeRelativeMinS = 200000000000ULL;
 constexpr std::uint64_t kHugeRelativeMaxS = 1000000000000000ULL;
 constexpr std::int64_t kRelativeSeparationS = 100;
 // Number of collection home keys at the end of Keys().
-constexpr std::size_t kHomeKeys = 8;
+constexpr std::size_t kHomeKeys = 10;
 
 const std::vector<std::string> kFutureSeconds = {"2147483647", "2147483648", "2500000000",
                                                  "2500000001", "3000000000", "4102444800",
@@ -107,11 +107,16 @@ const std::vector<std::string>& CommandGenerator::Keys() {
       "set:b",
       "zset:a",
       "zset:b",
+      "stream:a",
+      "stream:b",
   };
   return keys;
 }
 
-CommandGenerator::CommandGenerator(std::uint64_t seed) : rng_(seed) { BuildTable(); }
+CommandGenerator::CommandGenerator(std::uint64_t seed, GeneratorOptions options)
+    : rng_(seed), options_(options) {
+  BuildTable();
+}
 
 std::uint64_t CommandGenerator::Uniform(std::uint64_t lo, std::uint64_t hi) {
   return std::uniform_int_distribution<std::uint64_t>(lo, hi)(rng_);
@@ -821,6 +826,7 @@ void CommandGenerator::BuildTable() {
       {0.7, [this] { return Unknown(); }},
   };
   AddCollectionBuilders();
+  AddStreamBuilders();
   for (const auto& e : table_) total_weight_ += e.weight;
 }
 

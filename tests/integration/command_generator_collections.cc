@@ -63,15 +63,19 @@ const std::vector<std::string> kHashFloatIncrements = {
 
 }  // namespace
 
-// Each collection family has a few home keys (two of its own and one of the hot keys k0-k3)
+// Each collection family has a few home keys (two of its own and one of the hot keys k0-k4)
 // where it lands most of the time, so that most of its commands find the right type; the
 // rest of the time any key, which exercises WRONGTYPE and cross-type RENAME/COPY/etc.
 std::string CommandGenerator::FamilyKey(char family) {
-  if (!Chance(0.65)) return Key();
+  // Streams stay home more: most of their commands need a stream that has a group.
+  if (!Chance(family == 'x' ? 0.8 : 0.65)) return Key();
   static const std::vector<std::string> kLists = {"list:a", "list:b", "k0"};
   static const std::vector<std::string> kHashes = {"hash:a", "hash:b", "k1"};
   static const std::vector<std::string> kSets = {"set:a", "set:b", "k2"};
   static const std::vector<std::string> kZsets = {"zset:a", "zset:b", "k3"};
+  // k4 less often: it is a hot key of the string commands, mostly not a stream.
+  static const std::vector<std::string> kStreams = {"stream:a", "stream:b", "stream:a", "stream:b",
+                                                    "k4"};
   switch (family) {
     case 'l':
       return Pick(kLists);
@@ -79,6 +83,8 @@ std::string CommandGenerator::FamilyKey(char family) {
       return Pick(kHashes);
     case 's':
       return Pick(kSets);
+    case 'x':
+      return Pick(kStreams);
     default:
       return Pick(kZsets);
   }
@@ -664,7 +670,14 @@ GeneratedCommand CommandGenerator::InMulti() {
       r -= e.weight;
     }
     if (!chosen->in_multi) continue;
+    const std::size_t queued = pending_.size();
     GeneratedCommand c = chosen->build();
+    // A follow-up the builder queued (the EXISTS that reaps a key SET with a past PXAT) must
+    // run after the command: inside a transaction that is after its EXEC, where Transaction()
+    // and Watch() put after_exec_.
+    after_exec_.insert(after_exec_.end(), pending_.begin() + static_cast<std::ptrdiff_t>(queued),
+                       pending_.end());
+    pending_.resize(queued);
     if (c.mode == CompareMode::kExact) return c;
   }
 }
@@ -673,7 +686,7 @@ GeneratedCommand CommandGenerator::InMulti() {
 // or does not (a read, or a write that turns out to be a no-op: Redis only invalidates a
 // WATCH when the key really changed). Either way the servers must agree.
 GeneratedCommand CommandGenerator::WriteTo(const std::string& key) {
-  switch (Uniform(0, 9)) {
+  switch (Uniform(0, 10)) {
     case 0:
       return {{"SET", key, Value()}, CompareMode::kExact, "watch:SET"};
     case 1:
@@ -692,6 +705,8 @@ GeneratedCommand CommandGenerator::WriteTo(const std::string& key) {
       return {{"GET", key}, CompareMode::kExact, "watch:GET"};
     case 8:
       return {{"EXISTS", key}, CompareMode::kExact, "watch:EXISTS"};
+    case 9:
+      return {{"XADD", key, NewStreamId(), "f", "v"}, CompareMode::kExact, "watch:XADD"};
     default:
       return {{"PERSIST", key}, CompareMode::kExact, "watch:PERSIST"};
   }
@@ -716,6 +731,8 @@ GeneratedCommand CommandGenerator::Watch() {
   }
   pending_.push_back({{Casing(Chance(0.9) ? "EXEC" : "DISCARD")}, CompareMode::kExact,
                       "EXEC/DISCARD"});
+  pending_.insert(pending_.end(), after_exec_.begin(), after_exec_.end());
+  after_exec_.clear();
   GeneratedCommand first = std::move(pending_.front());
   pending_.pop_front();
   return first;
@@ -749,6 +766,8 @@ GeneratedCommand CommandGenerator::Transaction() {
   }
   for (auto& q : queued) pending_.push_back(std::move(q));
   pending_.push_back({{Casing(end)}, CompareMode::kExact, end == "EXEC" ? "EXEC" : "DISCARD"});
+  pending_.insert(pending_.end(), after_exec_.begin(), after_exec_.end());
+  after_exec_.clear();
   GeneratedCommand first = std::move(pending_.front());
   pending_.pop_front();
   return first;

@@ -35,6 +35,132 @@ bool Exact(const WireReply& a, const WireReply& b) {
   return a.decoded == b.decoded;
 }
 
+// A RESP2 reply as a tree that keeps everything its bytes say (a null bulk string and a null
+// array stay apart, which Reply folds into one nil), so that masking a few values leaves an
+// otherwise byte-exact comparison.
+struct RawNode {
+  char kind = 0;      // '+', '-', ':', '$' or '*'
+  std::string text;   // the line after the kind, or a bulk string's bytes
+  bool null = false;  // "$-1" / "*-1"
+  std::vector<RawNode> kids;
+};
+
+bool ParseRaw(const std::string& buf, std::size_t* pos, RawNode* out, int depth = 0) {
+  if (depth > 64 || *pos >= buf.size()) return false;
+  const std::size_t eol = buf.find("\r\n", *pos);
+  if (eol == std::string::npos) return false;
+  out->kind = buf[*pos];
+  std::string line = buf.substr(*pos + 1, eol - *pos - 1);
+  *pos = eol + 2;
+  switch (out->kind) {
+    case '+':
+    case '-':
+    case ':':
+      out->text = std::move(line);
+      return true;
+    case '$':
+    case '*': {
+      const long long n = std::strtoll(line.c_str(), nullptr, 10);
+      if (n < 0) {
+        out->null = true;
+        return true;
+      }
+      if (out->kind == '$') {
+        if (buf.size() < *pos + static_cast<std::size_t>(n) + 2) return false;
+        out->text = buf.substr(*pos, static_cast<std::size_t>(n));
+        *pos += static_cast<std::size_t>(n) + 2;
+        return true;
+      }
+      out->kids.resize(static_cast<std::size_t>(n));
+      for (auto& k : out->kids) {
+        if (!ParseRaw(buf, pos, &k, depth + 1)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+void Serialize(const RawNode& n, std::string* out) {
+  *out += n.kind;
+  if (n.null) {
+    *out += "-1\r\n";
+    return;
+  }
+  if (n.kind == '$') {
+    *out += std::to_string(n.text.size()) + "\r\n" + n.text + "\r\n";
+  } else if (n.kind == '*') {
+    *out += std::to_string(n.kids.size()) + "\r\n";
+    for (const auto& k : n.kids) Serialize(k, out);
+  } else {
+    *out += n.text + "\r\n";
+  }
+}
+
+void Mask(RawNode* n) {
+  n->kind = '+';
+  n->text = "<masked>";
+  n->null = false;
+  n->kids.clear();
+}
+
+bool IsName(const RawNode& n) { return !n.null && (n.kind == '$' || n.kind == '+'); }
+
+// XINFO STREAM [FULL] and XINFO CONSUMERS reply with name/value lists (RESP2: flat arrays).
+// The values of the names below are clock readings, or Redis's radix-tree node count; under
+// "pending" (XINFO STREAM FULL) each group entry is [id, consumer, delivery time, count] and
+// each consumer entry [id, delivery time, count].
+void MaskStreamInfo(RawNode* n) {
+  if (n->kind != '*' || n->null) return;
+  auto& kids = n->kids;
+  bool named = kids.size() % 2 == 0 && !kids.empty();
+  for (std::size_t i = 0; named && i < kids.size(); i += 2) named = IsName(kids[i]);
+  if (named) {
+    for (std::size_t i = 0; i < kids.size(); i += 2) {
+      const std::string& name = kids[i].text;
+      RawNode& value = kids[i + 1];
+      if (name == "idle" || name == "seen-time" || name == "active-time" || name == "inactive" ||
+          name == "radix-tree-nodes") {
+        Mask(&value);
+      } else if (name == "pending" && value.kind == '*') {
+        for (auto& p : value.kids) {
+          if (p.kind == '*' && p.kids.size() == 4) Mask(&p.kids[2]);
+          if (p.kind == '*' && p.kids.size() == 3) Mask(&p.kids[1]);
+        }
+      } else {
+        MaskStreamInfo(&value);
+      }
+    }
+    return;
+  }
+  for (auto& k : kids) MaskStreamInfo(&k);
+}
+
+// XPENDING's extended form: [id, consumer, idle, delivery count] per entry.
+void MaskPendingIdle(RawNode* n) {
+  if (n->kind != '*') return;
+  for (auto& e : n->kids) {
+    if (e.kind == '*' && e.kids.size() == 4 && e.kids[2].kind == ':') Mask(&e.kids[2]);
+  }
+}
+
+// Both replies with `mask` applied, compared byte for byte; replies that do not parse are
+// compared as they are.
+bool MaskedEqual(const WireReply& a, const WireReply& b, void (*mask)(RawNode*)) {
+  RawNode x, y;
+  std::size_t pa = 0, pb = 0;
+  if (a.raw.empty() || b.raw.empty() || !ParseRaw(a.raw, &pa, &x) || !ParseRaw(b.raw, &pb, &y)) {
+    return Exact(a, b);
+  }
+  mask(&x);
+  mask(&y);
+  std::string sx, sy;
+  Serialize(x, &sx);
+  Serialize(y, &sy);
+  return sx == sy;
+}
+
 }  // namespace
 
 std::uint64_t EnvNumber(const char* name, std::uint64_t fallback) {
@@ -105,6 +231,10 @@ bool RepliesMatch(CompareMode mode, const WireReply& a, const WireReply& b) {
       }
       return Exact(a, b);
     }
+    case CompareMode::kStreamInfo:
+      return MaskedEqual(a, b, MaskStreamInfo);
+    case CompareMode::kPendingIdle:
+      return MaskedEqual(a, b, MaskPendingIdle);
     default:
       return Exact(a, b);
   }

@@ -1,10 +1,13 @@
 // Differential test: the same seeded random stream of string, key, TTL, list, hash, set,
-// sorted-set and transaction commands goes to a real redis-server and to strata-server, and
-// every reply is compared (type and content).
+// sorted-set, stream and transaction commands goes to a real redis-server and to
+// strata-server, and every reply is compared (type and content).
 //
 // A second stream runs the same kind of commands from Lua scripts (EVAL and EVALSHA of a
 // script that calls each with redis.pcall and returns every reply), so replies crossing
 // the Lua conversions both ways are compared as well: STRATA_DIFF_SCRIPTS (default 20000).
+// A third one centres on streams (their builders weighted up, CONFIG SET of the stream node
+// sizes now and then) and runs until STRATA_DIFF_STREAM_COMMANDS (default 25000) stream
+// commands were sent; every test prints how many stream commands it sent.
 //
 // Reproduce a run:   STRATA_DIFF_SEED=<seed> ./strata_integration_tests
 //                        --gtest_filter='Differential*'
@@ -21,13 +24,17 @@
 //  * SCAN, SSCAN, HSCAN, ZSCAN: a full cursor iteration is driven on each server and the
 //    sets of returned keys / elements / (field, value) pairs are compared (cursors and page
 //    boundaries are implementation details);
+//  * XINFO STREAM / CONSUMERS and XPENDING's extended form: exact once the values that are
+//    clock readings (idle times, seen-time, delivery times) and XINFO's radix-tree-nodes
+//    are masked in both replies;
 //  * TTL/EXPIRETIME: two non-negative integer replies may differ by <= 1;
 //    PTTL/PEXPIRETIME: two non-negative integer replies may differ by <= 1000. The two
 //    servers execute a command a few milliseconds apart, and a key set with a relative
 //    expiry has a deadline of "now + n" on each. Negative replies (-1, -2) and every other
 //    reply type must match exactly.
 // The final state of every database is compared too: per key its TYPE, OBJECT ENCODING,
-// contents (GET / LRANGE / HGETALL / SMEMBERS as a set / ZRANGE WITHSCORES) and PTTL.
+// contents (GET / LRANGE / HGETALL / SMEMBERS as a set / ZRANGE WITHSCORES / XRANGE and
+// XINFO STREAM FULL) and PTTL.
 // Excluded on purpose: RANDOMKEY (returns a random key), random forms of SPOP/SRANDMEMBER/
 // HRANDFIELD/ZRANDMEMBER (see command_generator_collections.cc), OBJECT IDLETIME/FREQ/REFCOUNT
 // (clock / eviction-policy / allocator details), relative expiries short enough to fire
@@ -36,6 +43,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -207,6 +215,18 @@ class DifferentialRun {
           get = {{"SMEMBERS", k.str}, CompareMode::kUnordered, "final:SMEMBERS"};
         } else if (t == "zset") {
           get = {{"ZRANGE", k.str, "0", "-1", "WITHSCORES"}, CompareMode::kExact, "final:ZRANGE"};
+        } else if (t == "stream") {
+          get = {{"XRANGE", k.str, "-", "+"}, CompareMode::kExact, "final:XRANGE"};
+          if (CommandGenerator::StreamGroupCommands()) {
+            // Everything else a stream holds: its IDs and counters, every group with its
+            // PEL and consumers (COUNT 0: all of them).
+            GeneratedCommand info{{"XINFO", "STREAM", k.str, "FULL", "COUNT", "0"},
+                                  CompareMode::kStreamInfo,
+                                  "final:XINFO STREAM FULL"};
+            if (!Check(kFinal, info, redis_.Cmd(info.args), strata_.Cmd(info.args))) {
+              return false;
+            }
+          }
         }
         if (!Check(kFinal, get, redis_.Cmd(get.args), strata_.Cmd(get.args))) return false;
         GeneratedCommand pttl{{"PTTL", k.str}, CompareMode::kTtlMillis, "final:PTTL"};
@@ -325,6 +345,45 @@ void Report(DifferentialRun& run, const std::map<std::string, std::size_t>& cove
   EXPECT_EQ(mm.size(), 0u) << repro;
 }
 
+// How many of a run's commands are stream commands, and how many of those Redis ran inside
+// MULTI/EXEC (queued between a MULTI and the EXEC that ran them).
+struct StreamCount {
+  std::size_t total = 0;
+  std::size_t in_multi = 0;
+};
+
+StreamCount CountStreamCommands(const std::vector<GeneratedCommand>& cmds) {
+  StreamCount n;
+  bool queued = false;
+  for (const auto& c : cmds) {
+    if (c.args.empty()) continue;
+    if (IsCommand(c.args[0], "multi")) queued = true;
+    if (IsCommand(c.args[0], "exec") || IsCommand(c.args[0], "discard")) queued = false;
+    if (!CommandGenerator::IsStreamCommand(c.args[0])) continue;
+    ++n.total;
+    if (queued) ++n.in_multi;
+  }
+  return n;
+}
+
+// Sends every command: SCAN-style iterations one by one, the rest in pipelined batches.
+// Returns false on a lost connection.
+bool RunAll(DifferentialRun& run, const std::vector<GeneratedCommand>& cmds) {
+  std::size_t i = 0;
+  while (i < cmds.size()) {
+    if (IsIteration(cmds[i].mode)) {
+      if (!run.RunScan(i, cmds[i])) return false;
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < cmds.size() && end - i < kBatch && !IsIteration(cmds[end].mode)) ++end;
+    if (!run.RunBatch(cmds, i, end)) return false;
+    i = end;
+  }
+  return true;
+}
+
 TEST(DifferentialTest, SeededCommandStreamMatchesRedis) {
   const std::uint64_t seed = EnvNumber("STRATA_DIFF_SEED", kDefaultSeed);
   const std::size_t count = EnvNumber("STRATA_DIFF_COMMANDS", kDefaultCommands);
@@ -357,22 +416,11 @@ TEST(DifferentialTest, SeededCommandStreamMatchesRedis) {
   DifferentialRun run(redis, strata);
   std::ofstream dump;
   OpenDump(run, &dump);
-  bool alive = true;
-  std::size_t i = 0;
-  while (alive && i < cmds.size()) {
-    if (IsIteration(cmds[i].mode)) {
-      alive = run.RunScan(i, cmds[i]);
-      ++i;
-      continue;
-    }
-    std::size_t end = i;
-    while (end < cmds.size() && end - i < kBatch && !IsIteration(cmds[end].mode)) {
-      ++end;
-    }
-    alive = run.RunBatch(cmds, i, end);
-    i = end;
-  }
+  bool alive = RunAll(run, cmds);
   if (alive) alive = run.CheckFinalState();
+  const StreamCount streams = CountStreamCommands(cmds);
+  std::cout << "differential (commands): " << streams.total << " stream commands of " << cmds.size()
+            << " (" << streams.in_multi << " inside MULTI/EXEC)\n";
 
   ASSERT_TRUE(alive) << run.lost_connection() << " (" << repro << ")\nstrata log tail:\n"
                      << Abbrev(strata_server->Log(), 4000);
@@ -411,6 +459,7 @@ TEST(DifferentialTest, SeededScriptsMatchRedis) {
   CommandGenerator gen(seed);
   std::vector<GeneratedCommand> calls;
   std::map<std::string, std::size_t> coverage;
+  std::size_t stream_calls = 0;  // stream commands called from the scripts
   std::uint64_t pick = seed;
   auto next_random = [&pick] {
     pick = pick * 6364136223846793005ULL + 1442695040888963407ULL;
@@ -435,6 +484,7 @@ TEST(DifferentialTest, SeededScriptsMatchRedis) {
       if (c.label.find("(single)") != std::string::npos) continue;
       call.args.push_back(std::to_string(c.args.size()));
       call.args.insert(call.args.end(), c.args.begin(), c.args.end());
+      if (CommandGenerator::IsStreamCommand(c.args[0])) ++stream_calls;
       call.label += (k == 0 ? "" : "+") + c.label;
       ++coverage[c.label];
       ++k;
@@ -453,7 +503,77 @@ TEST(DifferentialTest, SeededScriptsMatchRedis) {
   ASSERT_TRUE(alive) << run.lost_connection() << "\nstrata log tail:\n"
                      << Abbrev(strata_server->Log(), 4000);
   EXPECT_GT(run.non_error_redis_replies(), calls.size() / 2) << "the scripts mostly failed";
+  std::cout << "differential (scripts): " << stream_calls << " stream commands called from "
+            << calls.size() << " scripts\n";
   Report(run, coverage, calls.size(), seed, show, "scripts");
+  EXPECT_TRUE(strata_server->Alive()) << "strata-server exited";
+}
+
+// Streams at the centre: the generator's stream builders weighted up, so that about two
+// commands in three are stream commands (the others keep the other types, WRONGTYPE,
+// RENAME/COPY/MOVE, MULTI/EXEC and WATCH in play on the same keys), plus CONFIG SET of the
+// stream node sizes now and then. Runs until STRATA_DIFF_STREAM_COMMANDS stream commands
+// were generated.
+TEST(DifferentialTest, SeededStreamCommandsMatchRedis) {
+  const std::uint64_t seed = EnvNumber("STRATA_DIFF_SEED", kDefaultSeed) + 2;
+  const std::size_t target = EnvNumber("STRATA_DIFF_STREAM_COMMANDS", 25000);
+  const std::size_t show = EnvNumber("STRATA_DIFF_SHOW", 20);
+  const std::string repro = "reproduce with STRATA_DIFF_SEED=" + std::to_string(seed - 2);
+
+  std::string err;
+  auto redis_server = ServerProcess::StartRedis({}, &err);
+  ASSERT_NE(redis_server, nullptr) << "cannot start redis-server: " << err;
+  const bool selfcheck = EnvNumber("STRATA_DIFF_SELFCHECK", 0) != 0;
+  auto strata_server =
+      selfcheck ? ServerProcess::StartRedis({}, &err) : ServerProcess::StartStrata({}, &err);
+  ASSERT_NE(strata_server, nullptr) << "cannot start strata-server: " << err;
+  RespClient redis(redis_server->port());
+  RespClient strata(strata_server->port());
+  ASSERT_TRUE(redis.ok() && strata.ok()) << "cannot connect";
+
+  GeneratorOptions options;
+  options.stream_weight = 25;
+  options.stream_node_config = true;
+  CommandGenerator gen(seed, options);
+  std::vector<GeneratedCommand> cmds;
+  std::map<std::string, std::size_t> coverage;
+  std::size_t generated_streams = 0;
+  // A MULTI or WATCH sequence is finished, whatever the count, so that no transaction is
+  // left open at the end.
+  bool open = false;
+  while (generated_streams < target || open) {
+    cmds.push_back(gen.Next());
+    const GeneratedCommand& c = cmds.back();
+    ++coverage[c.label];
+    if (!c.args.empty() && CommandGenerator::IsStreamCommand(c.args[0])) ++generated_streams;
+    if (!c.args.empty()) {
+      if (IsCommand(c.args[0], "multi") || IsCommand(c.args[0], "watch")) open = true;
+      if (IsCommand(c.args[0], "exec") || IsCommand(c.args[0], "discard")) open = false;
+    }
+  }
+
+  DifferentialRun run(redis, strata);
+  std::ofstream dump;
+  OpenDump(run, &dump);
+  const auto started = std::chrono::steady_clock::now();
+  bool alive = RunAll(run, cmds);
+  if (alive) alive = run.CheckFinalState();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  ASSERT_TRUE(alive) << run.lost_connection() << " (" << repro << ")\nstrata log tail:\n"
+                     << Abbrev(strata_server->Log(), 4000) << "\nredis log tail:\n"
+                     << [&] {  // a crash report is long: its end says where
+                          const std::string log = redis_server->Log();
+                          return log.substr(log.size() > 6000 ? log.size() - 6000 : 0);
+                        }();
+  const StreamCount streams = CountStreamCommands(cmds);
+  std::cout << "differential (streams): " << streams.total << " stream commands of " << cmds.size()
+            << " (" << streams.in_multi << " inside MULTI/EXEC), " << run.mismatches().size()
+            << " mismatches, " << seconds << " s\n";
+  EXPECT_GE(streams.total, target);
+  EXPECT_GT(run.non_error_redis_replies(), cmds.size() / 2)
+      << "generator produces mostly invalid commands";
+  Report(run, coverage, cmds.size(), seed - 2, show, "streams");
   EXPECT_TRUE(strata_server->Alive()) << "strata-server exited";
 }
 
