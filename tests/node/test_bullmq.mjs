@@ -12,14 +12,9 @@
 // Exit status 77: bullmq is not installed (npm ci in tests/node) or redis-server is
 // missing; ctest reports that as skipped. The server is started here on a free loopback
 // port and stopped by its PID.
-import { spawn, spawnSync } from "node:child_process";
-import { connect, createServer } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { SKIP, parseArgs, startServer } from "./server_process.mjs";
 import assert from "node:assert/strict";
 
-const SKIP = 77;
 let Queue, Worker, QueueEvents;
 try {
   ({ Queue, Worker, QueueEvents } = await import("bullmq"));
@@ -28,69 +23,13 @@ try {
   process.exit(SKIP);
 }
 
-const args = process.argv.slice(2);
-const kind = args[args.indexOf("--server") + 1];
-const binary = args.includes("--strata-binary") ? args[args.indexOf("--strata-binary") + 1] : null;
-if (kind === "redis" && spawnSync("redis-server", ["--version"]).status !== 0) process.exit(SKIP);
-if (kind !== "redis" && kind !== "strata") {
-  console.error("usage: --server redis|strata [--strata-binary PATH]");
-  process.exit(2);
-}
+const target = parseArgs();
+const { kind } = target;
 
 const JOBS = 1000;
 const DELAY_MS = 1500;
 const DEADLINE_MS = 90000; // the whole run, start to stop; a pass against redis takes a few s
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-// Whether a server answers PING on `port` (a raw socket, so nothing retries behind our back).
-function answersPing(port) {
-  return new Promise((resolve) => {
-    const s = connect(port, "127.0.0.1");
-    let buf = "";
-    s.on("connect", () => s.write("PING\r\n"));
-    s.on("data", (d) => { buf += d; if (buf.includes("\r\n")) { s.destroy(); resolve(buf.startsWith("+PONG")); } });
-    s.on("error", () => resolve(false));
-  });
-}
-
-async function startServer() {
-  const dir = mkdtempSync(join(tmpdir(), `bullmq-${kind}-`));
-  const port = await freePort();
-  const cmd = kind === "redis"
-    ? ["redis-server", ["--port", `${port}`, "--bind", "127.0.0.1", "--save", "", "--dir", dir]]
-    : [binary, ["--port", `${port}`, "--bind", "127.0.0.1", "--dir", dir]];
-  const proc = spawn(cmd[0], cmd[1], { stdio: "ignore" });
-  const exited = new Promise((resolve) => proc.once("exit", resolve));
-  const alive = () => proc.exitCode === null && proc.signalCode === null;
-  // The directory goes only once the server has exited: strata-server saves a last
-  // checkpoint there on SIGTERM and, like Redis, refuses to exit when that save fails.
-  const stop = async () => {
-    if (alive()) {
-      proc.kill("SIGTERM");
-      if (!(await within(exited, 10000, () => "").then(() => true, () => false))) {
-        console.error(`${kind} did not exit on SIGTERM within 10 s; killing it`);
-        proc.kill("SIGKILL");
-        await exited;
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  };
-  const deadline = Date.now() + 20000;
-  while (!(await answersPing(port))) {
-    if (Date.now() > deadline || !alive()) { await stop(); throw new Error(`${kind} did not start`); }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { port, alive, stop };
-}
 
 // Rejects after `ms` with `what` (a function: the state when the time runs out), so no wait
 // below can outlast the run.
@@ -180,7 +119,7 @@ async function main(server) {
   }
 }
 
-const server = await startServer();
+const server = await startServer(target, "bullmq");
 // The last resort: whatever hangs, the run ends (and the server stops) by this deadline.
 const deadline = setTimeout(() => {
   console.error(`bullmq against ${kind}: no result after ${DEADLINE_MS / 1000} s, giving up`);

@@ -10,9 +10,7 @@ worker dies at start-up.
 Exit status 77: Celery, redis-py or redis-server is missing (ctest reports it as skipped).
 """
 
-import argparse
 import os
-import shutil
 import subprocess
 import sys
 
@@ -22,7 +20,7 @@ TASKS = 100
 
 try:
     import celery  # noqa: F401  (only whether it is installed)
-    from test_redis_py import HOST, ServerProcess
+    from test_redis_py import HOST, run_against_server
 except ImportError as e:  # pragma: no cover - depends on the machine
     print(f"missing: {e} (Debian: apt-get install python3-celery python3-redis)",
           file=sys.stderr)
@@ -57,26 +55,5 @@ def run(port):
             worker.wait()
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", choices=("strata", "redis"), required=True)
-    parser.add_argument("--strata-binary")
-    args = parser.parse_args()
-    if args.server == "redis" and shutil.which("redis-server") is None:
-        return SKIP
-    if args.server == "strata" and not (args.strata_binary and os.access(args.strata_binary, os.X_OK)):
-        parser.error("--server strata needs --strata-binary PATH")
-    server = ServerProcess(args.server, args.strata_binary)
-    try:
-        port = server.start()
-        status = run(port)
-        if server.proc is None or server.proc.poll() is not None:
-            print(f"the server exited:\n{server.log_tail()}", file=sys.stderr)
-            return 1
-        return status
-    finally:
-        server.cleanup()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_against_server(__doc__.split("\n\n")[0], run))

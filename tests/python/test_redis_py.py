@@ -126,6 +126,30 @@ class ServerProcess:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def run_against_server(description, run):
+    """The main() of the single-scenario library tests (Celery, RQ): parses --server and
+    --strata-binary, starts that server, calls run(port) and returns its exit status (1 if
+    the server died meanwhile, SKIP without redis-server)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--server", choices=("strata", "redis"), required=True)
+    parser.add_argument("--strata-binary")
+    args = parser.parse_args()
+    if args.server == "redis" and shutil.which("redis-server") is None:
+        return SKIP
+    if args.server == "strata" and not (args.strata_binary and os.access(args.strata_binary, os.X_OK)):
+        parser.error("--server strata needs --strata-binary PATH")
+    server = ServerProcess(args.server, args.strata_binary)
+    try:
+        port = server.start()
+        status = run(port)
+        if server.proc is None or server.proc.poll() is not None:
+            print(f"the server exited:\n{server.log_tail()}", file=sys.stderr)
+            return 1
+        return status
+    finally:
+        server.cleanup()
+
+
 # ---------------------------------------------------------------------------------------
 # Helpers run in child processes (module level so multiprocessing's spawn can find them)
 

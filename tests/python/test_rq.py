@@ -13,9 +13,7 @@ MULTI/EXEC, and job.return_value() reads it back with XREVRANGE ... COUNT 1.
 Exit status 77: RQ, redis-py or redis-server is missing (ctest reports it as skipped).
 """
 
-import argparse
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -29,7 +27,7 @@ try:
     import redis
     from rq import Queue
     from rq.job import Job, JobStatus
-    from test_redis_py import HOST, ServerProcess
+    from test_redis_py import HOST, run_against_server
     import rq_jobs
 except ImportError as e:  # pragma: no cover - depends on the machine
     print(f"missing: {e} (Debian: apt-get install python3-rq python3-redis)", file=sys.stderr)
@@ -81,26 +79,5 @@ def run(port):
     return 0
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--server", choices=("strata", "redis"), required=True)
-    parser.add_argument("--strata-binary")
-    args = parser.parse_args()
-    if args.server == "redis" and shutil.which("redis-server") is None:
-        return SKIP
-    if args.server == "strata" and not (args.strata_binary and os.access(args.strata_binary, os.X_OK)):
-        parser.error("--server strata needs --strata-binary PATH")
-    server = ServerProcess(args.server, args.strata_binary)
-    try:
-        port = server.start()
-        status = run(port)
-        if server.proc is None or server.proc.poll() is not None:
-            print(f"the server exited:\n{server.log_tail()}", file=sys.stderr)
-            return 1
-        return status
-    finally:
-        server.cleanup()
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run_against_server(__doc__.split("\n\n")[0], run))
