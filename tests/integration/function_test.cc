@@ -372,7 +372,7 @@ TEST(FunctionCheckpointTest, LibrariesSurviveARestart) {
   }
   ASSERT_FALSE(file.empty());
   EXPECT_EQ(RunStrata("--check-checkpoint '" + file + "'", &out), 0) << out;
-  EXPECT_NE(out.find("format version: 2"), std::string::npos) << out;
+  EXPECT_NE(out.find("format version: 3"), std::string::npos) << out;
   EXPECT_NE(out.find("function libraries: 2 (functions: 3)"), std::string::npos) << out;
 }
 
