@@ -298,6 +298,10 @@ class KeyspaceObserver {
     (void)db;
     (void)key;
   }
+  // The engine's own expiry sweep removed keys and holds no lock now: the observer may act
+  // on what KeyExpired told it from that thread, calling into the engine (clients blocked
+  // on an expired key are answered here; a command's thread does that after the command).
+  virtual void ExpirySweepDone() {}
 };
 
 // Receives the keys of a portable export (StorageEngine::Export). Emit is called on the

@@ -13,8 +13,12 @@ namespace {
 class Observer final : public KeyspaceObserver {
  public:
   Observer(WatchRegistry* watches, BlockingRegistry* blocking, KeyspaceEvents* events,
-           const std::atomic<bool>* loading)
-      : watches_(watches), blocking_(blocking), events_(events), loading_(loading) {}
+           const std::atomic<bool>* loading, StorageEngine* engine)
+      : watches_(watches),
+        blocking_(blocking),
+        events_(events),
+        loading_(loading),
+        engine_(engine) {}
   bool Active() const override { return watches_->Active() || blocking_->Active(); }
   void KeyModified(int db, std::string_view key) override {
     if (watches_->Active()) watches_->KeyModified(db, key);
@@ -34,6 +38,12 @@ class Observer final : public KeyspaceObserver {
   }
   void KeyExpired(int db, std::string_view key) override {
     events_->Notify(kNotifyExpired, "expired", db, key);
+    // As a deletion: a blocked XREADGROUP is told its stream is gone (the others keep
+    // waiting when served and finding nothing).
+    if (blocking_->Active()) blocking_->KeyModified(db, key);
+  }
+  void ExpirySweepDone() override {
+    if (BlockingRegistry::HasReady()) blocking_->ServeReady(*engine_);
   }
 
  private:
@@ -41,6 +51,7 @@ class Observer final : public KeyspaceObserver {
   BlockingRegistry* blocking_;
   KeyspaceEvents* events_;
   const std::atomic<bool>* loading_;
+  StorageEngine* engine_;
 };
 
 }  // namespace
@@ -51,7 +62,7 @@ ServerState::ServerState(const Config& config, StorageEngine* engine)
       watches_(std::make_unique<WatchRegistry>(engine->num_databases())),
       blocking_(std::make_unique<BlockingRegistry>(engine->num_databases())),
       observer_(std::make_unique<Observer>(watches_.get(), blocking_.get(), &keyspace_events_,
-                                           &loading_.active)),
+                                           &loading_.active, engine)),
       saver_(std::make_unique<Saver>(config, engine)),
       start_time_ms_(UnixTimeMs()) {
   engine_->set_observer(observer_.get());

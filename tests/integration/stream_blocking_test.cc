@@ -73,6 +73,8 @@ class StreamBlockingTest : public BothClientsTest<StreamBlockingTest> {
  public:
   // Several network threads, so waiters and writers are on different ones.
   static std::vector<std::string> StrataArgs() { return {"--threads", "4"}; }
+  // DEBUG SET-ACTIVE-EXPIRE, to see an expiry found by a command rather than the sweep.
+  static std::vector<std::string> RedisArgs() { return {"--enable-debug-command", "yes"}; }
 
  protected:
   void Same(const Scenario& scenario) {
@@ -113,6 +115,8 @@ std::vector<std::string> BlockThen(int port, const std::vector<std::string>& set
   for (const std::string& a : acts) {
     if (a == "?blocked") {
       out.push_back("blocked_clients=" + std::to_string(BlockedClients(port)));
+    } else if (a == "?unblocked") {  // waits without touching any key
+      out.push_back(WaitBlocked(port, 0) ? "unblocked" : "still blocked");
     } else if (a.rfind("?gone ", 0) == 0) {
       out.push_back(WaitUntilGone(c, a.substr(6)) ? "gone" : "not gone");
     } else {
@@ -496,6 +500,21 @@ TEST_F(StreamBlockingTest, XreadgroupWhenTheKeyOrGroupGoes) {
 }
 
 // A key that expires is deleted like any other for its group readers.
+// An expiry is a deletion: found by the active sweep (nothing touches the key) or by a
+// command (the sweep off), the waiter is told.
+TEST_F(StreamBlockingTest, XreadgroupWhenTheKeyExpires) {
+  REQUIRE_GROUPS();
+  Same([](int p) {
+    return BlockThen(p, {"DEL k", "XGROUP CREATE k g $ MKSTREAM"},
+                     "XREADGROUP GROUP g c BLOCK 0 STREAMS k >", {"PEXPIRE k 1", "?unblocked"});
+  });
+  Same([](int p) {
+    return BlockThen(p, {"DEBUG SET-ACTIVE-EXPIRE 0", "DEL k", "XGROUP CREATE k g $ MKSTREAM"},
+                     "XREADGROUP GROUP g c BLOCK 0 STREAMS k >",
+                     {"PEXPIRE k 1", "?gone k", "DEBUG SET-ACTIVE-EXPIRE 1"});
+  });
+}
+
 TEST_F(StreamBlockingTest, XreadgroupTimeoutCreatesNoConsumer) {
   REQUIRE_GROUPS();
   BothAll({Split("DEL k"), Split("XGROUP CREATE k g $ MKSTREAM"),

@@ -762,7 +762,9 @@ void MemoryEngine::BackgroundLoop() {
     to_free_.clear();
     l.unlock();
     to_free.clear();  // frees the entries of asynchronously flushed databases
-    if (active_expire_.load()) ActiveExpireCycle(16);
+    if (active_expire_.load() && ActiveExpireCycle(16) > 0) {
+      if (KeyspaceObserver* o = observer()) o->ExpirySweepDone();
+    }
     l.lock();
   }
 }
