@@ -93,14 +93,18 @@ void ReplyEntriesRead(ReplyBuilder& reply, const StreamGroup& g) {
 // make the distance unknowable.
 void ReplyLag(ReplyBuilder& reply, const StreamObject& s, const StreamGroup& g) {
   const auto added = static_cast<std::int64_t>(s.entries_added());
+  // Wrapping like Redis's arithmetic: ENTRIESREAD may be set near the int64 limits.
+  auto minus = [](std::int64_t a, std::int64_t b) {
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+  };
   if (added == 0) return reply.Integer(0);
   if (g.entries_read != StreamGroup::kUnknownEntriesRead &&
       !s.RangeHasTombstones(g.last_delivered, StreamID::Max())) {
-    return reply.Integer(added - g.entries_read);
+    return reply.Integer(minus(added, g.entries_read));
   }
   const std::int64_t read = s.EstimateEntriesRead(g.last_delivered);
   if (read == StreamGroup::kUnknownEntriesRead) return reply.Null();
-  reply.Integer(added - read);
+  reply.Integer(minus(added, read));
 }
 
 // The fields XINFO STREAM starts with, in both forms.

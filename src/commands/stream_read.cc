@@ -49,7 +49,8 @@ void ReplyNewForGroup(ReplyBuilder& reply, const StreamObject& s, StreamGroup& g
       // The read counter stays exact while nothing was deleted ahead of it.
       if (g.entries_read != StreamGroup::kUnknownEntriesRead &&
           !s.RangeHasTombstones(id, StreamID::Max())) {
-        ++g.entries_read;
+        // Wrapping, as Redis's counter does past ENTRIESREAD 9223372036854775807.
+        g.entries_read = static_cast<std::int64_t>(static_cast<std::uint64_t>(g.entries_read) + 1);
       } else if (s.entries_added() != 0) {
         g.entries_read = s.EstimateEntriesRead(id);
       }

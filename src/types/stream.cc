@@ -557,7 +557,8 @@ void StreamObject::Encode(std::string* out) const {
   for (const auto& [name, g] : groups_) {
     PutBytes(out, name);
     PutId(out, g->last_delivered);
-    PutVarint(out, static_cast<std::uint64_t>(g->entries_read + 1));
+    // Shifted by one so that "unknown" (-1) is 0; unsigned, so INT64_MAX cannot overflow.
+    PutVarint(out, static_cast<std::uint64_t>(g->entries_read) + 1);
     PutVarint(out, g->pel.size());
     for (const auto& [id, p] : g->pel) {
       PutId(out, id);
@@ -652,7 +653,8 @@ StatusOr<std::unique_ptr<StreamObject>> StreamObject::Decode(std::string_view in
         !r.GetCount(&pel, 4)) {
       return bad("bad group");
     }
-    StreamGroup* g = s->CreateGroup(name, last, static_cast<std::int64_t>(entries_read) - 1);
+    // Any int64 round-trips: a counter set near its limit may have wrapped, as in Redis.
+    StreamGroup* g = s->CreateGroup(name, last, static_cast<std::int64_t>(entries_read - 1));
     if (g == nullptr) return bad("duplicate group");
     for (std::uint64_t k = 0; k < pel; ++k) {
       StreamID id;
