@@ -37,9 +37,6 @@ constexpr std::string_view kErrKeyMustExist =
     "use the MKSTREAM option to create an empty stream automatically.";
 constexpr std::string_view kErrEntriesRead = "ERR value for ENTRIESREAD must be positive or -1";
 
-// Redis formats names into its errors with "%s": they end at the first NUL.
-std::string_view CString(std::string_view s) { return s.substr(0, s.find('\0')); }
-
 std::string NoKeyOrGroupError(std::string_view key, std::string_view group) {
   std::string e = "NOGROUP No such key '";
   e.append(CString(key)).append("' or consumer group '").append(CString(group)).append("'");

@@ -212,10 +212,9 @@ void ReadCommand(CommandContext& ctx, bool group_read) {
     if (group_read) {
       groups[k] = found_obj ? found_obj->FindGroup(gr.group) : nullptr;
       if (groups[k] == nullptr) {
-        // Redis formats the names with "%s": each ends at its first NUL.
-        auto c_str = [](std::string_view s) { return std::string(s.substr(0, s.find('\0'))); };
-        return ctx.reply.Error("NOGROUP No such key '" + c_str(key) + "' or consumer group '" +
-                               c_str(gr.group) + "' in XREADGROUP with GROUP option");
+        return ctx.reply.Error("NOGROUP No such key '" + std::string(CString(key)) +
+                               "' or consumer group '" + std::string(CString(gr.group)) +
+                               "' in XREADGROUP with GROUP option");
       }
     }
     if (id_arg == "$") {

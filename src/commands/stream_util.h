@@ -13,6 +13,9 @@ namespace strata {
 inline constexpr std::string_view kErrInvalidStreamId =
     "ERR Invalid stream ID specified as stream command argument";
 
+// A name as Redis formats it into an error with "%s": it ends at its first NUL.
+inline std::string_view CString(std::string_view s) { return s.substr(0, s.find('\0')); }
+
 // Redis's stream ID syntax: "<ms>-<seq>", or "<ms>" with the sequence `missing_seq`; unless
 // `strict`, also "-" (0-0) and "+" (the largest ID). With `seq_given` (XADD), "<ms>-*" is
 // accepted and *seq_given tells whether the sequence was given. False on anything else.
